@@ -1,0 +1,42 @@
+"""The one place that reads the real clock.
+
+``ROUTING_NOW`` pins the clock for demos and tests ("what happens on
+Christmas Eve at 16:59"); everything else takes the instant as an argument.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+
+
+_SPACE_OFFSET = re.compile(r"^(.+T[0-9:.]+) ([0-9]{2}:?[0-9]{2})$")
+
+
+class BadInstant(ValueError):
+    """An instant that is not ISO-8601 with an offset."""
+
+
+def parse_instant(text: str) -> datetime:
+    cleaned = text.strip()
+    # In a query string an unescaped "+08:00" arrives as " 08:00".
+    cleaned = _SPACE_OFFSET.sub(r"\1+\2", cleaned).replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise BadInstant(
+            f"'{text}' is not a date and time; use ISO-8601 with an offset, such as 2026-11-23T08:00:00-08:00."
+        ) from None
+    if value.tzinfo is None:
+        raise BadInstant(
+            f"'{text}' has no UTC offset; add one, such as 2026-11-23T08:00:00-08:00 or 2026-11-23T16:00:00Z."
+        )
+    return value
+
+
+def now() -> datetime:
+    pinned = os.environ.get("ROUTING_NOW", "").strip()
+    if pinned:
+        return parse_instant(pinned)
+    return datetime.now(timezone.utc)

@@ -1,0 +1,237 @@
+"""The directory as immutable, typed values.
+
+Nothing here does I/O or reads the clock: the loader in ``directory.py`` builds
+these objects, and every other module only reads them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Mapping
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHANNELS = ("web", "ivr", "email")
+
+
+class ContactKind(str, enum.Enum):
+    TEAM = "team"
+    HELP_LINE = "help_line"
+    SELF_SERVICE_SITE = "self_service_site"
+    MEMBERS_SITE = "members_site"
+    EMERGENCY_LINE = "emergency_line"
+
+    @property
+    def label(self) -> str:
+        return {
+            "team": "Service team",
+            "help_line": "Help line",
+            "self_service_site": "Employer self-service site",
+            "members_site": "Members' site",
+            "emergency_line": "Emergency line",
+        }[self.value]
+
+
+class HoursKind(str, enum.Enum):
+    WEEKLY = "weekly"
+    ALWAYS = "always"
+    NOT_LISTED = "not_listed"
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """One opening span in local time.
+
+    ``end`` at or before ``start`` means the span crosses midnight into the next
+    day; ``end == time(0, 0)`` is midnight at the end of the day.
+    """
+
+    start: time
+    end: time
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+
+@dataclass(frozen=True)
+class Hours:
+    kind: HoursKind
+    timezone: str
+    # Seven entries, Monday first, each the ranges of that day in start order.
+    weekly: tuple[tuple[TimeRange, ...], ...] = ((),) * 7
+    observes_holidays: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HolidayRule:
+    """One line of the holiday calendar.
+
+    Exactly one way of naming the day is set: a fixed ``month``/``day``, an
+    ``nth`` ``weekday`` of ``month`` (``nth == -1`` is the last one), or a
+    one-off ``on`` date. ``offset_days`` shifts the result (the day after
+    Thanksgiving). ``observed`` moves a Saturday to Friday and a Sunday to
+    Monday. ``closes_at`` makes it a partial day that closes early instead of
+    a full closure.
+    """
+
+    name: str
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    nth: int | None = None
+    on: date | None = None
+    offset_days: int = 0
+    observed: bool = False
+    closes_at: time | None = None
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    rules: tuple[HolidayRule, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Phone:
+    number: str  # E.164, or a three-digit N11 code such as 911
+    display: str
+    keys: str = ""  # what to press after the call connects, e.g. "3"
+    label: str = ""
+    hours: Hours | None = None  # overrides the contact's hours for this line
+
+    @property
+    def tel_uri(self) -> str:
+        # A comma is the pause that phone dialers understand before post-dial digits.
+        return f"tel:{self.number}" + (f",{self.keys}" if self.keys else "")
+
+    @property
+    def instructions(self) -> str:
+        return f"call {self.display}" + (f", press {self.keys}" if self.keys else "")
+
+
+@dataclass(frozen=True)
+class Email:
+    address: str
+    purpose: str
+    include: tuple[str, ...] = ()  # what the sender is asked to put in the message
+
+
+@dataclass(frozen=True)
+class Fax:
+    number: str
+    display: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str = ""  # empty where the seed names a page but gives no address
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Something a contact handles, as the seed says it plus the words people use."""
+
+    id: str
+    title: str
+    words: tuple[str, ...] = ()
+    where: str = ""  # for a self-service task: where on the site it lives
+    self_service: str = ""  # id of a topic elsewhere that lets the employer do this alone
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    name: str
+    kind: ContactKind
+    summary: str
+    hours: Hours
+    topics: tuple[Topic, ...] = ()
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    faxes: tuple[Fax, ...] = ()
+    links: tuple[Link, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def hours_for(self, phone: Phone) -> Hours:
+        return phone.hours or self.hours
+
+    @property
+    def url(self) -> str:
+        return next((link.url for link in self.links if link.url), "")
+
+
+@dataclass(frozen=True)
+class RuleCondition:
+    phrases: tuple[str, ...] = ()  # any one of these, after synonyms and stemming
+    all_words: tuple[str, ...] = ()  # every one of these
+    topics: tuple[str, ...] = ()  # any of these topic ids among the search hits
+    channels: tuple[str, ...] = ()  # empty means every channel
+    open_now: tuple[tuple[str, bool], ...] = ()  # (contact id, must be open)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    when: RuleCondition
+    route: str = ""
+    alternatives: tuple[str, ...] = ()
+    note: str = ""
+    safety: bool = False
+
+
+@dataclass(frozen=True)
+class GroupIdFormat:
+    pattern: str
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class IvrConfig:
+    line: str  # the E.164 number whose key options form the menu
+    greeting: str
+    menu_intro: str
+    repeat_key: str
+    language: str
+    goodbye: str
+    not_understood: str
+    emergency: str
+    max_failures: int = 2
+
+
+@dataclass(frozen=True)
+class Directory:
+    version: str  # content hash of the source file
+    source: str  # path it was loaded from
+    timezone: str
+    contacts: tuple[Contact, ...]
+    rules: tuple[Rule, ...]
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...]
+    holidays: HolidayCalendar
+    group_id: GroupIdFormat
+    fallback: str  # contact id used when nothing matches
+    ivr: IvrConfig
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def contact(self, contact_id: str) -> Contact:
+        for contact in self.contacts:
+            if contact.id == contact_id:
+                return contact
+        raise KeyError(contact_id)
+
+    def has_contact(self, contact_id: str) -> bool:
+        return any(c.id == contact_id for c in self.contacts)
+
+    def topic(self, topic_id: str) -> tuple[Contact, Topic]:
+        for contact in self.contacts:
+            for topic in contact.topics:
+                if topic.id == topic_id:
+                    return contact, topic
+        raise KeyError(topic_id)

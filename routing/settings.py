@@ -1,0 +1,135 @@
+"""Typed settings from the environment.
+
+Secrets never have defaults: an unset staff password or session key is
+generated per process (and the password printed once at start), an unset
+Twilio token turns signature checks off with a warning at start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot use; the message names it."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"{name} should be true or false, not '{raw}'.")
+
+
+def _number(cast: Callable[[str], T]) -> Callable[[str, str], T]:
+    def parse(name: str, raw: str) -> T:
+        try:
+            value = cast(raw)
+        except ValueError:
+            raise SettingsError(f"{name} should be a number, not '{raw}'.") from None
+        if value < 0:  # type: ignore[operator]
+            raise SettingsError(f"{name} should not be negative.")
+        return value
+
+    return parse
+
+
+def _text(name: str, raw: str) -> str:
+    return raw.strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    directory_path: Path = ROOT / "directory.yaml"
+    index_dir: Path = ROOT / "search_index"
+    data_dir: Path = ROOT / "var"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    reload_interval: float = 2.0
+    smtp_host: str = ""
+    smtp_port: int = 0  # 0 picks 465 with SMTP_TLS, else 587 with STARTTLS, else 25
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    smtp_timeout: float = 10.0
+    mail_from: str = "help-desk@localhost"
+    retry_base_seconds: float = 1.5
+    retry_max_seconds: float = 300.0
+    max_attempts: int = 12
+    forward_rate_limit: int = 10
+    max_message_bytes: int = 1_000_000
+    twilio_auth_token: str = field(default="", repr=False)
+    public_base_url: str = ""
+    staff_password: str = field(default="", repr=False)
+    session_secret: str = field(default="", repr=False)
+    generated_staff_password: bool = False
+
+    @property
+    def delivers_by_smtp(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def effective_smtp_port(self) -> int:
+        if self.smtp_port:
+            return self.smtp_port
+        return 465 if self.smtp_tls else 587 if self.smtp_starttls else 25
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, (attr, parse) in _ENV.items():
+            raw = env.get(name)
+            if raw is not None and raw.strip() != "":
+                values[attr] = parse(name, raw)
+        settings = replace(cls(), **values, **overrides)
+        if settings.smtp_tls and settings.smtp_starttls:
+            raise SettingsError("SMTP_TLS and SMTP_STARTTLS cannot both be on; pick the one your server speaks.")
+        if settings.public_base_url and not settings.public_base_url.startswith(("https://", "http://")):
+            raise SettingsError("PUBLIC_BASE_URL should start with https://, for example https://help.example.com.")
+        if not settings.staff_password:
+            settings = replace(settings, staff_password=secrets.token_urlsafe(12), generated_staff_password=True)
+        if not settings.session_secret:
+            settings = replace(settings, session_secret=secrets.token_urlsafe(32))
+        return settings
+
+
+_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    "DIRECTORY_PATH": ("directory_path", lambda n, r: Path(r)),
+    "SEARCH_INDEX_DIR": ("index_dir", lambda n, r: Path(r)),
+    "DATA_DIR": ("data_dir", lambda n, r: Path(r)),
+    "HOST": ("host", _text),
+    "PORT": ("port", _number(int)),
+    "RELOAD_INTERVAL": ("reload_interval", _number(float)),
+    "SMTP_HOST": ("smtp_host", _text),
+    "SMTP_PORT": ("smtp_port", _number(int)),
+    "SMTP_USERNAME": ("smtp_username", _text),
+    "SMTP_PASSWORD": ("smtp_password", lambda n, r: r),
+    "SMTP_STARTTLS": ("smtp_starttls", _bool),
+    "SMTP_TLS": ("smtp_tls", _bool),
+    "SMTP_TIMEOUT": ("smtp_timeout", _number(float)),
+    "MAIL_FROM": ("mail_from", _text),
+    "RETRY_BASE_SECONDS": ("retry_base_seconds", _number(float)),
+    "RETRY_MAX_SECONDS": ("retry_max_seconds", _number(float)),
+    "MAX_ATTEMPTS": ("max_attempts", _number(int)),
+    "FORWARD_RATE_LIMIT": ("forward_rate_limit", _number(int)),
+    "MAX_MESSAGE_BYTES": ("max_message_bytes", _number(int)),
+    "TWILIO_AUTH_TOKEN": ("twilio_auth_token", lambda n, r: r.strip()),
+    "PUBLIC_BASE_URL": ("public_base_url", lambda n, r: r.strip().rstrip("/")),
+    "STAFF_PASSWORD": ("staff_password", lambda n, r: r),
+    "SESSION_SECRET": ("session_secret", lambda n, r: r),
+}
+
+# The README's settings table is checked against this list by the tests.
+ENV_NAMES = tuple(_ENV) + ("ROUTING_NOW",)

@@ -1,0 +1,86 @@
+"""YAML that remembers where each value came from.
+
+Validation messages must point at ``file:line``, so the loader keeps a map
+from each value's path (a tuple of keys and indexes) to its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Located:
+    """A parsed document plus the line of every value in it."""
+
+    file: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    duplicates: list[Problem] = field(default_factory=list)
+
+    def line(self, path: Path) -> int:
+        # A value that is absent is reported at its nearest present parent.
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse(text: str, file: str) -> Located:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        located = Located(file=file, data=None)
+        located.data = _build(loader, node, (), located) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = exc.problem or exc.context or "unreadable YAML"
+        raise YamlSyntaxError(
+            Problem(file, line, f"YAML syntax error: {reason}. Check indentation and quoting on this line.")
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(Problem(file, 1, f"YAML syntax error: {exc}")) from None
+    finally:
+        loader.dispose()
+    return located
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Located) -> Any:
+    located.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                key = str(key)
+            if key in result:
+                located.duplicates.append(
+                    Problem(located.file, key_node.start_mark.line + 1, f"'{key}' is given twice; keep one.")
+                )
+            result[key] = _build(loader, value_node, path + (str(key),), located)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, path + (i,), located) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
