@@ -1,0 +1,72 @@
+"""CSRF tokens, staff login and per-client rate limits.
+
+Sessions are Starlette's signed cookies; the signing key is SESSION_SECRET
+(generated per process when unset, so it never has a default).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections import defaultdict, deque
+from typing import Mapping
+
+from starlette.requests import Request
+
+from .errors import AppError
+
+CSRF_FIELD = "csrf_token"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_FIELD)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session[CSRF_FIELD] = token
+    return str(token)
+
+
+def check_csrf(request: Request, form: Mapping[str, object]) -> None:
+    expected = request.session.get(CSRF_FIELD, "")
+    sent = form.get(CSRF_FIELD, "")
+    if not expected or not isinstance(sent, str) or not hmac.compare_digest(str(expected), sent):
+        raise AppError(403, "This form has expired or did not come from this site. Reload the page and send it again.")
+
+
+def is_staff(request: Request) -> bool:
+    return bool(request.session.get("staff"))
+
+
+def require_staff(request: Request) -> None:
+    if not is_staff(request):
+        raise AppError(401, "Please sign in to the staff console first.")
+
+
+def password_matches(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+class RateLimiter:
+    """A sliding one-minute window per client."""
+
+    def __init__(self, per_minute: int, window: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.window = window
+        self._hits: dict[str, deque[float]] = defaultdict(deque)
+
+    def check(self, client: str, now: float | None = None) -> None:
+        if self.per_minute <= 0:
+            return
+        moment = time.monotonic() if now is None else now
+        hits = self._hits[client]
+        while hits and moment - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) >= self.per_minute:
+            wait = int(self.window - (moment - hits[0])) + 1
+            raise AppError(429, f"Too many requests from this address. Please wait {wait} seconds and try again.")
+        hits.append(moment)
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
