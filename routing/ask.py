@@ -1,0 +1,117 @@
+""""Whom should I contact?": the search page and /api/route.
+
+Both only format the Decision that rules.route returns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .clock import BadInstant, now as clock_now, parse_instant
+from .errors import AppError
+from .model import CHANNELS, Directory
+from .present import contact_json
+from .rules import Decision, route
+from .services import services
+from .text import MAX_QUERY_CHARS
+
+
+def decision_json(decision: Decision, directory: Directory) -> dict[str, Any]:
+    at = decision.at
+    return {
+        "query": decision.query,
+        "channel": decision.channel,
+        "at": at.astimezone(_zone(directory)).isoformat(),
+        "contact": _with_email_advice(contact_json(decision.contact, directory, at)),
+        "alternatives": [_with_email_advice(contact_json(c, directory, at)) for c in decision.alternatives],
+        "reason": decision.reason,
+        "confidence": decision.confidence,
+        "confident": decision.confident,
+        "fallback": decision.fallback,
+        "safety": decision.safety,
+        "rule": decision.rule.id if decision.rule else None,
+        "topic": {"id": decision.topic.id, "title": decision.topic.title} if decision.topic else None,
+        "matched": list(decision.matched),
+        "notes": list(decision.notes),
+        "self_service": _self_service_json(decision),
+        "corrections": [{"typed": typed, "understood": meant} for typed, meant in decision.corrections],
+    }
+
+
+def _with_email_advice(card: dict[str, Any]) -> dict[str, Any]:
+    # The seeds ask employers to include their group name and ID when they write.
+    for email in card.get("emails", []):
+        include = email.get("include") or []
+        email["advice"] = f"Include your {' and '.join(include)}." if include else ""
+    return card
+
+
+def _self_service_json(decision: Decision) -> dict[str, Any] | None:
+    found = decision.self_service
+    if found is None:
+        return None
+    return {"contact_id": found.contact.id, "title": found.topic.title, "where": found.topic.where, "url": found.contact.url, "note": found.note}
+
+
+def _zone(directory: Directory) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(directory.timezone)
+
+
+def read_question(params: Any) -> tuple[str, datetime, str]:
+    """The question, instant and channel from a query string, or an AppError saying what is wrong."""
+    question = str(params.get("q", "")).strip()
+    if not question:
+        raise AppError(400, "Type a question in q, for example q=change our broker of record.", {"q": "required"})
+    if len(question) > MAX_QUERY_CHARS:
+        raise AppError(
+            400, f"The question is {len(question)} characters long; keep it under {MAX_QUERY_CHARS}.", {"q": "too long"}
+        )
+    channel = str(params.get("channel", "web")) or "web"
+    if channel not in CHANNELS:
+        raise AppError(400, f"channel must be one of: {', '.join(CHANNELS)}.", {"channel": "unknown channel"})
+    at = params.get("at")
+    try:
+        instant = parse_instant(at) if at else clock_now()
+    except BadInstant as exc:
+        raise AppError(400, str(exc), {"at": "not ISO-8601 with an offset"}) from None
+    return question, instant, channel
+
+
+async def api_route(request: Request) -> Response:
+    question, instant, channel = read_question(request.query_params)
+    snapshot = services(request).snapshot
+    decision = route(snapshot.index, question, channel, instant)
+    return JSONResponse(decision_json(decision, snapshot.directory))
+
+
+async def search_page(request: Request) -> Response:
+    svc = services(request)
+    snapshot = svc.snapshot
+    context: dict[str, Any] = {"query": request.query_params.get("q", ""), "decision": None, "problem": None}
+    if context["query"].strip():
+        try:
+            question, instant, channel = read_question(request.query_params)
+        except AppError as exc:
+            context["problem"] = exc.message
+            return svc.templates.TemplateResponse(request, "search.html", context, status_code=400)
+        decision = route(snapshot.index, question, channel, instant)
+        context["decision"] = decision
+        context["answer"] = decision_json(decision, snapshot.directory)
+    return svc.templates.TemplateResponse(request, "search.html", context)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/api/route", api_route, methods=["GET"]),
+        Route("/search", search_page, methods=["GET"]),
+    ]
+
+
+

@@ -1,0 +1,112 @@
+"""The Whoosh index of every topic in the directory.
+
+One document per topic, holding the topic's words already run through
+``text.index_terms`` (synonyms and stemming), so a query is a plain OR of
+terms: user text is never handed to a query parser that could fail on it.
+The index lives in ``search_index/<directory version>/`` and is reused on a
+warm start; a changed directory gets a fresh one built beside the old.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.query import Or, Term
+
+from .model import Directory
+from .text import Vocabulary, build_vocabulary, index_terms
+
+READY = "READY"
+
+
+def schema() -> Schema:
+    return Schema(
+        topic_id=ID(stored=True, unique=True),
+        contact_id=ID(stored=True),
+        terms=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    topic_id: str
+    contact_id: str
+    score: float
+    matched: tuple[str, ...]  # the query's stemmed terms found in this topic
+
+
+class SearchIndex:
+    def __init__(self, ix: whoosh_index.Index, directory: Directory, vocab: Vocabulary, built: bool) -> None:
+        self.directory = directory
+        self.vocab = vocab
+        self.built = built  # False when a warm start reused the index on disk
+        self._ix = ix
+        # BM25F with light length normalisation: a topic's word list is short,
+        # and a long title should not be punished for listing more cases.
+        self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.3, K1=1.2))
+
+    def search(self, terms: Sequence[str], limit: int = 8) -> list[Hit]:
+        unique = list(dict.fromkeys(t for t in terms if t))
+        if not unique:
+            return []
+        results = self._searcher.search(Or([Term("terms", t) for t in unique]), limit=limit, terms=True)
+        hits = []
+        for result in results:
+            matched = tuple(
+                dict.fromkeys(text.decode() if isinstance(text, bytes) else str(text) for _, text in result.matched_terms())
+            )
+            hits.append(Hit(result["topic_id"], result["contact_id"], float(result.score), matched))
+        return hits
+
+    def close(self) -> None:
+        self._searcher.close()
+
+
+def topic_documents(directory: Directory, vocab: Vocabulary) -> list[dict[str, str]]:
+    docs = []
+    for contact in directory.contacts:
+        for topic in contact.topics:
+            # The title counts twice: it is the seed's own wording.
+            text = " ".join([topic.title, topic.title, *topic.words, contact.name])
+            docs.append({"topic_id": topic.id, "contact_id": contact.id, "terms": " ".join(index_terms(text, vocab))})
+    return docs
+
+
+def open_index(directory: Directory, index_dir: Path) -> SearchIndex:
+    vocab = build_vocabulary(directory)
+    target = Path(index_dir) / directory.version
+    if (target / READY).exists():
+        return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=False)
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".build-{directory.version}-", dir=index_dir))
+    ix = whoosh_index.create_in(str(building), schema())
+    writer = ix.writer(limitmb=128)
+    for doc in topic_documents(directory, vocab):
+        writer.add_document(**doc)
+    writer.commit()
+    (building / READY).write_text(directory.version)
+    if target.exists() and not (target / READY).exists():
+        # Left by a build that died before it finished: never serve it.
+        shutil.rmtree(target, ignore_errors=True)
+    try:
+        os.rename(building, target)
+    except OSError:
+        # Another process finished the same version first; theirs is as good.
+        shutil.rmtree(building, ignore_errors=True)
+    _remove_stale(Path(index_dir), keep=directory.version)
+    return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=True)
+
+
+def _remove_stale(index_dir: Path, keep: str) -> None:
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name != keep and not child.name.startswith(".build-"):
+            shutil.rmtree(child, ignore_errors=True)
