@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -15,7 +16,7 @@ from starlette.routing import Route
 from .clock import BadInstant, now as clock_now, parse_instant
 from .errors import AppError
 from .model import CHANNELS, Directory
-from .present import contact_json
+from .present import contact_json, contact_view
 from .rules import Decision, route
 from .services import services
 from .text import MAX_QUERY_CHARS
@@ -43,6 +44,27 @@ def decision_json(decision: Decision, directory: Directory) -> dict[str, Any]:
     }
 
 
+def answer_lines(answer: dict[str, Any]) -> list[str]:
+    """A decision as text for the terminal: contact, reason, how to reach it, alternatives."""
+    contact = answer["contact"]
+    lines = [f"{contact['name']}  ({contact['id']}, confidence {answer['confidence']:.2f})", f"  {answer['reason']}"]
+    lines += [f"  {note}" for note in answer["notes"]]
+    lines += _reach_lines(contact, indent="  ")
+    for alternative in answer["alternatives"]:
+        lines.append(f"Also: {alternative['name']}  ({alternative['id']})")
+        lines += _reach_lines(alternative, indent="  ")
+    return lines
+
+
+def _reach_lines(card: dict[str, Any], indent: str) -> list[str]:
+    lines = [f"{indent}{card['status_line']}"]
+    lines += [f"{indent}{phone['instructions']}" for phone in card["phones"]]
+    lines += [f"{indent}email {email['address']}: " + " · ".join(filter(None, (email["purpose"], email["advice"]))) for email in card["emails"]]
+    lines += [f"{indent}fax {fax['display']}: {fax['purpose']}" for fax in card["faxes"]]
+    lines += [f"{indent}{link['url']}" for link in card["links"] if link.get("url")]
+    return lines
+
+
 def _with_email_advice(card: dict[str, Any]) -> dict[str, Any]:
     # The seeds ask employers to include their group name and ID when they write.
     for email in card.get("emails", []):
@@ -58,9 +80,7 @@ def _self_service_json(decision: Decision) -> dict[str, Any] | None:
     return {"contact_id": found.contact.id, "title": found.topic.title, "where": found.topic.where, "url": found.contact.url, "note": found.note}
 
 
-def _zone(directory: Directory) -> Any:
-    from zoneinfo import ZoneInfo
-
+def _zone(directory: Directory) -> ZoneInfo:
     return ZoneInfo(directory.timezone)
 
 
@@ -102,8 +122,11 @@ async def search_page(request: Request) -> Response:
             context["problem"] = exc.message
             return svc.templates.TemplateResponse(request, "search.html", context, status_code=400)
         decision = route(snapshot.index, question, channel, instant)
+        directory = snapshot.directory
         context["decision"] = decision
-        context["answer"] = decision_json(decision, snapshot.directory)
+        context["answer"] = decision_json(decision, directory)
+        context["contact"] = contact_view(decision.contact, directory, instant)
+        context["alternatives"] = [contact_view(c, directory, instant) for c in decision.alternatives]
     return svc.templates.TemplateResponse(request, "search.html", context)
 
 

@@ -145,6 +145,39 @@ def ivr_tree(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- ask ----------------------------------------------------------------------
+
+
+def ask_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", help="the question in everyday words, in quotes")
+    parser.add_argument("--at", help="evaluate hours at this instant, ISO-8601 with an offset (default: now or ROUTING_NOW)")
+    parser.add_argument("--channel", default="web", choices=("web", "ivr", "email"), help="the channel asking (default: web)")
+    parser.add_argument("--json", action="store_true", help="print JSON (the same as GET /api/route) instead of text")
+    parser.add_argument("--directory", type=Path, help="the directory file (default: DIRECTORY_PATH or directory.yaml)")
+
+
+def ask(args: argparse.Namespace) -> int:
+    from .ask import answer_lines, decision_json
+    from .rules import route
+    from .search import open_index
+    from .text import MAX_QUERY_CHARS
+
+    question = args.question.strip()
+    if not question:
+        raise UsageError("type a question, for example: ask \"change our broker of record\".")
+    if len(question) > MAX_QUERY_CHARS:
+        raise UsageError(f"the question is {len(question)} characters long; keep it under {MAX_QUERY_CHARS}.")
+    instant = instant_from(args.at)
+    settings = Settings.from_env()
+    directory = load_or_report(args.directory or _shown(settings.directory_path))
+    if directory is None:
+        return 1
+    index = open_index(directory, settings.index_dir)
+    answer = decision_json(route(index, question, args.channel, instant), directory)
+    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else "\n".join(answer_lines(answer)))
+    return 0
+
+
 # -- serve --------------------------------------------------------------------
 
 
@@ -176,6 +209,7 @@ def serve(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Command] = {
     "check": Command("validate a directory file and print its problems with file:line", check_arguments, check),
+    "ask": Command("answer a question: which contact, why, how to reach it, and whether it is open", ask_arguments, ask),
     "hours": Command("show each contact's hours and whether it is open", hours_arguments, hours),
     "ivr": Command("print the phone tree: each number, its keys, hours and who answers", ivr_arguments, ivr_tree),
     "serve": Command("serve the web app with uvicorn on HOST:PORT", serve_arguments, serve),

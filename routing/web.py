@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import api, forward, ivr_web, pages, staff
+from . import api, ask, forward, ivr_web, pages, staff
 from .errors import AppError
 from .services import Services
 from .settings import ROOT, Settings
@@ -27,7 +27,7 @@ from .store import DirectoryStore
 log = logging.getLogger("routing")
 
 # Each channel module offers routes() and, if it runs background work, start/stop.
-CHANNELS = [api, pages, forward, ivr_web, staff]  # staff after forward: it sends through forward's outbox
+CHANNELS = [api, pages, ask, forward, ivr_web, staff]  # staff after forward: it sends through forward's outbox
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
