@@ -465,7 +465,7 @@ class _Checker:
         return tuple(result)
 
     def rule(self, value: Any, path: YPath) -> Rule:
-        doc = self.mapping(value, path, {"id", "description", "when", "route", "alternatives", "note", "safety"}, required=("id", "description", "when"))
+        doc = self.mapping(value, path, {"id", "description", "when", "route", "prefer", "alternatives", "note", "safety"}, required=("id", "description", "when"))
         rule_id = self.text(doc.get("id"), path + ("id",))
         when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now"})
         if not any(when.get(k) for k in ("phrases", "all_words", "topics")):
@@ -489,10 +489,19 @@ class _Checker:
                 self.problem(path + ("when", "open_now", str(contact_id)), "open_now values should be true or false.")
             open_now.append((str(contact_id), bool(wanted)))
         route = self.text(doc.get("route"), path + ("route",), required=False)
+        kinds = {k.value: k for k in ContactKind}
+        prefer: list[ContactKind] = []
+        for i, kind in enumerate(self.texts(doc.get("prefer"), path + ("prefer",))):
+            if kind in kinds:
+                prefer.append(kinds[kind])
+            else:
+                self.problem(path + ("prefer", i), f"prefer names kind '{kind}'; use one of: {', '.join(kinds)}.")
+        if route and prefer:
+            self.problem(path + ("prefer",), f"rule '{rule_id}' has both route and prefer; keep one.")
         alternatives = self.texts(doc.get("alternatives"), path + ("alternatives",))
         note = self.text(doc.get("note"), path + ("note",), required=False)
-        if not (route or alternatives or note):
-            self.problem(path, f"rule '{rule_id}' does nothing; give it route, alternatives or note.")
+        if not (route or prefer or alternatives or note):
+            self.problem(path, f"rule '{rule_id}' does nothing; give it route, prefer, alternatives or note.")
         if route:
             self.known_contact(route, path + ("route",), rule_id)
         for i, alt in enumerate(alternatives):
@@ -511,6 +520,7 @@ class _Checker:
                 open_now=tuple(open_now),
             ),
             route=route,
+            prefer=tuple(prefer),
             alternatives=alternatives,
             note=note,
             safety=safety is True,

@@ -181,6 +181,9 @@ class Rule:
     description: str
     when: RuleCondition
     route: str = ""
+    # Instead of one contact: the best-ranked search hit whose contact is of
+    # one of these kinds. The rule matches only when search found one.
+    prefer: tuple[ContactKind, ...] = ()
     alternatives: tuple[str, ...] = ()
     note: str = ""
     safety: bool = False

@@ -7,7 +7,7 @@ formats this one decision and never decides on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .hours import status
@@ -67,8 +67,13 @@ def route(index: SearchIndex, question: str, channel: str, now: datetime) -> Dec
     base = {"query": question, "channel": channel, "at": now, "corrections": analysis.corrections, "topics": topics}
     for rule in directory.rules:
         matched = _rule_matches(rule, directory, index, analysis, topics, channel, now)
-        if matched is not None:
+        if matched is None:
+            continue
+        if not rule.prefer:
             return _from_rule(directory, rule, matched, hits, base)
+        preferred = _preferred(directory, rule, analysis, hits, matched, base)
+        if preferred is not None:
+            return preferred
     if hits:
         decision = _from_search(directory, analysis, hits, base)
         if decision.confident:
@@ -95,10 +100,10 @@ def _rule_matches(
             return None
         matched += when.all_words
     if when.topics:
-        found = [t for t in when.topics if t in topics]
+        found = [t for t in topics if t in when.topics]  # in search rank order
         if not found:
             return None
-        matched += [directory.topic(t)[1].title for t in found]
+        matched.append(directory.topic(found[0])[1].title)  # the best-ranked one is enough to explain it
     for contact_id, wanted in when.open_now:
         contact = directory.contact(contact_id)
         if status(contact.hours, directory.holidays, now).open_now is not wanted:
@@ -131,7 +136,32 @@ def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits:
     )
 
 
-def _from_search(directory: Directory, analysis: Analysis, hits: list[Hit], base: dict) -> Decision:
+def _preferred(
+    directory: Directory, rule: Rule, analysis: Analysis, hits: list[Hit], matched: tuple[str, ...], base: dict
+) -> Decision | None:
+    """Search's answer among the contacts of the kinds the rule prefers, or None if it has no confident one."""
+    # Only a close second: a team that matched one stray word is no answer.
+    wanted = [i for i, hit in enumerate(hits) if directory.contact(hit.contact_id).kind in rule.prefer and hit.score >= hits[0].score * 0.6]
+    if not wanted:
+        return None
+    # The preferred hit leads; whatever search ranked above it stays in view as an alternative.
+    order = [hits[wanted[0]], *(h for i, h in enumerate(hits) if i != wanted[0])]
+    decision = _from_search(directory, analysis, order, base, first_alternatives=[directory.contact(h.contact_id) for h in hits[: wanted[0]]])
+    if not decision.confident:
+        return None
+    cues = ", ".join(f"“{m}”" for m in matched)
+    return replace(
+        decision,
+        reason=f"{decision.reason[:-1]}; {rule.description[:1].lower()}{rule.description[1:]} (rule “{rule.id}”, matched {cues}).",
+        alternatives=_unique([*decision.alternatives, *(directory.contact(a) for a in rule.alternatives)], exclude=decision.contact)[:3],
+        notes=decision.notes + ((rule.note,) if rule.note else ()),
+        rule=rule,
+    )
+
+
+def _from_search(
+    directory: Directory, analysis: Analysis, hits: list[Hit], base: dict, first_alternatives: list[Contact] | None = None
+) -> Decision:
     top = hits[0]
     contact, topic = directory.topic(top.topic_id)
     confidence = _confidence(analysis, top)
@@ -143,6 +173,7 @@ def _from_search(directory: Directory, analysis: Analysis, hits: list[Hit], base
         # The seeds offer a do-it-yourself way: put it first among the alternatives.
         alternatives.append(self_service.contact)
         notes.append(self_service.note)
+    alternatives += first_alternatives or []
     if contact.kind is ContactKind.SELF_SERVICE_SITE:
         alternatives += _teams_behind(directory, topic)
     alternatives += related

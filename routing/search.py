@@ -22,7 +22,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
-from .model import Directory
+from .model import ContactKind, Directory
 from .text import Vocabulary, build_vocabulary, index_terms
 
 READY = "READY"
@@ -74,9 +74,14 @@ class SearchIndex:
 def topic_documents(directory: Directory, vocab: Vocabulary) -> list[dict[str, str]]:
     docs = []
     for contact in directory.contacts:
+        if contact.kind is ContactKind.EMERGENCY_LINE:
+            # Reached only through the safety rules: a stray "medical" in
+            # "a non-medical question" must not send anyone to 911.
+            continue
         for topic in contact.topics:
-            # The title counts twice: it is the seed's own wording.
-            text = " ".join([topic.title, topic.title, *topic.words, contact.name])
+            # The title once, like each word: a self-service page's long list
+            # of tasks ("…for COBRA/Cal-COBRA…") must not outweigh a team's topic.
+            text = " ".join([topic.title, *topic.words])
             docs.append({"topic_id": topic.id, "contact_id": contact.id, "terms": " ".join(index_terms(text, vocab))})
     return docs
 

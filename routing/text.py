@@ -132,7 +132,10 @@ def correct(word: str, vocab: Vocabulary) -> str:
     candidates: set[str] = set()
     for variant in _deletions(word):
         candidates.update(vocab.deletes.get(variant, ()))
-    best = sorted((c for c in candidates if _one_edit(word, c)), key=lambda c: (abs(len(c) - len(word)), c))
+    # A three-letter word is one substitution away from too many others ("won"
+    # → "non"), so it is only ever completed ("bil" → "bill"), never changed.
+    fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 3 or len(c) > len(word)))
+    best = sorted(fits, key=lambda c: (abs(len(c) - len(word)), c))
     return best[0] if best else word
 
 

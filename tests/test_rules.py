@@ -111,8 +111,8 @@ def test_open_now_condition_uses_the_instant(index):
 def test_rules_are_data(tmp_path):
     source = (ROOT / "directory.yaml").read_text()
     source = source.replace(
-        "rules:\n",
-        "rules:\n  - id: test-parking\n    description: \"Parking questions go to Member Services.\"\n"
+        "\nrules:\n",
+        "\nrules:\n  - id: test-parking\n    description: \"Parking questions go to Member Services.\"\n"
         "    when: {phrases: [\"parking\"]}\n    route: member-services\n",
         1,
     )
