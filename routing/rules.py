@@ -91,12 +91,17 @@ def _rule_matches(
         return None
     matched: list[str] = []
     if when.phrases:
-        hit = [p for p in when.phrases if contains_phrase(analysis.words, _phrase_words(p, index))]
+        by_meaning: dict[tuple[str, ...], str] = {}  # "chest pain" and "chest pains" stem alike: quote one
+        for phrase in when.phrases:
+            words = index.phrase_words(phrase)
+            if words not in by_meaning and contains_phrase(analysis.words, words):
+                by_meaning[words] = phrase
+        hit = list(by_meaning.values())
         if not hit:
             return None
         matched += hit
     if when.all_words:
-        if not all(contains_phrase(analysis.words, _phrase_words(w, index)) for w in when.all_words):
+        if not all(contains_phrase(analysis.words, index.phrase_words(w)) for w in when.all_words):
             return None
         matched += when.all_words
     if when.topics:
@@ -109,11 +114,6 @@ def _rule_matches(
         if status(contact.hours, directory.holidays, now).open_now is not wanted:
             return None
     return tuple(matched)
-
-
-def _phrase_words(phrase: str, index: SearchIndex) -> tuple[str, ...]:
-    # Rule phrases go through the same pipeline as questions, minus typo repair.
-    return analyze(phrase, index.vocab, fix_typos=False).words
 
 
 def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits: list[Hit], base: dict) -> Decision:

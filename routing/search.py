@@ -10,6 +10,7 @@ warm start; a changed directory gets a fresh one built beside the old.
 from __future__ import annotations
 
 import os
+from collections import Counter
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
 from .model import ContactKind, Directory
-from .text import Vocabulary, build_vocabulary, index_terms
+from .text import Vocabulary, analyze, build_vocabulary, index_terms
 
 READY = "READY"
 
@@ -53,12 +54,26 @@ class SearchIndex:
         # BM25F with light length normalisation: a topic's word list is short,
         # and a long title should not be punished for listing more cases.
         self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.3, K1=1.2))
+        self._phrases: dict[str, tuple[str, ...]] = {}
+
+    def phrase_words(self, phrase: str) -> tuple[str, ...]:
+        """A rule's phrase as the router sees words: the question's pipeline minus typo repair.
+
+        Cached: the rules ask for the same few dozen phrases on every question.
+        """
+        words = self._phrases.get(phrase)
+        if words is None:
+            words = self._phrases[phrase] = analyze(phrase, self.vocab, fix_typos=False).words
+        return words
 
     def search(self, terms: Sequence[str], limit: int = 8) -> list[Hit]:
-        unique = list(dict.fromkeys(t for t in terms if t))
-        if not unique:
+        # A word said again weighs more: an email that says "contact" four
+        # times is about contacts, whatever else it mentions once.
+        counts = Counter(t for t in terms if t)
+        if not counts:
             return []
-        results = self._searcher.search(Or([Term("terms", t) for t in unique]), limit=limit, terms=True)
+        query = Or([Term("terms", t, boost=1.0 + 0.5 * (n - 1)) for t, n in counts.items()])
+        results = self._searcher.search(query, limit=limit, terms=True)
         hits = []
         for result in results:
             matched = tuple(

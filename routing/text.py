@@ -33,6 +33,7 @@ STOPWORDS = frozenset(
     hi hello hey thanks thank please dear regards question questions help need needs want wants wanted like know
     get got getting somebody someone anyone ask asking regarding re fw fwd quick hoping trying try tried
     company business small group employer employers kaiser permanente kp team us today tomorrow yesterday
+    employee employees staff worker workers
     one two going make sure still just also really may might must shall not whats thats hows""".split()
 )
 
@@ -132,9 +133,9 @@ def correct(word: str, vocab: Vocabulary) -> str:
     candidates: set[str] = set()
     for variant in _deletions(word):
         candidates.update(vocab.deletes.get(variant, ()))
-    # A three-letter word is one substitution away from too many others ("won"
-    # → "non"), so it is only ever completed ("bil" → "bill"), never changed.
-    fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 3 or len(c) > len(word)))
+    # A short word is one substitution away from too many others ("won" →
+    # "non", "near" → "year"), so it is only ever completed ("bil" → "bill").
+    fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
     best = sorted(fits, key=lambda c: (abs(len(c) - len(word)), c))
     return best[0] if best else word
 

@@ -27,6 +27,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "invalid_timezone.yaml": (3, "'Pacific Time' is not a time zone"),
     "same_key_twice.yaml": (34, "key 1 on 1-800-790-4661 is already used by 'billing-team'"),
     "rule_unknown_contact.yaml": (41, "names contact 'payments-team', which is not in the directory"),
+    "rule_unknown_kind.yaml": (41, "prefer names kind 'teams'; use one of: team, help_line"),
     "unparseable_holiday.yaml": (12, "holiday 'Thanksgiving Day': nth should be 1 to 5"),
     "duplicate_contact_id.yaml": (28, "contact id 'billing-team' is used twice"),
     "same_yaml_key_twice.yaml": (18, "'summary' is given twice"),

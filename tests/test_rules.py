@@ -17,6 +17,7 @@ from routing.settings import ROOT
 MONDAY_10AM = parse_instant("2026-11-23T10:00:00-08:00")
 SATURDAY = parse_instant("2026-11-28T10:00:00-08:00")
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "questions.yaml").read_text())
+BLIND_QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "questions_blind.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -120,21 +121,23 @@ def test_rules_are_data(tmp_path):
     assert route(index, "where do I park, parking?", "web", MONDAY_10AM).contact.id == "member-services"
 
 
-def test_question_table_accuracy(index, capsys):
+@pytest.mark.parametrize("table", ["questions.yaml", "questions_blind.yaml"])
+def test_question_table_accuracy(index, capsys, table):
     """At least 80 realistic questions, written from the seeds; prints the accuracy."""
-    assert len(QUESTIONS) >= 80
+    questions = QUESTIONS if table == "questions.yaml" else BLIND_QUESTIONS
+    assert len(questions) >= 80
     wrong = []
     by_contact: Counter[str] = Counter()
-    for row in QUESTIONS:
+    for row in questions:
         decision = route(index, row["q"], "web", MONDAY_10AM)
         acceptable = {row["expect"], *row.get("also", [])}
         ok = decision.contact.id in acceptable and (decision.fallback == bool(row.get("fallback")))
         by_contact[row["expect"]] += 1
         if not ok:
             wrong.append(f"{row['q']!r}: expected {row['expect']}, got {decision.contact.id} ({decision.confidence}) {decision.reason}")
-    accuracy = 1 - len(wrong) / len(QUESTIONS)
+    accuracy = 1 - len(wrong) / len(questions)
     with capsys.disabled():
-        print(f"\nrouting accuracy: {accuracy:.1%} of {len(QUESTIONS)} questions ({len(wrong)} wrong)")
+        print(f"\nrouting accuracy, {table}: {accuracy:.1%} of {len(questions)} questions ({len(wrong)} wrong)")
         for line in wrong:
             print("  ", line)
     assert set(by_contact) >= {
