@@ -279,6 +279,26 @@ def test_too_many_requests_from_one_client_get_a_429(smtp_settings: Callable[...
 # --- durability -------------------------------------------------------------------
 
 
+def test_a_server_that_is_down_then_comes_up_gets_the_message_exactly_once(smtp_settings: Callable[..., Settings]) -> None:
+    down = unused_server()
+    with TestClient(create_app(smtp_settings(down, max_attempts=1000))) as client:
+        accepted = client.post("/api/forward", json=BROKER)
+        assert accepted.status_code == 202
+        ref = accepted.json()["id"]
+        deadline = time.monotonic() + 10
+        while (status := client.get(f"/api/forward/{ref}").json())["attempts"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert status["status"] == "queued" and status["attempts"] >= 2
+        assert status["last_error"]  # the connection failure, in words
+        down.start()
+        try:
+            assert wait_done(client, ref)["status"] == "sent"
+            time.sleep(0.3)  # longer than the retry delay: a second send would have arrived by now
+            assert [m.message["Subject"] for m in down.messages] == ["[Group 604213] Ortiz Landscaping LLC: Broker of record change"]
+        finally:
+            down.stop()
+
+
 def test_queued_requests_are_delivered_after_a_restart(smtp_settings: Callable[..., Settings], directory: Directory) -> None:
     down = unused_server()
     settings = smtp_settings(down, max_attempts=1000)
