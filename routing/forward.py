@@ -25,7 +25,7 @@ from .mail import Letter, enqueue, transport_for
 from .model import Directory
 from .outbox import DONE, FAILED, SENT, WRITTEN, Item, Outbox, new_reference, outbox_path
 from .present import status_json
-from .security import CSRF_FIELD, RateLimiter, check_csrf, client_key, csrf_token
+from .security import CSRF_FIELD, RateLimiter, check_csrf, client_key, csrf_token, read_limited
 from .sender import Sender
 from .services import Services, services
 
@@ -109,22 +109,12 @@ def _rate_limit(request: Request) -> None:
 async def _read_body(request: Request) -> bytes:
     """The body, refused with a 413 as soon as it passes MAX_MESSAGE_BYTES."""
     limit = services(request).settings.max_message_bytes
-    too_large = AppError(
-        413,
+    return await read_limited(
+        request,
+        limit,
         f"This request is larger than the {limit:,} bytes we accept. Shorten the message and send it again; "
         "the team can ask for documents when they reply.",
     )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # --- JSON API -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""CSRF tokens, staff login and per-client rate limits.
+"""CSRF tokens, staff login, per-client rate limits and the request size limit.
 
 Sessions are Starlette's signed cookies; the signing key is SESSION_SECRET
 (generated per process when unset, so it never has a default).
@@ -70,3 +70,23 @@ class RateLimiter:
 
 def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
+    """The request body, refused with a 413 saying ``too_large`` as soon as it passes ``limit`` bytes.
+
+    The declared length is checked first, and the stream is counted as it
+    arrives, so an oversized body is never held in memory whole.
+    """
+    refusal = AppError(413, too_large)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise refusal
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise refusal
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from .clock import now
 from .errors import AppError
 from .mailparse import parse
-from .security import is_staff, password_matches
+from .security import is_staff, password_matches, read_limited
 from .services import Services, services
 from .triage import triage
 from .triage_store import Record, TriageStore
@@ -51,28 +51,14 @@ async def triage_and_store(svc: Services, raw: bytes, source: str) -> tuple[Reco
     return await asyncio.to_thread(_store(svc).add, raw, result.as_json(), source)
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    too_large = AppError(413, f"This email is larger than the {limit:,} bytes we accept (MAX_MESSAGE_BYTES). Remove big attachments and send it again.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def api_triage(request: Request) -> Response:
     _require(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "message/rfc822":
         raise AppError(415, "Send the raw email as the body, with the header Content-Type: message/rfc822.")
     svc = services(request)
-    raw = await read_limited(request, svc.settings.max_message_bytes)
+    limit = svc.settings.max_message_bytes
+    raw = await read_limited(request, limit, f"This email is larger than the {limit:,} bytes we accept (MAX_MESSAGE_BYTES). Remove big attachments and send it again.")
     record, created = await triage_and_store(svc, raw, "api")
     return JSONResponse(_body(record, duplicate=not created))
 

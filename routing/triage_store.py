@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .db import connect
+
 NEW, FORWARDED, ASKED, IGNORED, CORRECTED = "new", "forwarded", "asked", "ignored", "corrected"
 STATUSES = (NEW, FORWARDED, ASKED, IGNORED, CORRECTED)
 
@@ -85,15 +87,9 @@ class TriageStore:
     """Thread-safe; every method is one short transaction."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(_SCHEMA)
+        self._db = connect(path, _SCHEMA)
 
     def close(self) -> None:
         with self._lock:
