@@ -54,13 +54,6 @@ async def stop(svc: Services) -> None:
         store.close()
 
 
-def store_of(svc: Services) -> TriageStore:
-    store = svc.extras.get("triage_store")
-    if store is None:
-        raise AppError(503, "The triage log is not open yet. Try again in a minute.")
-    return store  # type: ignore[no-any-return]
-
-
 def outbox_of(svc: Services) -> Outbox:
     outbox = svc.extras.get("outbox")
     if outbox is None:
@@ -141,7 +134,7 @@ async def list_page(request: Request) -> Response:
     svc = services(request)
     wanted = request.query_params.get("status", "")
     status = wanted if wanted in STATUSES else None
-    store = store_of(svc)
+    store = triage_api.store_of(svc)
     records = await asyncio.to_thread(store.recent, 200, status)
     context = {
         "records": [_row(r, svc.snapshot.directory.timezone) for r in records],
@@ -263,7 +256,7 @@ def _deliveries(svc: Services, record: Record) -> list[dict[str, str]]:
 
 
 def _record(request: Request) -> Record:
-    store = store_of(services(request))
+    store = triage_api.store_of(services(request))
     record = store.get(request.path_params["id"].strip().upper())
     if record is None:
         raise AppError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
@@ -286,7 +279,7 @@ async def correct_action(request: Request) -> Response:
         return await _message(request, record, exc.message, exc.status, values, exc.fields)
     parsed = parse(record.raw)
     result = triage(parsed, svc.snapshot.index, now(), correction)
-    await asyncio.to_thread(store_of(svc).correct, record.id, correction.as_json(), result.as_json())
+    await asyncio.to_thread(triage_api.store_of(svc).correct, record.id, correction.as_json(), result.as_json())
     request.session[FLASH] = "Saved. The triage below uses your corrections."
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
 
@@ -306,7 +299,7 @@ async def _send(request: Request, action: Any, done: str) -> Response:
     check_csrf(request, form)
     svc = services(request)
     try:
-        item, to = await action(svc, store_of(svc), outbox_of(svc), record)
+        item, to = await action(svc, triage_api.store_of(svc), outbox_of(svc), record)
     except AppError as exc:
         return await _message(request, record, exc.message, exc.status)
     request.session[FLASH] = done.format(team=to, ref=item.id)

@@ -25,7 +25,7 @@ from .triage import triage
 from .triage_store import Record, TriageStore
 
 
-def _store(svc: Services) -> TriageStore:
+def store_of(svc: Services) -> TriageStore:
     store = svc.extras.get("triage_store")
     if store is None:
         raise AppError(503, "The triage log is not open yet. Try again in a minute.")
@@ -48,7 +48,7 @@ async def triage_and_store(svc: Services, raw: bytes, source: str) -> tuple[Reco
     # Triage runs on the event loop: the search index's searcher is shared, and
     # one email takes milliseconds. Only the SQLite write goes to a thread.
     result = triage(parse(raw), svc.snapshot.index, now())
-    return await asyncio.to_thread(_store(svc).add, raw, result.as_json(), source)
+    return await asyncio.to_thread(store_of(svc).add, raw, result.as_json(), source)
 
 
 async def api_triage(request: Request) -> Response:
@@ -65,7 +65,7 @@ async def api_triage(request: Request) -> Response:
 
 async def api_get(request: Request) -> Response:
     _require(request)
-    record = _store(services(request)).get(request.path_params["id"].strip().upper())
+    record = store_of(services(request)).get(request.path_params["id"].strip().upper())
     if record is None:
         raise AppError(404, "There is no triaged email with that id. POST the email to /api/triage first.")
     return JSONResponse(_body(record))
@@ -82,7 +82,7 @@ async def original(request: Request) -> Response:
     """The stored email byte for byte, to open in a mail program or send on by hand."""
     if not authorised(request):
         return RedirectResponse(f"/staff/login?next={quote(request.url.path)}", status_code=303)
-    record = _store(services(request)).get(request.path_params["id"].strip().upper())
+    record = store_of(services(request)).get(request.path_params["id"].strip().upper())
     if record is None:
         raise AppError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
     return Response(record.raw, media_type="message/rfc822", headers={"content-disposition": f'attachment; filename="{record.id}.eml"'})
