@@ -23,10 +23,7 @@ check: $(RUNTIME_STAMP)
 	$(BIN)/python -m routing check
 
 bench: $(DEV_STAMP)
-	@set -e; for script in bench/bench_*.py; do \
-		echo "== $$script"; \
-		$(BIN)/python $$script; \
-	done
+	$(BIN)/python bench/run.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,96 @@
+"""How start-up and routing grow with the directory: 10 to 10,000 contacts.
+
+Each size is a directory from generate.py (the real nine contacts plus
+generated teams with made-up words, the real rules and synonyms). For each:
+loading and validating the YAML, building the index from scratch, reopening
+the index already on disk (a warm start), and route() p99 in-process over the
+same questions. Every figure is shown against the same figure at 10 contacts.
+At the largest size, Whoosh is also compared with SQLite FTS5 on the same text.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from common import PINNED_NOW, QUICK, Row, percentile, print_table, seconds, sized, steady_calls
+from generate import generated_yaml, sample_questions
+
+SIZES = (10, 100) if QUICK else (10, 100, 1_000, 10_000)
+P99_GOAL_MS = 10.0
+
+
+@dataclass(frozen=True)
+class Size:
+    contacts: int
+    load: float  # seconds
+    build: float  # seconds
+    warm: float  # seconds
+    route_p99: float  # ms
+    route_p50: float  # ms
+
+
+def measure(contacts: int, tmp: Path) -> tuple[Size, object, list[str]]:
+    from routing.clock import parse_instant
+    from routing.directory import loads
+    from routing.rules import route
+    from routing.search import open_index
+
+    text, vocab = generated_yaml(contacts)
+    holder: list[object] = []
+    load = seconds(lambda: holder.append(loads(text, f"generated-{contacts}.yaml")))
+    directory = holder[0]
+    index_dir = tmp / f"index-{contacts}"
+    build = seconds(lambda: open_index(directory, index_dir).close())  # type: ignore[arg-type]
+    warm_runs = []
+    for _ in range(3):
+        holder.clear()
+        warm_runs.append(seconds(lambda: holder.append(open_index(directory, index_dir))))  # type: ignore[arg-type]
+        holder[0].close()  # type: ignore[attr-defined]
+    index = open_index(directory, index_dir)  # type: ignore[arg-type]
+    assert not index.built, "the warm start rebuilt the index instead of reusing it"
+    now = parse_instant(PINNED_NOW)
+    questions = sample_questions(vocab, sized(400, 60))
+    for q in questions[:50]:
+        route(index, q, "web", now)
+    cycle = iter(questions * 2)
+    samples = steady_calls(lambda: route(index, next(cycle), "web", now), len(questions))
+    index.close()
+    return Size(contacts, load, build, statistics.median(warm_runs), percentile(samples, 99), percentile(samples, 50)), directory, questions
+
+
+def run() -> list[Row]:
+    from bench_search import compare
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sizes = []
+        for contacts in SIZES:
+            size, directory, questions = measure(contacts, Path(tmp))
+            sizes.append(size)
+        base = sizes[0]
+        for s in sizes[1:]:
+            growth = f"{s.contacts // base.contacts:,}× the contacts"
+            label = f"{s.contacts:,} contacts"
+            rows += [
+                Row(f"directory load + validate, {label}", s.load, "s", f"same, {base.contacts} contacts", base.load, note=growth, higher_is_better=False),
+                Row(f"index build (cold), {label}", s.build, "s", f"same, {base.contacts} contacts", base.build, note=growth, higher_is_better=False),
+                Row(f"index reopen (warm start), {label}", s.warm, "s", f"same, {base.contacts} contacts", base.warm,
+                    note=f"{growth}; restart total (load + reopen) {s.load + s.warm:.2f} s", higher_is_better=False),
+                Row(f"route() p99, {label}", s.route_p99, "ms", f"same, {base.contacts} contacts", base.route_p99,
+                    note=f"goal ≤ {P99_GOAL_MS:.0f} ms at 10,000 contacts; p50 {s.route_p50:.2f} ms; {len(questions)} questions, better of 2 passes", higher_is_better=False),
+            ]
+        largest = sizes[-1]
+        rows.append(Row(f"warm start vs cold build, {largest.contacts:,} contacts", largest.warm, "s", "cold index build, same directory", largest.build,
+                        note="reopen the on-disk index instead of rebuilding it", higher_is_better=False))
+        rows += compare(directory, questions, f"{largest.contacts:,} contacts", Path(tmp) / "fts", sized(1000, 60))
+    return rows
+
+
+if __name__ == "__main__":
+    from common import pin_clock
+
+    pin_clock()
+    print_table(run())
