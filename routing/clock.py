@@ -11,6 +11,8 @@ import re
 from datetime import datetime, timezone
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 _SPACE_OFFSET = re.compile(r"^(.+T[0-9:.]+) ([0-9]{2}:?[0-9]{2})$")
 
 
@@ -32,6 +34,10 @@ def parse_instant(text: str) -> datetime:
         raise BadInstant(
             f"'{text}' has no UTC offset; add one, such as 2026-11-23T08:00:00-08:00 or 2026-11-23T16:00:00Z."
         )
+    # Hours are looked up days either side of the instant, which overflows near
+    # year 1 and 9999; and before 1900 time zones had offsets in seconds (LMT).
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise BadInstant(f"'{text}' is outside the years {FIRST_YEAR} to {LAST_YEAR}; choose a date in that range.")
     return value
 
 

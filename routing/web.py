@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import AsyncIterator
+from typing import AsyncIterator, Mapping
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import api, ask, forward, ivr_web, pages, staff
+from . import api, ask, forward, ivr_web, openapi, pages, staff
 from .errors import AppError
 from .services import Services
 from .settings import ROOT, Settings
@@ -27,7 +27,7 @@ from .store import DirectoryStore
 log = logging.getLogger("routing")
 
 # Each channel module offers routes() and, if it runs background work, start/stop.
-CHANNELS = [api, pages, ask, forward, ivr_web, staff]  # staff after forward: it sends through forward's outbox
+CHANNELS = [api, pages, ask, forward, ivr_web, staff, openapi]  # staff after forward: it sends through forward's outbox
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -83,16 +83,18 @@ def wants_json(request: Request) -> bool:
 
 
 async def handle_error(request: Request, exc: Exception) -> Response:
+    headers: Mapping[str, str] | None = None
     if isinstance(exc, HTTPException):
         message = {404: "There is no page at this address. Check the link, or start from the home page.",
                    405: "This address does not accept that kind of request."}.get(exc.status_code, exc.detail)
+        headers = exc.headers  # a 405 must say which methods the address takes (Allow, RFC 9110)
         exc = AppError(exc.status_code, message)
     assert isinstance(exc, AppError)
     if wants_json(request):
-        return JSONResponse(exc.as_json(), status_code=exc.status)
+        return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
     services: Services = request.app.state.services
     return services.templates.TemplateResponse(
-        request, "error.html", {"error": exc}, status_code=exc.status
+        request, "error.html", {"error": exc}, status_code=exc.status, headers=headers
     )
 
 
