@@ -6,14 +6,16 @@ Both only format the Decision that rules.route returns.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from collections import OrderedDict
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .clock import BadInstant, now as clock_now, parse_instant
+from .api import requested_instant
+from .clock import now as clock_now
 from .errors import AppError
 from .model import CHANNELS, Directory
 from .present import contact_json, contact_view
@@ -96,19 +98,47 @@ def read_question(params: Any) -> tuple[str, datetime, str]:
     channel = str(params.get("channel", "web")) or "web"
     if channel not in CHANNELS:
         raise AppError(400, f"channel must be one of: {', '.join(CHANNELS)}.", {"channel": "unknown channel"})
-    at = params.get("at")
-    try:
-        instant = parse_instant(at) if at else clock_now()
-    except BadInstant as exc:
-        raise AppError(400, str(exc), {"at": "not ISO-8601 with an offset"}) from None
+    # To the minute: hours are kept in minutes, and equal instants let answers be reused.
+    instant = requested_instant(params) if params.get("at") else clock_now().replace(second=0, microsecond=0)
     return question, instant, channel
+
+
+class AnswerCache:
+    """The last few thousand /api/route bodies, by directory version, question, channel and instant.
+
+    Employers ask the same few questions all day; an answer is pure in its
+    key, so a repeat costs a dictionary lookup instead of a search.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._bodies: OrderedDict[tuple[str, str, str, str], bytes] = OrderedDict()
+
+    def get_or_make(self, key: tuple[str, str, str, str], make: Callable[[], bytes]) -> bytes:
+        body = self._bodies.get(key)
+        if body is None:
+            body = self._bodies[key] = make()
+            if len(self._bodies) > self.size:
+                self._bodies.popitem(last=False)
+        else:
+            self._bodies.move_to_end(key)
+        return body
+
+
+_answers = AnswerCache()
 
 
 async def api_route(request: Request) -> Response:
     question, instant, channel = read_question(request.query_params)
     snapshot = services(request).snapshot
-    decision = route(snapshot.index, question, channel, instant)
-    return JSONResponse(decision_json(decision, snapshot.directory))
+    directory = snapshot.directory
+
+    def make() -> bytes:
+        decision = route(snapshot.index, question, channel, instant)
+        return JSONResponse(decision_json(decision, directory)).body
+
+    body = _answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
+    return Response(body, media_type="application/json")
 
 
 async def search_page(request: Request) -> Response:

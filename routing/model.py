@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, time
 from typing import Mapping
 
@@ -223,18 +224,41 @@ class Directory:
     ivr: IvrConfig
     sources: Mapping[str, str] = field(default_factory=dict)
 
-    def contact(self, contact_id: str) -> Contact:
-        for contact in self.contacts:
-            if contact.id == contact_id:
-                return contact
-        raise KeyError(contact_id)
+    # Lookups by id, built once per Directory: route() asks many times per
+    # question, and a directory may hold thousands of contacts.
+    @cached_property
+    def _contacts_by_id(self) -> dict[str, Contact]:
+        return {c.id: c for c in self.contacts}
 
-    def has_contact(self, contact_id: str) -> bool:
-        return any(c.id == contact_id for c in self.contacts)
+    @cached_property
+    def _topics_by_id(self) -> dict[str, tuple[Contact, Topic]]:
+        return {t.id: (c, t) for c in self.contacts for t in c.topics}
 
-    def topic(self, topic_id: str) -> tuple[Contact, Topic]:
+    @cached_property
+    def _teams_by_task(self) -> dict[str, tuple[Contact, ...]]:
+        teams: dict[str, list[Contact]] = {}
         for contact in self.contacts:
             for topic in contact.topics:
-                if topic.id == topic_id:
-                    return contact, topic
-        raise KeyError(topic_id)
+                if topic.self_service and contact not in teams.setdefault(topic.self_service, []):
+                    teams[topic.self_service].append(contact)
+        return {task: tuple(found) for task, found in teams.items()}
+
+    @cached_property
+    def _contacts_by_kind(self) -> dict[ContactKind, tuple[Contact, ...]]:
+        return {kind: tuple(c for c in self.contacts if c.kind is kind) for kind in ContactKind}
+
+    def contact(self, contact_id: str) -> Contact:
+        return self._contacts_by_id[contact_id]
+
+    def of_kind(self, kind: ContactKind) -> tuple[Contact, ...]:
+        return self._contacts_by_kind[kind]
+
+    def has_contact(self, contact_id: str) -> bool:
+        return contact_id in self._contacts_by_id
+
+    def topic(self, topic_id: str) -> tuple[Contact, Topic]:
+        return self._topics_by_id[topic_id]
+
+    def teams_for_task(self, task_id: str) -> tuple[Contact, ...]:
+        """The contacts whose topics point at this self-service task as the do-it-yourself way."""
+        return self._teams_by_task.get(task_id, ())

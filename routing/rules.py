@@ -13,7 +13,7 @@ from datetime import datetime
 from .hours import status
 from .model import Contact, ContactKind, Directory, Rule, Topic
 from .search import Hit, SearchIndex
-from .text import Analysis, analyze, contains_phrase, unstem
+from .text import Analysis, analyze, unstem
 
 CONFIDENT = 0.5
 RULE_CONFIDENCE = 0.9
@@ -94,14 +94,14 @@ def _rule_matches(
         by_meaning: dict[tuple[str, ...], str] = {}  # "chest pain" and "chest pains" stem alike: quote one
         for phrase in when.phrases:
             words = index.phrase_words(phrase)
-            if words not in by_meaning and contains_phrase(analysis.words, words):
+            if words not in by_meaning and analysis.says(words):
                 by_meaning[words] = phrase
         hit = list(by_meaning.values())
         if not hit:
             return None
         matched += hit
     if when.all_words:
-        if not all(contains_phrase(analysis.words, index.phrase_words(w)) for w in when.all_words):
+        if not all(analysis.says(index.phrase_words(w)) for w in when.all_words):
             return None
         matched += when.all_words
     if when.topics:
@@ -211,8 +211,8 @@ def _self_service(directory: Directory, topic: Topic) -> SelfService | None:
 
 def _teams_behind(directory: Directory, task: Topic) -> list[Contact]:
     """The teams whose topics point at this self-service task, and the help line for the site."""
-    teams = [c for c in directory.contacts for t in c.topics if t.self_service == task.id]
-    helpers = [c for c in directory.contacts if c.kind is ContactKind.HELP_LINE]
+    teams = list(directory.teams_for_task(task.id))
+    helpers = list(directory.of_kind(ContactKind.HELP_LINE))
     return teams + helpers
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from whoosh.lang.porter import stem as porter_stem
@@ -54,8 +54,8 @@ def stem(word: str) -> str:
 class Vocabulary:
     """What the directory's words look like, for synonyms and typo repair."""
 
-    synonyms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # variant tokens → canonical tokens, longest first
-    first_tokens: frozenset[str]
+    # variant tokens → canonical tokens, longest variant first, grouped by the variant's first token
+    synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
     words: frozenset[str]  # every known surface word
     stems: frozenset[str]  # every known stemmed word
     deletes: dict[str, tuple[str, ...]]  # one-deletion variants → known words (SymSpell)
@@ -70,6 +70,9 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> V
             if tokens and tokens != target:
                 pairs.append((tokens, target))
     pairs.sort(key=lambda p: -len(p[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for variant, target in pairs:
+        by_first.setdefault(variant[0], []).append((variant, target))
     words: set[str] = set()
     texts = list(extra_texts)
     for contact in directory.contacts:
@@ -88,8 +91,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> V
             for variant in _deletions(word):
                 deletes.setdefault(variant, []).append(word)
     return Vocabulary(
-        synonyms=tuple(pairs),
-        first_tokens=frozenset(p[0][0] for p in pairs),
+        synonyms={first: tuple(found) for first, found in by_first.items()},
         words=frozenset(words),
         stems=frozenset(stem(w) for w in words),
         deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
@@ -106,11 +108,10 @@ def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
     i = 0
     while i < len(tokens):
         replacement = None
-        if tokens[i] in vocab.first_tokens:
-            for variant, canonical in vocab.synonyms:
-                if tuple(tokens[i : i + len(variant)]) == variant and not _inside(tokens, i, canonical):
-                    replacement = (variant, canonical)
-                    break
+        for variant, canonical in vocab.synonyms.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(variant)]) == variant and not _inside(tokens, i, canonical):
+                replacement = (variant, canonical)
+                break
         if replacement:
             result.extend(replacement[1])
             i += len(replacement[0])
@@ -163,6 +164,14 @@ class Analysis:
     surface: tuple[str, ...]  # the same words before stemming, to show people
     terms: tuple[str, ...]  # the meaningful ones, for search
     corrections: tuple[tuple[str, str], ...]  # (as typed, as understood)
+
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        return frozenset(self.words)
+
+    def says(self, phrase: Sequence[str]) -> bool:
+        """True when the question contains these (stemmed) words in a row."""
+        return bool(phrase) and phrase[0] in self.word_set and contains_phrase(self.words, phrase)
 
 
 def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:

@@ -180,3 +180,29 @@ def test_cli_ask_json_is_the_api_answer(capsys, cli_env, client):
 def test_cli_ask_misuse_exits_2_with_a_sentence(capsys, cli_env, args, words):
     assert main(args) == 2
     assert words in capsys.readouterr().err
+
+
+def test_a_repeated_question_is_answered_alike_until_the_directory_changes(make_settings, tmp_path):
+    from starlette.testclient import TestClient
+
+    from routing.settings import ROOT
+    from routing.web import create_app
+
+    path = tmp_path / "directory.yaml"
+    path.write_text((ROOT / "directory.yaml").read_text())
+    app = create_app(make_settings(directory_path=path))
+    with TestClient(app) as client:
+        first = ask(client, "where do we park for the visit")
+        assert first.json()["fallback"] is True
+        assert ask(client, "where do we park for the visit").content == first.content
+        path.write_text(
+            path.read_text().replace(
+                "\nrules:\n",
+                '\nrules:\n  - id: parking\n    description: "Parking questions go to Member Services."\n'
+                '    when: {phrases: ["park"]}\n    route: member-services\n',
+                1,
+            )
+        )
+        assert app.state.services.store.reload()
+        again = ask(client, "where do we park for the visit").json()
+        assert again["contact"]["id"] == "member-services" and again["rule"] == "parking"
