@@ -46,8 +46,23 @@ class YamlSyntaxError(Exception):
         self.problem = problem
 
 
+# libyaml's parser is several times faster on a large directory, but words its
+# errors differently; a file that fails is parsed again by the pure-Python one,
+# whose messages the docs and tests show.
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse(text: str, file: str) -> Located:
-    loader = yaml.SafeLoader(text)
+    try:
+        return _parse(text, file, _FAST_LOADER)
+    except YamlSyntaxError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
+        return _parse(text, file, yaml.SafeLoader)
+
+
+def _parse(text: str, file: str, loader_type: type[yaml.SafeLoader]) -> Located:
+    loader = loader_type(text)
     try:
         node = loader.get_single_node()
         located = Located(file=file, data=None)
