@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 
 def connect(path: Path, schema: str) -> sqlite3.Connection:
@@ -18,3 +20,18 @@ def connect(path: Path, schema: str) -> sqlite3.Connection:
     db.execute("PRAGMA busy_timeout=10000")
     db.executescript(schema)
     return db
+
+
+class Store:
+    """A SQLite file shared by threads: subclasses set ``schema`` and hold ``_lock`` around each transaction."""
+
+    schema: ClassVar[str]
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = connect(path, self.schema)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

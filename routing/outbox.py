@@ -25,14 +25,13 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from .db import connect
+from .db import Store
 
 QUEUED, SENDING, SENT, FAILED, WRITTEN = "queued", "sending", "sent", "failed", "written"
 STATUSES = (QUEUED, SENDING, SENT, FAILED, WRITTEN)
@@ -106,17 +105,10 @@ def _iso(epoch: float | None) -> str | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
 
 
-class Outbox:
+class Outbox(Store):
     """Thread-safe access to the outbox file; every method is one short transaction."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = connect(path, _SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    schema = _SCHEMA
 
     def add(
         self,

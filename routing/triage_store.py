@@ -17,13 +17,12 @@ import hashlib
 import json
 import secrets
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .db import connect
+from .db import Store
 
 NEW, FORWARDED, ASKED, IGNORED, CORRECTED = "new", "forwarded", "asked", "ignored", "corrected"
 STATUSES = (NEW, FORWARDED, ASKED, IGNORED, CORRECTED)
@@ -83,17 +82,10 @@ class Record:
         return str(self.result.get("action", ""))
 
 
-class TriageStore:
+class TriageStore(Store):
     """Thread-safe; every method is one short transaction."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = connect(path, _SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    schema = _SCHEMA
 
     def add(self, raw: bytes, result: dict[str, Any], source: str, now: float | None = None) -> tuple[Record, bool]:
         """Store a triaged email; returns the record and whether it is new (the same bytes are kept once)."""
