@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
-from whoosh.query import Or, Term
+from whoosh.query import Term
 
 from .model import ContactKind, Directory
 from .text import Vocabulary, analyze, build_vocabulary, index_terms
@@ -55,6 +55,8 @@ class SearchIndex:
         # and a long title should not be punished for listing more cases.
         self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.3, K1=1.2))
         self._phrases: dict[str, tuple[str, ...]] = {}
+        self._scored: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._topics: dict[int, tuple[str, str]] = {}  # docnum → (topic id, contact id)
 
     def phrase_words(self, phrase: str) -> tuple[str, ...]:
         """A rule's phrase as the router sees words: the question's pipeline minus typo repair.
@@ -67,20 +69,34 @@ class SearchIndex:
         return words
 
     def search(self, terms: Sequence[str], limit: int = 8) -> list[Hit]:
+        """The best topics for these stemmed terms, ranked by BM25F as Whoosh's ``Or`` query would.
+
+        Whoosh scores an ``Or`` of terms as the sum of each term's score, so
+        each term's scored postings are read from the index once and kept;
+        a question then costs a few dictionary additions instead of a search.
+        """
         # A word said again weighs more: an email that says "contact" four
         # times is about contacts, whatever else it mentions once.
-        counts = Counter(t for t in terms if t)
-        if not counts:
-            return []
-        query = Or([Term("terms", t, boost=1.0 + 0.5 * (n - 1)) for t, n in counts.items()])
-        results = self._searcher.search(query, limit=limit, terms=True)
-        hits = []
-        for result in results:
-            matched = tuple(
-                dict.fromkeys(text.decode() if isinstance(text, bytes) else str(text) for _, text in result.matched_terms())
-            )
-            hits.append(Hit(result["topic_id"], result["contact_id"], float(result.score), matched))
-        return hits
+        counts = Counter(t for t in terms if t and t in self.vocab.stems)
+        totals: dict[int, float] = {}
+        matched: dict[int, list[str]] = {}
+        for term, n in counts.items():
+            boost = 1.0 + 0.5 * (n - 1)
+            for docnum, score in self._postings(term):
+                totals[docnum] = totals.get(docnum, 0.0) + boost * score
+                matched.setdefault(docnum, []).append(term)
+        best = sorted(totals, key=lambda d: (-totals[d], d))[:limit]
+        return [Hit(*self._topics[d], totals[d], tuple(matched[d])) for d in best]
+
+    def _postings(self, term: str) -> tuple[tuple[int, float], ...]:
+        found = self._scored.get(term)
+        if found is None:
+            results = self._searcher.search(Term("terms", term), limit=None)
+            for result in results:
+                self._topics.setdefault(result.docnum, (result["topic_id"], result["contact_id"]))
+            # Bounded by the directory's vocabulary: only known stems get here.
+            found = self._scored[term] = tuple((r.docnum, float(r.score)) for r in results)
+        return found
 
     def close(self) -> None:
         self._searcher.close()

@@ -79,3 +79,31 @@ def test_an_interrupted_build_is_replaced_not_served(directory, tmp_path: Path):
     index = open_index(directory, tmp_path)
     assert index.built
     assert index.search(["cobra"])[0].topic_id == "cobra"
+
+
+def test_ranking_is_exactly_whooshs_own_or_query(directory, tmp_path):
+    """search() sums cached per-term scores; Whoosh's Or query must rank the same topics the same way."""
+    from collections import Counter
+
+    import yaml
+    from whoosh.query import Or, Term
+
+    index = open_index(directory, tmp_path)
+    data = Path(__file__).parent / "data"
+    questions = [row["q"] for name in ("questions.yaml", "questions_blind.yaml") for row in yaml.safe_load((data / name).read_text())]
+    compared = 0
+    for question in questions + ["contact contact contact change", "bill bill invoice"]:
+        terms = analyze(question, index.vocab).terms
+        ours = index.search(terms)
+        counts = Counter(terms)  # every term, known or not: an unknown one must not change the ranking
+        if not counts:
+            assert ours == []
+            continue
+        query = Or([Term("terms", t, boost=1.0 + 0.5 * (n - 1)) for t, n in counts.items()])
+        theirs = index._searcher.search(query, limit=8, terms=True)
+        assert [h.topic_id for h in ours] == [r["topic_id"] for r in theirs], question
+        assert [h.score for h in ours] == pytest.approx([r.score for r in theirs]), question
+        for hit, result in zip(ours, theirs):
+            assert set(hit.matched) == {t.decode() if isinstance(t, bytes) else t for _, t in result.matched_terms()}
+        compared += 1
+    assert compared > 200
