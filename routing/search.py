@@ -9,6 +9,7 @@ warm start; a changed directory gets a fresh one built beside the old.
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections import Counter
 import shutil
@@ -85,7 +86,7 @@ class SearchIndex:
             for docnum, score in self._postings(term):
                 totals[docnum] = totals.get(docnum, 0.0) + boost * score
                 matched.setdefault(docnum, []).append(term)
-        best = sorted(totals, key=lambda d: (-totals[d], d))[:limit]
+        best = heapq.nsmallest(limit, totals, key=lambda d: (-totals[d], d))
         return [Hit(*self._topics[d], totals[d], tuple(matched[d])) for d in best]
 
     def _postings(self, term: str) -> tuple[tuple[int, float], ...]:
