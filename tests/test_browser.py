@@ -325,6 +325,20 @@ def test_the_phone_tree_lists_the_menu_keys_and_who_is_open(visit: tuple[Page, W
     check_page(page, "ivr", seen)
 
 
+# --- the API reference ---------------------------------------------------------------------------------
+
+
+def test_the_api_reference_is_linked_from_every_page_and_lists_the_endpoints(visit: tuple[Page, Watch]) -> None:
+    page, seen = visit
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="API reference").click()
+    page.wait_for_url("**/docs")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    for operation in ("GET /api/route", "GET /api/contacts", "POST /api/forward", "POST /api/triage", "GET /api/ivr"):
+        expect(page.get_by_role("heading", level=3, name=operation).first).to_be_visible()
+    check_page(page, "docs", seen)
+
+
 # --- the error page --------------------------------------------------------------------------------------
 
 
