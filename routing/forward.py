@@ -21,7 +21,7 @@ from starlette.routing import Route
 from .clock import now
 from .errors import AppError
 from .forward_form import FIELDS, MAX_CHARS, ForwardRequest, Recipient, choose_recipient, dedupe_key, parse, writable
-from .mail import Letter, enqueue, transport_for
+from .mail import Letter, UnsafeHeaders, enqueue, transport_for
 from .model import Directory
 from .outbox import DONE, FAILED, SENT, WRITTEN, Item, Outbox, new_reference, outbox_path
 from .present import status_json
@@ -86,7 +86,11 @@ async def _accept(request: Request, raw: Mapping[str, Any], *, strict: bool, ide
         timezone=snapshot.directory.timezone,
     )
     key = dedupe_key(form, recipient, instant, snapshot.directory.timezone, idempotency_key)
-    item, created = await asyncio.to_thread(enqueue, _outbox(svc), letter, svc.settings.mail_from, key)
+    try:
+        item, created = await asyncio.to_thread(enqueue, _outbox(svc), letter, svc.settings.mail_from, key)
+    except UnsafeHeaders:
+        # Validation refuses such text first; this is the guard behind it.
+        raise AppError(422, "Keep each field to a single line of plain text and send it again.") from None
     if created:
         svc.extras["outbox_sender"].wake()
         log.info("%s queued for %s (%s)", item.id, recipient.contact.id, recipient.email.address)
@@ -133,6 +137,8 @@ async def api_forward(request: Request) -> Response:
         raw = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AppError(400, f"The body is not valid JSON ({exc}). Send one JSON object with the request's fields.") from None
+    except RecursionError:
+        raise AppError(400, "The body nests too deeply to read. Send one flat JSON object with the request's fields.") from None
     if not isinstance(raw, dict):
         raise AppError(422, f"Send one JSON object with the fields {', '.join(FIELDS)}.")
     key = request.headers.get("idempotency-key", "").strip()

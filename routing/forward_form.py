@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from .errors import AppError
-from .mail import has_control_characters, team_email
+from .mail import is_email_address, team_email, unsafe_in_header
 from .model import Contact, Directory, Email, Topic
 from .rules import Decision, route
 from .search import SearchIndex
@@ -32,7 +32,6 @@ MAX_CHARS = {
 # Fields a program might send hoping to choose the address itself.
 RECIPIENT_FIELDS = ("to", "cc", "bcc", "from", "reply_to", "recipient", "recipients", "address")
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^\+?[0-9 ().\-]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
 # The message keeps its lines and tabs; other control characters (pasted from
 # other programs) are dropped rather than refused, as they never reach a header.
@@ -99,8 +98,8 @@ def _clean(name: str, value: str) -> str:
 
 
 def _problem(name: str, value: str, directory: Directory) -> str:
-    if name in HEADER_FIELDS and has_control_characters(value):
-        return "Keep this to a single line: line breaks and other control characters are not allowed here."
+    if name in HEADER_FIELDS and unsafe_in_header(value):
+        return "Keep this to a single line of plain text: line breaks, control characters and encoded words (=?…?=) are not allowed here."
     limit = MAX_CHARS[name]
     if len(value) > limit:
         return f"Shorten this to {limit:,} characters or fewer (it has {len(value):,})."
@@ -115,8 +114,7 @@ def _problem(name: str, value: str, directory: Directory) -> str:
     if name == "email":
         if not value:
             return "Enter the email address where the team should reply."
-        local, _, domain = value.rpartition("@")
-        if not _EMAIL.match(value) or len(local) > 64 or ".." in value:
+        if not is_email_address(value):
             return f"“{value}” does not look like an email address. Enter one like name@example.com, where the team can reply."
     if name == "phone" and value:
         digits = sum(c.isdigit() for c in value)

@@ -13,7 +13,9 @@ import re
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
+from email import message_from_bytes, policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
@@ -113,6 +115,7 @@ def compose(letter: Letter, mail_from: str) -> EmailMessage:
     msg["Date"] = format_datetime(letter.submitted_at.astimezone(ZoneInfo(letter.timezone)))
     msg["Message-ID"] = message_id(letter.reference, mail_from)
     msg["X-Help-Desk-Reference"] = letter.reference
+    check_headers(msg)
     msg.set_content(body(letter), charset="utf-8")
     return msg
 
@@ -267,7 +270,54 @@ def backoff(attempts: int, settings: Settings) -> float:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+# An RFC 2047 encoded word. The mail library decodes these when it writes a
+# header (CVE-2024-6923 on Python before 3.11.10), so "=?utf-8?q?=0D=0ABcc:…?="
+# typed as plain text would come out as a real line break and a new header.
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
-def has_control_characters(value: str) -> bool:
-    return bool(_CONTROL.search(value))
+def unsafe_in_header(value: str) -> bool:
+    """True when text typed by a person could not go into a header as it is: line breaks, control characters, encoded words."""
+    return bool(_CONTROL.search(value) or _ENCODED_WORD.search(value))
+
+
+def header_text(value: str) -> str:
+    """Text from someone else's email, made plain for one of our headers.
+
+    Encoded words are decoded (up to a few layers, as a hostile sender may
+    nest them), control characters become spaces, and anything still shaped
+    like an encoded word is broken up so the mail library cannot decode it.
+    """
+    for _ in range(4):
+        if not _ENCODED_WORD.search(value):
+            break
+        try:
+            value = str(make_header(decode_header(value)))
+        except (ValueError, LookupError, UnicodeError, HeaderParseError):
+            break
+    value = _ENCODED_WORD.sub(lambda m: m.group(0).replace("=?", "= ?"), value)
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def is_email_address(value: str) -> bool:
+    """A plain address we are willing to write to: one @, a dotted host name, no IP literal or comment."""
+    local, _, _ = value.rpartition("@")
+    return bool(_EMAIL.match(value)) and len(local) <= 64 and ".." not in value and len(value) <= 254
+
+
+class UnsafeHeaders(ValueError):
+    """A built message would not carry exactly the headers that were set; it is never sent."""
+
+
+def check_headers(msg: EmailMessage) -> None:
+    """Refuse a message whose headers, once written out and read back, are not the ones that were set.
+
+    The last guard against header injection, whatever path a value took.
+    """
+    wanted = [name.lower() for name in msg.keys()]
+    written = message_from_bytes(msg.as_bytes(), policy=policy.compat32)
+    if [name.lower() for name in written.keys()] != wanted or any(_CONTROL.search(str(v)) for v in msg.values()):
+        raise UnsafeHeaders("A header would carry text that changes the message's headers.")

@@ -20,6 +20,7 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Iterator
 
+from .mail import is_email_address
 from .mail_text import SUBJECT_FORWARD, SUBJECT_REPLY, html_to_text, split_sections, trim
 
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
@@ -308,8 +309,8 @@ def _parsed(msg: Message, raw: bytes, problems: list[str], depth: int) -> Parsed
         problems.append("The message has no headers; it may not be an email.")
     for defect in getattr(msg, "defects", [])[:5]:
         problems.append(f"Damaged message: {type(defect).__name__}.")
-    from_name, from_address = _address(_header(msg, "from"))
-    _, reply_to = _address(_header(msg, "reply-to"))
+    from_name, from_address = _address_header(msg, "from")
+    _, reply_to = _address_header(msg, "reply-to")
     subject = _header(msg, "subject")
     text, from_html, attachments, attached = _body(msg)
     if len(attachments) > 50:
@@ -357,9 +358,22 @@ def _safe_bytes(msg: Message) -> bool:
         return False
 
 
-def _address(value: str) -> tuple[str, str]:
-    found = _addresses(value)
-    return found[0] if found else ("", "")
+def _address_header(msg: Message, name: str) -> tuple[str, str]:
+    """The first (display name, address) of a header, split before anything is decoded.
+
+    Decoding first would let an encoded display name ("=?utf-8?q?boss=40victim.example?=
+    <real@sender.example>") pose as the address. An address we would not write
+    to (an IP literal, a second @) is dropped, so the email goes to review.
+    """
+    try:
+        value = msg.get(name)
+    except Exception:
+        return ("", "")
+    if value is None:
+        return ("", "")
+    for display, address in _addresses(str(value)):
+        return (decode_header_value(display), address if is_email_address(address) else "")
+    return ("", "")
 
 
 def _addresses(value: str) -> list[tuple[str, str]]:

@@ -63,6 +63,7 @@ AT = f"Evaluate hours at this instant instead of now: ISO-8601 with an offset, i
 BAD_AT = "`at` is not a date and time with a UTC offset, or is outside the years it can be."
 NOT_STARTED = "The service is still starting; try again in a minute."
 NEEDS_STAFF = "No staff session and no valid `Authorization: Bearer <STAFF_PASSWORD>`."
+TOO_MANY_GUESSES = "More than STAFF_LOGIN_RATE_LIMIT wrong passwords or tokens a minute from this address; every token is refused until the minute is over."
 STAFF_ONLY = [{"staffPassword": []}, {"staffSession": []}]
 
 
@@ -178,7 +179,7 @@ def _triage() -> dict[str, Schema]:
             "Reads an email, names the team, pulls out the group ID and name, and suggests one action "
             "(forward, ask_sender, review or ignore). The result is stored for the staff console. "
             "Any input gets an answer; empty or binary input is `review`.",
-            {"200": json_body("The triage.", ref("Triage")), "401": problem(NEEDS_STAFF),
+            {"200": json_body("The triage.", ref("Triage")), "401": problem(NEEDS_STAFF), "429": problem(TOO_MANY_GUESSES),
              "413": problem("The email is larger than MAX_MESSAGE_BYTES."),
              "415": problem("The Content-Type is not message/rfc822."), "503": problem(NOT_STARTED)},
             security=STAFF_ONLY,
@@ -187,7 +188,7 @@ def _triage() -> dict[str, Schema]:
         "/api/triage/{id}": {"get": operation(
             "getTriage", "Staff triage", "A stored triage",
             "A triage stored by POST /api/triage, the staff console or the SMTP listener, with its current status.",
-            {"200": json_body("The triage.", ref("Triage")), "401": problem(NEEDS_STAFF),
+            {"200": json_body("The triage.", ref("Triage")), "401": problem(NEEDS_STAFF), "429": problem(TOO_MANY_GUESSES),
              "404": problem("No triaged email has this id."), "503": problem(NOT_STARTED)},
             security=STAFF_ONLY,
             parameters=[path_id("The id from the triage answer.", "TR-3K9QZX7M")],

@@ -56,6 +56,14 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = defaultdict(deque)
 
     def check(self, client: str, now: float | None = None) -> None:
+        """Count one request from ``client``, or raise a 429 when it has had its share this minute."""
+        moment = time.monotonic() if now is None else now
+        self.refuse_if_over(client, moment)
+        if self.per_minute > 0:
+            self._hits[client].append(moment)
+
+    def refuse_if_over(self, client: str, now: float | None = None) -> None:
+        """Raise a 429 when ``client`` has had its share this minute, without counting this request."""
         if self.per_minute <= 0:
             return
         moment = time.monotonic() if now is None else now
@@ -65,7 +73,6 @@ class RateLimiter:
         if len(hits) >= self.per_minute:
             wait = int(self.window - (moment - hits[0])) + 1
             raise AppError(429, f"Too many requests from this address. Please wait {wait} seconds and try again.")
-        hits.append(moment)
 
 
 def client_key(request: Request) -> str:

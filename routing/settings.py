@@ -68,6 +68,7 @@ class Settings:
     retry_max_seconds: float = 300.0
     max_attempts: int = 12
     forward_rate_limit: int = 10
+    staff_login_rate_limit: int = 10
     max_message_bytes: int = 1_000_000
     twilio_auth_token: str = field(default="", repr=False)
     public_base_url: str = ""
@@ -124,6 +125,7 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "RETRY_MAX_SECONDS": ("retry_max_seconds", _number(float)),
     "MAX_ATTEMPTS": ("max_attempts", _number(int)),
     "FORWARD_RATE_LIMIT": ("forward_rate_limit", _number(int)),
+    "STAFF_LOGIN_RATE_LIMIT": ("staff_login_rate_limit", _number(int)),
     "MAX_MESSAGE_BYTES": ("max_message_bytes", _number(int)),
     "TWILIO_AUTH_TOKEN": ("twilio_auth_token", lambda n, r: r.strip()),
     "PUBLIC_BASE_URL": ("public_base_url", lambda n, r: r.strip().rstrip("/")),

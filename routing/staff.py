@@ -36,7 +36,6 @@ from .triage_store import STATUSES, Record, TriageStore, triage_path
 
 log = logging.getLogger("routing.staff")
 
-LOGIN_ATTEMPTS_PER_MINUTE = 10
 FLASH = "staff_flash"
 
 
@@ -45,7 +44,7 @@ FLASH = "staff_flash"
 
 async def start(svc: Services) -> None:
     svc.extras["triage_store"] = TriageStore(triage_path(svc.settings.data_dir))
-    svc.extras["staff_logins"] = RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE)
+    svc.extras["staff_logins"] = RateLimiter(svc.settings.staff_login_rate_limit)
 
 
 async def stop(svc: Services) -> None:
@@ -92,13 +91,17 @@ async def login(request: Request) -> Response:
     next_url = _safe_next(str(form.get("next", "/staff")))
     limiter: RateLimiter = services(request).extras["staff_logins"]
     try:
-        limiter.check(client_key(request))
+        limiter.refuse_if_over(client_key(request))
     except AppError as exc:
         return _login(request, next_url, exc.message, exc.status)
     check_csrf(request, form)
     given = form.get("password", "")
     if not isinstance(given, str) or not password_matches(given, services(request).settings.staff_password):
         log.warning("staff sign-in refused for %s", client_key(request))
+        try:
+            limiter.check(client_key(request))  # counts wrong passwords only
+        except AppError as exc:
+            return _login(request, next_url, exc.message, exc.status)
         return _login(request, next_url, "That password is not right. Check STAFF_PASSWORD (or the password printed when the app started) and try again.", 401)
     # A fresh session on sign-in, so a session planted before it is worth nothing.
     request.session.clear()

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from .clock import now
 from .errors import AppError
-from .mail import envelope_sender, has_control_characters
+from .mail import envelope_sender, unsafe_in_header
 from .mailparse import parse
 from .model import Directory
 from .outbox import Item, Outbox, new_reference
@@ -39,7 +39,7 @@ def validate_correction(values: Mapping[str, str], directory: Directory) -> Corr
             problems["contact_id"] = f"{directory.contact(contact_id).name} does not take email; choose a team that does."
     if group_id and not re.fullmatch(directory.group_id.pattern, group_id):
         problems["group_id"] = f"“{group_id}” is not a group ID. A group ID is {directory.group_id.description}."
-    if group_name and (len(group_name) > MAX_GROUP_NAME or has_control_characters(group_name)):
+    if group_name and (len(group_name) > MAX_GROUP_NAME or unsafe_in_header(group_name)):
         problems["group_name"] = f"Keep the group name to one line of at most {MAX_GROUP_NAME} characters."
     if problems:
         count = len(problems)

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from .clock import now
 from .errors import AppError
 from .mailparse import parse
-from .security import is_staff, password_matches, read_limited
+from .security import RateLimiter, client_key, is_staff, password_matches, read_limited
 from .services import Services, services
 from .triage import triage
 from .triage_store import Record, TriageStore
@@ -36,7 +36,17 @@ def authorised(request: Request) -> bool:
     if is_staff(request):
         return True
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and bool(token) and password_matches(token.strip(), services(request).settings.staff_password)
+    if scheme.lower() != "bearer" or not token:
+        return False
+    # Wrong tokens share the sign-in form's budget. Once it is spent every
+    # token is refused, the right one too, so a 200 cannot confirm a guess.
+    svc = services(request)
+    attempts: RateLimiter = svc.extras["staff_logins"]
+    attempts.refuse_if_over(client_key(request))
+    if password_matches(token.strip(), svc.settings.staff_password):
+        return True
+    attempts.check(client_key(request))
+    return False
 
 
 def _require(request: Request) -> None:

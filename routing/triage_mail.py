@@ -18,7 +18,7 @@ from email.utils import format_datetime, formataddr
 from zoneinfo import ZoneInfo
 
 from .group_fields import FIELD_WORDS, GROUP_ID, GROUP_NAME, clean_subject, fold
-from .mail import mail_domain, message_id, sent_time, subject_line
+from .mail import UnsafeHeaders, check_headers, header_text, mail_domain, message_id, sent_time, subject_line
 from .model import Directory
 from .rules import CONFIDENT
 from .triage import Triage
@@ -114,21 +114,22 @@ def forward_message(
     parsed = result.email
     if result.team is None or result.address is None or result.group_id is None or result.group_name is None:
         raise Unsendable("A forward needs a team that takes email, a group ID and a group name.")
-    subject = clean_subject(parsed.subject) or "(no subject)"
+    subject = header_text(clean_subject(parsed.subject)) or "(no subject)"
     try:
         msg = EmailMessage(policy=policy.SMTP)
         msg["From"] = mail_from
         msg["To"] = formataddr((result.team.name, result.address.address))
         if parsed.reply_to:
-            msg["Reply-To"] = formataddr((parsed.from_name, parsed.reply_to))
+            msg["Reply-To"] = formataddr((header_text(parsed.from_name), parsed.reply_to))
         msg["Subject"] = subject_line(result.group_id.value, result.group_name.value, subject)
         msg["Date"] = format_datetime(now.astimezone(ZoneInfo(timezone)))
         msg["Message-ID"] = message_id(reference, mail_from)
         msg["X-Help-Desk-Reference"] = reference
         if parsed.message_id:
-            msg["X-Original-Message-ID"] = parsed.message_id
+            msg["X-Original-Message-ID"] = header_text(parsed.message_id)
     except (ValueError, TypeError) as exc:
         raise Unsendable(f"The sender's address cannot be used in a reply header ({exc}).") from None
+    _check(msg)
     msg.set_content(_forward_body(result, reference, now, timezone, staff), charset="utf-8")
     _attach_original(msg, raw)
     return msg
@@ -184,23 +185,31 @@ def _attach_original(msg: EmailMessage, raw: bytes) -> None:
         msg.add_attachment(raw, maintype="application", subtype="octet-stream", filename="original.eml")
 
 
+def _check(msg: EmailMessage) -> None:
+    try:
+        check_headers(msg)
+    except UnsafeHeaders:
+        raise Unsendable("The email's headers carry text that would change ours (a hidden line break); it was not sent. Handle it by hand.") from None
+
+
 def ask_message(draft: Draft, reference: str, mail_from: str, now: datetime, timezone: str) -> EmailMessage:
     """The reply to the sender. Marked as a machine's reply (RFC 3834) so their autoresponder stays quiet."""
     try:
         msg = EmailMessage(policy=policy.SMTP)
         msg["From"] = mail_from
-        msg["To"] = formataddr((draft.to_name, draft.to))
-        msg["Subject"] = draft.subject
+        msg["To"] = formataddr((header_text(draft.to_name), draft.to))
+        msg["Subject"] = header_text(draft.subject)
         msg["Date"] = format_datetime(now.astimezone(ZoneInfo(timezone)))
         msg["Message-ID"] = f"<{reference.lower()}.ask@{mail_domain(mail_from)}>"
         if draft.in_reply_to:
-            msg["In-Reply-To"] = draft.in_reply_to
+            msg["In-Reply-To"] = header_text(draft.in_reply_to)
         if draft.references:
-            msg["References"] = draft.references
+            msg["References"] = header_text(draft.references)
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
         msg["X-Help-Desk-Reference"] = reference
     except (ValueError, TypeError) as exc:
         raise Unsendable(f"The sender's address cannot be written in a reply ({exc}).") from None
+    _check(msg)
     msg.set_content(draft.body, charset="utf-8")
     return msg

@@ -66,7 +66,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(SessionMiddleware, secret_key=settings.session_secret, same_site="strict", https_only=False),
+            # Secure cookies when the public address is https; a staff sign-in lasts a working day.
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.session_secret,
+                same_site="strict",
+                https_only=settings.public_base_url.startswith("https://"),
+                max_age=12 * 3600,
+            ),
         ],
         exception_handlers={AppError: handle_error, HTTPException: handle_error, Exception: handle_crash},
     )

@@ -238,6 +238,22 @@ def test_line_breaks_in_header_fields_are_refused(field: str, breaker: str, mail
     assert sum(outbox_counts(mail_client).values()) == 0
 
 
+@pytest.mark.parametrize("field", ["group_name", "name", "subject"])
+def test_encoded_words_that_would_decode_to_line_breaks_are_refused(field: str, mail_client: TestClient) -> None:
+    # Python's mail library decodes =?…?= when it writes a header, so typed
+    # plain text like this would become a real Bcc line (CVE-2024-6923).
+    response = mail_client.post("/api/forward", json=BROKER | {field: "Acme =?utf-8?q?a=0D=0ABcc:_x@y.example?="})
+    assert response.status_code == 422
+    assert "encoded words" in response.json()["error"]["fields"][field]
+    assert sum(outbox_counts(mail_client).values()) == 0
+
+
+def test_deeply_nested_json_is_a_400_not_a_crash(mail_client: TestClient) -> None:
+    response = mail_client.post("/api/forward", content=b"[" * 5000 + b"]" * 5000, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert "nests too deeply" in response.json()["error"]["message"]
+
+
 def test_line_breaks_in_the_message_itself_are_kept(mail_client: TestClient, smtp_server: SmtpServer) -> None:
     mail_client.post("/api/forward", json=BROKER | {"message": "Line one\r\nLine two\x00"})
     [received] = smtp_server.wait_for(1)

@@ -292,3 +292,23 @@ async def test_two_senders_on_one_outbox_send_each_message_once(
         b.close()
     ids = sorted(m.message["Message-ID"] for m in smtp_server.messages)
     assert len(ids) == 30 and len(set(ids)) == 30
+
+
+
+def test_a_header_that_decodes_to_a_line_break_is_never_composed() -> None:
+    from email import policy as email_policy
+    from email.message import EmailMessage
+
+    from routing.mail import UnsafeHeaders, check_headers, header_text
+
+    msg = EmailMessage(policy=email_policy.SMTP)
+    msg["From"] = "desk@example.org"
+    msg["Subject"] = "Acme =?utf-8?q?a=0D=0ABcc:_x@y.example?="
+    with pytest.raises(UnsafeHeaders):
+        check_headers(msg)
+    safe = header_text("=?utf-8?b?" + __import__("base64").b64encode(b"=?utf-8?q?a=0D=0ABcc:_x@y.example?=").decode() + "?=")
+    assert "\r" not in safe and "\n" not in safe and "=?" not in safe
+    clean = EmailMessage(policy=email_policy.SMTP)
+    clean["Subject"] = safe
+    check_headers(clean)
+    assert [k.lower() for k in clean.keys()] == ["subject"]

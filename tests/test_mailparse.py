@@ -254,3 +254,20 @@ def test_headers_and_addresses_of_a_real_fixture() -> None:
     assert parsed.message_id == "<000a01dc8d3e$5f2b1c40$1d815490$@example.net>"
     assert parsed.date == "2026-03-04T07:58:01-08:00"
     assert "Company: Peña Auto Body Inc" in parsed.newest
+
+
+
+def test_an_encoded_display_name_cannot_pose_as_the_address() -> None:
+    raw = message("Hi", headers="").replace(
+        b"From: Ana Ortiz <ana@example.com>", b"From: =?utf-8?q?boss=40victim=2Eexample?= <real@sender.example>"
+    )
+    parsed = parse(raw)
+    assert parsed.from_address == "real@sender.example"
+    assert parsed.reply_to == "real@sender.example"
+    assert parsed.from_name == "boss@victim.example"
+
+
+@pytest.mark.parametrize("reply_to", ["alice@example.org@evil.example", "x@[127.0.0.1]", "=?utf-8?q?a=0D=0ABcc=3A_x=40y=2Ecom?= <v@x>"])
+def test_a_reply_address_we_would_not_write_to_is_dropped(reply_to: str) -> None:
+    parsed = parse(message("Hi", headers=f"Reply-To: {reply_to}\r\n"))
+    assert parsed.reply_to == "ana@example.com"  # back to the From address, never the odd one

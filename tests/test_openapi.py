@@ -71,6 +71,7 @@ def _settings(data: Path) -> Settings:
         "DATA_DIR": str(data / "var"),
         "SEARCH_INDEX_DIR": str(data / "index"),
         "FORWARD_RATE_LIMIT": "0",
+        "STAFF_LOGIN_RATE_LIMIT": "0",  # fuzzing tries wrong tokens on purpose
         "STAFF_PASSWORD": STAFF_PASSWORD,
         "SESSION_SECRET": "fuzz-session-secret",
         "RELOAD_INTERVAL": "0",

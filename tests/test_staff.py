@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import email
 import os
 import random
@@ -151,6 +153,24 @@ def test_the_api_refuses_strangers_and_wrong_tokens(stranger: TestClient) -> Non
         assert response.status_code == 401
         assert response.json()["error"]["message"].startswith("This needs staff access")
     assert stranger.get("/api/triage/TR-00000000").status_code == 401
+
+
+def test_wrong_bearer_tokens_are_limited_and_then_even_the_right_one_waits(stranger: TestClient) -> None:
+    raw = fixture("01_bor_change.eml")
+    codes = [post_email(stranger, raw, authorization=f"Bearer guess{n}").status_code for n in range(12)]
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+    assert post_email(stranger, raw, authorization=f"Bearer {PASSWORD}").status_code == 429  # a 200 would confirm the guess
+
+
+def test_a_double_encoded_subject_adds_no_header_to_the_forward_or_the_reply(staff: TestClient, smtp_server: SmtpServer) -> None:
+    hidden = base64.b64encode(b"=?utf-8?q?Broker_of_record=0D=0ABcc:_x@y.example?=").decode()
+    raw = fixture("01_bor_change.eml").replace(b"Subject: Broker of record change", f"Subject: =?utf-8?b?{hidden}?=".encode())
+    record = post_email(staff, raw).json()
+    assert act(staff, record["id"], "forward").status_code == 200
+    [received] = smtp_server.wait_for(1)
+    assert received.message["Bcc"] is None
+    assert "Bcc" not in received.message["Subject"].split(":")[0]
+    assert received.rcpt_tos == (staff.app.state.services.snapshot.directory.contact("account-management-support").emails[0].address,)  # type: ignore[attr-defined]
 
 
 def test_the_api_takes_the_staff_password_as_a_bearer_token(stranger: TestClient) -> None:
@@ -418,3 +438,10 @@ def test_the_received_messages_parse_as_email(staff: TestClient, smtp_server: Sm
     [received] = smtp_server.wait_for(1)
     reparsed = email.message_from_bytes(received.raw, policy=policy.default)
     assert reparsed["Subject"] == "[Group 5521873] Café Lumière LLC: Reinstatement request – Café Lumière LLC"
+
+
+def test_the_session_cookie_is_secure_behind_https_and_lasts_a_working_day(make_settings: Callable[..., Settings]) -> None:
+    with TestClient(create_app(make_settings(public_base_url="https://help.example.org")), base_url="https://help.example.org") as client:
+        cookie = client.get("/staff/login").headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    assert "max-age=43200" in cookie
