@@ -20,7 +20,7 @@ from .errors import AppError
 from .model import CHANNELS, Directory
 from .present import contact_json, contact_view
 from .rules import Decision, route
-from .services import services
+from .services import Services, services
 from .text import MAX_QUERY_CHARS
 
 
@@ -125,19 +125,22 @@ class AnswerCache:
         return body
 
 
-_answers = AnswerCache()
+async def start(svc: Services) -> None:
+    svc.extras["answers"] = AnswerCache()
 
 
 async def api_route(request: Request) -> Response:
     question, instant, channel = read_question(request.query_params)
-    snapshot = services(request).snapshot
+    svc = services(request)
+    snapshot = svc.snapshot
     directory = snapshot.directory
 
     def make() -> bytes:
         decision = route(snapshot.index, question, channel, instant)
         return JSONResponse(decision_json(decision, directory)).body
 
-    body = _answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
+    answers: AnswerCache = svc.extras["answers"]
+    body = answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
     return Response(body, media_type="application/json")
 
 

@@ -56,6 +56,15 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
+def directory_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--directory", type=Path, help="the directory file (default: DIRECTORY_PATH or directory.yaml)")
+
+
+def directory_from(args: argparse.Namespace) -> Directory | None:
+    """The directory named by --directory or DIRECTORY_PATH, or None after printing its problems."""
+    return load_or_report(args.directory or _shown(Settings.from_env().directory_path))
+
+
 def load_or_report(path: Path) -> Directory | None:
     """The directory, or None after printing every problem as ``file:line: message``."""
     try:
@@ -75,14 +84,14 @@ def hours_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", nargs="?", help="one contact id (default: every contact)")
     parser.add_argument("--at", help="evaluate at this instant, ISO-8601 with an offset (default: now or ROUTING_NOW)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--directory", type=Path, help="the directory file (default: DIRECTORY_PATH or directory.yaml)")
+    directory_argument(parser)
 
 
 def hours(args: argparse.Namespace) -> int:
     from .present import contact_json
 
     instant = instant_from(args.at)
-    directory = load_or_report(args.directory or _shown(Settings.from_env().directory_path))
+    directory = directory_from(args)
     if directory is None:
         return 1
     contacts = [contact_from(directory, args.id)] if args.id else list(directory.contacts)
@@ -130,14 +139,14 @@ def contact_from(directory: Directory, contact_id: str) -> Contact:
 def ivr_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--at", help="evaluate hours at this instant, ISO-8601 with an offset (default: now or ROUTING_NOW)")
     parser.add_argument("--json", action="store_true", help="print JSON (the same as GET /api/ivr) instead of text")
-    parser.add_argument("--directory", type=Path, help="the directory file (default: DIRECTORY_PATH or directory.yaml)")
+    directory_argument(parser)
 
 
 def ivr_tree(args: argparse.Namespace) -> int:
     from .ivr import phone_tree, tree_lines
 
     instant = instant_from(args.at)
-    directory = load_or_report(args.directory or _shown(Settings.from_env().directory_path))
+    directory = directory_from(args)
     if directory is None:
         return 1
     tree = phone_tree(directory, instant)
@@ -153,7 +162,7 @@ def ask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--at", help="evaluate hours at this instant, ISO-8601 with an offset (default: now or ROUTING_NOW)")
     parser.add_argument("--channel", default="web", choices=("web", "ivr", "email"), help="the channel asking (default: web)")
     parser.add_argument("--json", action="store_true", help="print JSON (the same as GET /api/route) instead of text")
-    parser.add_argument("--directory", type=Path, help="the directory file (default: DIRECTORY_PATH or directory.yaml)")
+    directory_argument(parser)
 
 
 def ask(args: argparse.Namespace) -> int:
@@ -169,7 +178,7 @@ def ask(args: argparse.Namespace) -> int:
         raise UsageError(f"the question is {len(question)} characters long; keep it under {MAX_QUERY_CHARS}.")
     instant = instant_from(args.at)
     settings = Settings.from_env()
-    directory = load_or_report(args.directory or _shown(settings.directory_path))
+    directory = directory_from(args)
     if directory is None:
         return 1
     index = open_index(directory, settings.index_dir)

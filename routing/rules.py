@@ -119,8 +119,7 @@ def _rule_matches(
 def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits: list[Hit], base: dict) -> Decision:
     contact = directory.contact(rule.route) if rule.route else directory.contact(hits[0].contact_id if hits else directory.fallback)
     alternatives = _unique([directory.contact(a) for a in rule.alternatives], exclude=contact)
-    quoted = ", ".join(f"“{m}”" for m in matched)
-    reason = f"{rule.description} (rule “{rule.id}”, matched {quoted})."
+    reason = f"{rule.description} {_cited(rule, matched)}."
     topic = next((directory.topic(h.topic_id)[1] for h in hits if h.contact_id == contact.id), None)
     return Decision(
         contact=contact,
@@ -136,6 +135,10 @@ def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits:
     )
 
 
+def _cited(rule: Rule, matched: tuple[str, ...]) -> str:
+    return f"(rule “{rule.id}”, matched {', '.join(f'“{m}”' for m in matched)})"
+
+
 def _preferred(
     directory: Directory, rule: Rule, analysis: Analysis, hits: list[Hit], matched: tuple[str, ...], base: dict
 ) -> Decision | None:
@@ -149,10 +152,9 @@ def _preferred(
     decision = _from_search(directory, analysis, order, base, first_alternatives=[directory.contact(h.contact_id) for h in hits[: wanted[0]]])
     if not decision.confident:
         return None
-    cues = ", ".join(f"“{m}”" for m in matched)
     return replace(
         decision,
-        reason=f"{decision.reason[:-1]}; {rule.description[:1].lower()}{rule.description[1:]} (rule “{rule.id}”, matched {cues}).",
+        reason=f"{decision.reason.removesuffix('.')}; {rule.description[:1].lower()}{rule.description[1:]} {_cited(rule, matched)}.",
         alternatives=_unique([*decision.alternatives, *(directory.contact(a) for a in rule.alternatives)], exclude=decision.contact)[:3],
         notes=decision.notes + ((rule.note,) if rule.note else ()),
         rule=rule,
