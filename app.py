@@ -1,4 +1,4 @@
-"""The ASGI app, built by ``routing.web.create_app``.
+"""The ASGI app, built by ``routing.app.create_app``.
 
 ``uvicorn app:create_app --factory`` and ``uvicorn app:app`` both work;
 ``app`` is built on first use rather than at import, so importing this module
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from routing.web import create_app
+from routing.app import create_app
 
 __all__ = ["app", "create_app"]
 
@@ -25,6 +25,6 @@ def __getattr__(name: str) -> Any:
 
 
 if __name__ == "__main__":
-    from routing.cli import main
+    from routing.channels.cli.main import main
 
     sys.exit(main(["serve", *sys.argv[1:]]))

@@ -63,7 +63,7 @@ def accepted_over_http(tmp: Path, count: int) -> tuple[float, float]:
 
 def sqlite_floor(tmp: Path, count: int) -> float:
     """Inserts per second of outbox-sized rows, one synced commit each, with the outbox's pragmas."""
-    from routing.outbox import _SCHEMA
+    from routing.store.outbox import _SCHEMA
 
     tmp.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(tmp / "floor.sqlite3"), isolation_level=None)
@@ -87,11 +87,11 @@ def sqlite_floor(tmp: Path, count: int) -> float:
 async def delivered(tmp: Path, server: object, count: int) -> tuple[float, list[bytes]]:
     """Drain rate: ``count`` messages already in the outbox when the app starts."""
     from routing.clock import now
-    from routing.directory import load
-    from routing.mail import Letter, enqueue, team_email
-    from routing.outbox import Outbox, new_reference, outbox_path
+    from routing.core.directory import load
+    from routing.delivery.transport import Letter, enqueue, team_email
+    from routing.store.outbox import Outbox, new_reference, outbox_path
     from routing.settings import Settings
-    from routing.web import create_app
+    from routing.app import create_app
 
     settings = Settings.from_env(
         {}, index_dir=tmp / "index", data_dir=tmp / "var", reload_interval=0, forward_rate_limit=0,
@@ -122,7 +122,7 @@ async def raw_smtp(server: object, messages: list[bytes]) -> float:
     """The floor for delivery: aiosmtplib.send of the same bytes, one connection each, same concurrency."""
     import aiosmtplib
 
-    from routing.sender import WORKERS
+    from routing.delivery.sender import WORKERS
 
     queue: asyncio.Queue[bytes] = asyncio.Queue()
     for raw in messages:

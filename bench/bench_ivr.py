@@ -69,7 +69,7 @@ async def measure(index_dir: Path, data_dir: Path) -> list[Row]:
 
     import floors
     from routing.settings import Settings
-    from routing.web import create_app
+    from routing.app import create_app
 
     warmup, count = sized(50, 10), sized(500, 40)
     settings = Settings.from_env(

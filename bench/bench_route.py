@@ -43,9 +43,9 @@ def question_mix(count: int, seed: int = 3) -> list[str]:
 
 def in_process(index_dir: Path) -> list[Row]:
     from routing.clock import parse_instant
-    from routing.directory import load
-    from routing.rules import route
-    from routing.search import open_index
+    from routing.core.directory import load
+    from routing.core.rules import route
+    from routing.store.search_index import open_index
 
     index = open_index(load(ROOT / "directory.yaml"), index_dir)
     now = parse_instant(PINNED_NOW)

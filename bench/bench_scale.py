@@ -34,9 +34,9 @@ class Size:
 
 def measure(contacts: int, tmp: Path) -> tuple[Size, object, list[str]]:
     from routing.clock import parse_instant
-    from routing.directory import loads
-    from routing.rules import route
-    from routing.search import open_index
+    from routing.core.directory import loads
+    from routing.core.rules import route
+    from routing.store.search_index import open_index
 
     text, vocab = generated_yaml(contacts)
     holder: list[object] = []

@@ -1,6 +1,6 @@
 """Search speed: the Whoosh index against SQLite FTS5 on the same documents and queries.
 
-Both sides get routing.search.topic_documents (one document per topic, its
+Both sides get routing.store.search_index.topic_documents (one document per topic, its
 words already through synonyms and stemming) and the analysed terms of the
 same questions, run as an OR of terms ranked by BM25, top 8. The Whoosh side
 is SearchIndex.search as the router calls it, which also reports each hit's
@@ -44,8 +44,8 @@ class Fts5Peer:
 
 def compare(directory: object, queries: Sequence[str], label: str, tmp: Path, calls: int) -> list[Row]:
     """Build both indexes of ``directory`` and time ``calls`` searches on each."""
-    from routing.search import open_index, topic_documents
-    from routing.text import analyze, build_vocabulary
+    from routing.store.search_index import open_index, topic_documents
+    from routing.core.text import analyze, build_vocabulary
 
     vocab = build_vocabulary(directory)  # type: ignore[arg-type]
     documents = topic_documents(directory, vocab)  # type: ignore[arg-type]
@@ -89,7 +89,7 @@ def compare(directory: object, queries: Sequence[str], label: str, tmp: Path, ca
 
 def run() -> list[Row]:
     from bench_route import questions
-    from routing.directory import load
+    from routing.core.directory import load
 
     with tempfile.TemporaryDirectory() as tmp:
         return compare(load(ROOT / "directory.yaml"), questions(), "9 real contacts", Path(tmp), sized(2000, 100))

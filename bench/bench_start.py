@@ -18,10 +18,10 @@ from common import ROOT, Row, print_table, seconds, sized
 
 
 def run() -> list[Row]:
-    from routing.directory import load
-    from routing.search import open_index
+    from routing.core.directory import load
+    from routing.store.search_index import open_index
     from routing.settings import Settings
-    from routing.web import create_app
+    from routing.app import create_app
 
     runs = sized(7, 2)
     directory = load(ROOT / "directory.yaml")

@@ -1,7 +1,7 @@
 """Triage speed: emails triaged per second, against plain stdlib parsing of the same emails.
 
 Figures, each against a floor measured in the same run:
-- emails triaged per second in-process (routing.mailparse.parse + triage.triage:
+- emails triaged per second in-process (routing.core.email.parse.parse + triage.triage:
   decode, split quotes, find the group, run the rules engine on the real
   Whoosh index), against email.message_from_bytes with policy.default plus
   get_body() of the same messages (what reading the mail costs at all);
@@ -57,7 +57,7 @@ async def api_rate(tmp: Path, messages: list[bytes]) -> float:
     import httpx
 
     from routing.settings import Settings
-    from routing.web import create_app
+    from routing.app import create_app
 
     settings = Settings.from_env(
         {}, index_dir=tmp / "index", data_dir=tmp / "var", reload_interval=0, staff_password="bench", session_secret="bench",
@@ -90,10 +90,10 @@ async def api_rate(tmp: Path, messages: list[bytes]) -> float:
 
 def run() -> list[Row]:
     from routing.clock import now
-    from routing.directory import load
-    from routing.mailparse import parse
-    from routing.search import open_index
-    from routing.triage import triage
+    from routing.core.directory import load
+    from routing.core.email.parse import parse
+    from routing.store.search_index import open_index
+    from routing.core.email.triage import triage
 
     messages = corpus()
     directory = load(ROOT / "directory.yaml")
@@ -108,7 +108,7 @@ def run() -> list[Row]:
     return [
         Row("emails triaged (parse + group + rules engine)", triaged, "emails/s", "email.message_from_bytes + get_body", floor,
             note=f"{len(messages)} messages × {ROUNDS} rounds, in-process, one thread"),
-        Row("emails parsed (routing.mailparse only)", parsed, "emails/s", "email.message_from_bytes + get_body", floor,
+        Row("emails parsed (routing.core.email.parse only)", parsed, "emails/s", "email.message_from_bytes + get_body", floor,
             note="decode with charset fallbacks, HTML to text, quote and forward split, loop signals"),
         Row("POST /api/triage answered", api, "emails/s", "in-process triage (row 1)", triaged,
             note=f"ASGI, {CONCURRENCY} concurrent, {REQUESTS} requests; bearer auth + triage + synced SQLite insert of the raw bytes"),

@@ -8,8 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from .settings import Settings
-from .store import DirectoryStore, Snapshot
+from routing.settings import Settings
+from routing.store.live_directory import DirectoryStore, Snapshot
 
 
 @dataclass

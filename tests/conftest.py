@@ -15,8 +15,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from routing.clock import parse_instant
-from routing.directory import load
-from routing.model import Directory
+from routing.core.directory import load
+from routing.core.model import Directory
 from routing.settings import ROOT, Settings
 
 DIRECTORY_PATH = ROOT / "directory.yaml"
@@ -57,7 +57,7 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Starlette:
-    from routing.web import create_app  # imported here so a test without the app never loads every channel
+    from routing.app import create_app  # imported here so a test without the app never loads every channel
 
     return create_app(settings)
 

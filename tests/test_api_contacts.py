@@ -128,7 +128,7 @@ def test_healthz(client, directory):
 @pytest.fixture
 def live(tmp_path, make_settings):
     """An app serving a copy of directory.yaml that the test may edit."""
-    from routing.web import create_app
+    from routing.app import create_app
 
     path = tmp_path / "directory.yaml"
     shutil.copyfile(ROOT / "directory.yaml", path)
@@ -176,7 +176,7 @@ def test_a_valid_change_goes_live_and_an_invalid_one_is_refused(live):
 
 
 def test_the_running_app_notices_a_change_on_its_own(tmp_path, make_settings):
-    from routing.web import create_app
+    from routing.app import create_app
 
     path = tmp_path / "directory.yaml"
     shutil.copyfile(ROOT / "directory.yaml", path)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from routing.cli import main
+from routing.channels.cli.main import main
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
 SATURDAY_NOON = "2026-11-28T12:00:00-08:00"
@@ -186,7 +186,7 @@ def test_a_repeated_question_is_answered_alike_until_the_directory_changes(make_
     from starlette.testclient import TestClient
 
     from routing.settings import ROOT
-    from routing.web import create_app
+    from routing.app import create_app
 
     path = tmp_path / "directory.yaml"
     path.write_text((ROOT / "directory.yaml").read_text())

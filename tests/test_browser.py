@@ -33,7 +33,7 @@ from browser import (
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from smtp_fixture import SmtpServer
 
-from routing.model import Directory
+from routing.core.model import Directory
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"  # a Monday in Pacific time, when every team is open
 QUESTION = "we are changing our broker of record"

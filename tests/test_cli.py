@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from routing.cli import COMMANDS, main, parser
+from routing.channels.cli.main import COMMANDS, main, parser
 from routing.settings import ROOT
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from routing.clock import BadInstant, parse_instant
-from routing.hours import status
-from routing.model import Directory
+from routing.core.hours import status
+from routing.core.model import Directory
 
 
 @pytest.mark.parametrize(

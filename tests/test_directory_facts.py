@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from routing.model import ContactKind, Directory, HoursKind, TimeRange
+from routing.core.model import ContactKind, Directory, HoursKind, TimeRange
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 MON_FRI = ("mon", "tue", "wed", "thu", "fri")

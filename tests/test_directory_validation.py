@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from routing.directory import DirectoryError, load, loads
+from routing.core.directory import DirectoryError, load, loads
 from routing.settings import ROOT
 
 BAD = Path(__file__).parent / "bad_directories"

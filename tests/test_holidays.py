@@ -6,8 +6,8 @@ from datetime import date, time
 
 import pytest
 
-from routing.holidays import closure_on, holidays_in, rule_date, year_table
-from routing.model import HolidayCalendar, HolidayRule
+from routing.core.holidays import closure_on, holidays_in, rule_date, year_table
+from routing.core.model import HolidayCalendar, HolidayRule
 from us_calendar import CHRISTMAS_EVE, US
 
 

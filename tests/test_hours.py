@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from routing.hours import HoursStatus, describe_week, spoken_next_open, status, to_local
-from routing.model import HolidayCalendar, HolidayRule, Hours, HoursKind, TimeRange
+from routing.core.hours import HoursStatus, describe_week, spoken_next_open, status, to_local
+from routing.core.model import HolidayCalendar, HolidayRule, Hours, HoursKind, TimeRange
 from us_calendar import US
 
 LA = "America/Los_Angeles"

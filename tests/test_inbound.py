@@ -16,9 +16,9 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from routing.inbound import serve
+from routing.channels.inbound import serve
 from routing.settings import ROOT, Settings
-from routing.triage_store import TriageStore, triage_path
+from routing.store.triage_log import TriageStore, triage_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"
 NOW = "2026-03-18T10:00:00-07:00"

@@ -16,7 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
-from routing.cli import main
+from routing.channels.cli.main import main
 from routing.settings import Settings
 
 TOKEN = "test-twilio-token"
@@ -93,7 +93,7 @@ def dialed(root: ET.Element) -> list[tuple[str, str | None]]:
 
 @pytest.fixture
 def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
-    from routing.web import create_app
+    from routing.app import create_app
 
     clients: list[TestClient] = []
 

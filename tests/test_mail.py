@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 from smtp_fixture import SmtpServer, unused_server
 
-from routing.mail import (
+from routing.delivery.transport import (
     EmlTransport,
     Letter,
     SmtpTransport,
@@ -25,9 +25,9 @@ from routing.mail import (
     message_id,
     team_email,
 )
-from routing.model import Directory, Email
-from routing.outbox import FAILED, SENT, WRITTEN, Item, Outbox, new_reference, outbox_path
-from routing.sender import Sender
+from routing.core.model import Directory, Email
+from routing.store.outbox import FAILED, SENT, WRITTEN, Item, Outbox, new_reference, outbox_path
+from routing.delivery.sender import Sender
 from routing.settings import Settings
 
 SUBMITTED = "2026-11-23T09:15:00-08:00"
@@ -299,7 +299,7 @@ def test_a_header_that_decodes_to_a_line_break_is_never_composed() -> None:
     from email import policy as email_policy
     from email.message import EmailMessage
 
-    from routing.mail import UnsafeHeaders, check_headers, header_text
+    from routing.delivery.transport import UnsafeHeaders, check_headers, header_text
 
     msg = EmailMessage(policy=email_policy.SMTP)
     msg["From"] = "desk@example.org"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from routing.mail_text import html_to_text, split_sections
-from routing.mailparse import decode_bytes, decode_header_value, parse
+from routing.core.email.sections import html_to_text, split_sections
+from routing.core.email.parse import decode_bytes, decode_header_value, parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"
 

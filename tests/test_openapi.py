@@ -30,13 +30,13 @@ from smtp_fixture import free_port
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from routing.directory import load
+from routing.core.directory import load
 from routing.clock import FIRST_YEAR, LAST_YEAR
-from routing.model import Directory
-from routing.openapi import QUESTION, SPACE, YEARS, spec
-from routing.text import MAX_QUERY_CHARS
+from routing.core.model import Directory
+from routing.channels.web.openapi.spec import QUESTION, SPACE, YEARS, spec
+from routing.core.text import MAX_QUERY_CHARS
 from routing.settings import ROOT, Settings
-from routing.web import create_app
+from routing.app import create_app
 
 STAFF_PASSWORD = "fuzz-staff-pass"
 EMAILS = sorted((ROOT / "tests" / "fixtures" / "email").glob("*.eml"))

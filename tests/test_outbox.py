@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from routing.outbox import FAILED, QUEUED, SENDING, SENT, Outbox, new_reference, outbox_path
+from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, Outbox, new_reference, outbox_path
 
 T0 = 1_800_000_000.0
 
@@ -145,7 +145,7 @@ def test_two_outboxes_on_one_file_never_claim_the_same_row(tmp_path: Path) -> No
 def test_the_command_line_lists_requests_and_retries_a_failed_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from routing.cli import main
+    from routing.channels.cli.main import main
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     box = Outbox(outbox_path(tmp_path))

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from routing.clock import parse_instant
-from routing.directory import load, loads
-from routing.rules import CONFIDENT, route
-from routing.search import open_index
+from routing.core.directory import load, loads
+from routing.core.rules import CONFIDENT, route
+from routing.store.search_index import open_index
 from routing.settings import ROOT
 
 MONDAY_10AM = parse_instant("2026-11-23T10:00:00-08:00")

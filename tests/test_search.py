@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from routing.directory import load, loads
-from routing.search import READY, open_index
+from routing.core.directory import load, loads
+from routing.store.search_index import READY, open_index
 from routing.settings import ROOT
-from routing.text import analyze
+from routing.core.text import analyze
 
 SOURCE = (ROOT / "directory.yaml").read_text()
 

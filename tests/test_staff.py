@@ -18,10 +18,10 @@ import pytest
 from smtp_fixture import SmtpServer
 from starlette.testclient import TestClient
 
-from routing.model import Directory
-from routing.outbox import DONE, Outbox
+from routing.core.model import Directory
+from routing.store.outbox import DONE, Outbox
 from routing.settings import ROOT, Settings
-from routing.web import create_app
+from routing.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"
 PASSWORD = "test-staff-pass"

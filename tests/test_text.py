@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from routing.directory import load
+from routing.core.directory import load
 from routing.settings import ROOT
-from routing.text import analyze, apply_synonyms, build_vocabulary, contains_phrase, correct, tokenize
+from routing.core.text import analyze, apply_synonyms, build_vocabulary, contains_phrase, correct, tokenize
 
 
 @pytest.fixture(scope="module")

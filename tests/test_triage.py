@@ -10,12 +10,12 @@ import pytest
 import yaml
 
 from routing.clock import parse_instant
-from routing.group_fields import group_ids, name_like
-from routing.mailparse import parse
-from routing.model import Directory
-from routing.search import SearchIndex, open_index
-from routing.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW, Correction, Triage, triage
-from routing.triage_mail import ask_sender_draft
+from routing.core.email.group_fields import group_ids, name_like
+from routing.core.email.parse import parse
+from routing.core.model import Directory
+from routing.store.search_index import SearchIndex, open_index
+from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW, Correction, Triage, triage
+from routing.present.triage_mail import ask_sender_draft
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((FIXTURES / "expected.yaml").read_text())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from routing.model import HolidayCalendar, HolidayRule
+from routing.core.model import HolidayCalendar, HolidayRule
 
 MON, THU = 0, 3
 

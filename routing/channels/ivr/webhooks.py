@@ -1,0 +1,141 @@
+"""The phone channel: Twilio's voice webhooks, and the phone tree as JSON and as a page.
+
+Twilio calls ``POST /ivr/voice`` when a call comes in, then the Gather actions
+and Redirects that ``ivr.py`` writes into each answer. Every webhook is checked
+against ``X-Twilio-Signature`` first; the TwiML itself is built in ``ivr.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Awaitable, Callable
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from twilio.request_validator import SIGNATURE_HEADER, SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
+from twilio.twiml.voice_response import VoiceResponse
+
+from routing.channels.ivr import twiml as ivr
+from routing.channels.web.contacts import requested_instant
+from routing.clock import now
+from routing.core.model import HoursKind
+from routing.present.json import badge
+from routing.core.rules import route
+from routing.services import Services, services
+from routing.settings import Settings
+from routing.store.live_directory import Snapshot
+
+log = logging.getLogger("routing.ivr")
+
+TWIML = "text/xml"
+FORBIDDEN = (
+    "This request is not signed by Twilio, so it was refused. Point the number's voice webhook at "
+    "PUBLIC_BASE_URL/ivr/voice and set TWILIO_AUTH_TOKEN to the account's auth token."
+)
+
+# One step of a call: the request, its form, the directory and index in service, and the instant.
+Turn = Callable[[Request, FormData, Snapshot, datetime], VoiceResponse]
+
+
+def signed_url(request: Request, settings: Settings) -> str:
+    """The URL Twilio signed: behind a proxy that is the public address, not the one the app sees."""
+    raw_path = request.scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else request.url.path
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    base = settings.public_base_url or f"{request.url.scheme}://{request.url.netloc}"
+    return f"{base}{path}" + (f"?{query}" if query else "")
+
+
+def signed_by_twilio(request: Request, form: FormData, settings: Settings) -> bool:
+    if not settings.twilio_auth_token:
+        return True  # local development only; web.py warns at start
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not signature:
+        return False
+    # Webhooks signed with a SharedKey say which HMAC they used; the legacy
+    # auth-token signature (no header) is HMAC-SHA1.
+    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER, ""))
+    return bool(RequestValidator(settings.twilio_auth_token).validate(signed_url(request, settings), form, signature, algorithm=algorithm))
+
+
+def webhook(turn: Turn) -> Callable[[Request], Awaitable[Response]]:
+    """A Twilio webhook: check the signature, then answer with the TwiML ``turn`` builds."""
+
+    async def endpoint(request: Request) -> Response:
+        svc = services(request)
+        form = await request.form()
+        if not signed_by_twilio(request, form, svc.settings):
+            log.warning("refused an unsigned or wrongly signed request for %s", signed_url(request, svc.settings))
+            return PlainTextResponse(FORBIDDEN, status_code=403)
+        snapshot = svc.snapshot  # one version of the directory for the whole turn, even mid-reload
+        instant = now()
+        try:
+            answer = turn(request, form, snapshot, instant)
+        except Exception:
+            # A caller must never hear Twilio's "application error": put them
+            # through to the general line (or its after-hours message) instead.
+            log.exception("the phone menu failed on %s; sending the caller to the general line", request.url.path)
+            answer = ivr.give_up(snapshot.directory, instant, lead=("Sorry, something went wrong on our side.",))
+        return Response(str(answer), media_type=TWIML)
+
+    return endpoint
+
+
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def incoming(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
+    return ivr.menu(snapshot.directory, ivr.CallState())
+
+
+def replay(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
+    return ivr.silence(snapshot.directory, ivr.CallState.from_query(request.query_params), instant)
+
+
+def answered(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
+    directory = snapshot.directory
+    state = ivr.CallState.from_query(request.query_params)
+    digits, speech = _field(form, "Digits"), _field(form, "SpeechResult")
+    if digits:
+        return ivr.pressed(directory, digits, state, instant)
+    if speech:
+        decision = route(snapshot.index, speech, "ivr", instant)
+        return ivr.heard(directory, decision, state, instant)
+    return ivr.silence(directory, state.failed(), instant)
+
+
+def transferred(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
+    return ivr.transfer(snapshot.directory, request.query_params.get("to", ""), _field(form, "Digits"), instant)
+
+
+# -- the phone tree -------------------------------------------------------------------
+
+
+async def tree_json(request: Request) -> Response:
+    instant = requested_instant(request.query_params)
+    return JSONResponse(ivr.phone_tree(services(request).snapshot.directory, instant))
+
+
+async def tree_page(request: Request) -> Response:
+    svc: Services = services(request)
+    instant = requested_instant(request.query_params)
+    tree = ivr.phone_tree(svc.snapshot.directory, instant)
+    for entry in [option for number in tree["numbers"] for option in number["options"]] + tree["contacts"]:
+        entry["badge"] = badge(entry["open_now"], HoursKind(entry["hours"]["kind"]))
+    return svc.templates.TemplateResponse(request, "ivr.html", {"tree": tree})
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/ivr/voice", webhook(incoming), methods=["POST"]),
+        Route(ivr.MENU_PATH, webhook(replay), methods=["POST"]),
+        Route(ivr.GATHER_PATH, webhook(answered), methods=["POST"]),
+        Route(ivr.TRANSFER_PATH, webhook(transferred), methods=["POST"]),
+        Route("/api/ivr", tree_json, methods=["GET"]),
+        Route("/ivr", tree_page, methods=["GET"]),
+    ]

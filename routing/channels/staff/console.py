@@ -1,0 +1,347 @@
+"""The staff console: sign in, triage an email, correct it, forward it or ask the sender.
+
+Every page but the sign-in needs the staff session (a signed cookie set after
+the STAFF_PASSWORD check); pages redirect to the sign-in, form posts and the
+API answer 401. Every form carries the CSRF token. Sending goes through the
+outbox that ``forward`` starts, so a triaged email gets the same claim,
+retries and exactly-once delivery as the public form's requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any, Mapping
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from routing.channels.staff import api as triage_api
+from routing.clock import now
+from routing.errors import AppError
+from routing.core.forward_request import writable
+from routing.core.email.parse import parse
+from routing.store.outbox import Outbox
+from routing.channels.http import CSRF_FIELD, RateLimiter, check_csrf, client_key, csrf_token, is_staff, password_matches
+from routing.services import Services, services
+from routing.core.email.triage import Correction, triage
+from routing.channels.staff.actions import ask_sender, current, forward, validate_correction
+from routing.present.triage_mail import ask_sender_draft
+from routing.store.triage_log import STATUSES, Record, TriageStore, triage_path
+
+log = logging.getLogger("routing.staff")
+
+FLASH = "staff_flash"
+
+
+# --- lifecycle -----------------------------------------------------------------
+
+
+async def start(svc: Services) -> None:
+    svc.extras["triage_store"] = TriageStore(triage_path(svc.settings.data_dir))
+    svc.extras["staff_logins"] = RateLimiter(svc.settings.staff_login_rate_limit)
+
+
+async def stop(svc: Services) -> None:
+    store: TriageStore | None = svc.extras.pop("triage_store", None)
+    if store is not None:
+        store.close()
+
+
+def outbox_of(svc: Services) -> Outbox:
+    outbox = svc.extras.get("outbox")
+    if outbox is None:
+        raise AppError(503, "Sending is not available right now (the outbox is not running). Try again in a minute.")
+    return outbox  # type: ignore[no-any-return]
+
+
+# --- signing in ------------------------------------------------------------------
+
+
+def _safe_next(value: str) -> str:
+    # Only back into the console: an open redirect would let a link send staff anywhere after sign-in.
+    return value if value.startswith("/staff") and not value.startswith("//") and "\\" not in value else "/staff"
+
+
+async def login_page(request: Request) -> Response:
+    if is_staff(request):
+        return RedirectResponse(_safe_next(request.query_params.get("next", "/staff")), status_code=303)
+    return _login(request, next_url=request.query_params.get("next", "/staff"))
+
+
+def _login(request: Request, next_url: str, problem: str = "", status: int = 200) -> Response:
+    svc = services(request)
+    context = {
+        "next": _safe_next(next_url),
+        "problem": problem,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "generated": svc.settings.generated_staff_password,
+    }
+    return svc.templates.TemplateResponse(request, "staff_login.html", context, status_code=status)
+
+
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    next_url = _safe_next(str(form.get("next", "/staff")))
+    limiter: RateLimiter = services(request).extras["staff_logins"]
+    try:
+        limiter.refuse_if_over(client_key(request))
+    except AppError as exc:
+        return _login(request, next_url, exc.message, exc.status)
+    check_csrf(request, form)
+    given = form.get("password", "")
+    if not isinstance(given, str) or not password_matches(given, services(request).settings.staff_password):
+        log.warning("staff sign-in refused for %s", client_key(request))
+        try:
+            limiter.check(client_key(request))  # counts wrong passwords only
+        except AppError as exc:
+            return _login(request, next_url, exc.message, exc.status)
+        return _login(request, next_url, "That password is not right. Check STAFF_PASSWORD (or the password printed when the app started) and try again.", 401)
+    # A fresh session on sign-in, so a session planted before it is worth nothing.
+    request.session.clear()
+    request.session["staff"] = True
+    return RedirectResponse(next_url, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    form = await _form(request)
+    check_csrf(request, form)
+    request.session.clear()
+    return RedirectResponse("/staff/login", status_code=303)
+
+
+def _page_guard(request: Request) -> Response | None:
+    if is_staff(request):
+        return None
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/staff/login?next={quote(target)}", status_code=303)
+
+
+def _post_guard(request: Request) -> None:
+    if not is_staff(request):
+        raise AppError(401, "Please sign in to the staff console first, then send the form again.")
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+async def list_page(request: Request) -> Response:
+    if (redirect := _page_guard(request)) is not None:
+        return redirect
+    svc = services(request)
+    wanted = request.query_params.get("status", "")
+    status = wanted if wanted in STATUSES else None
+    store = triage_api.store_of(svc)
+    records = await asyncio.to_thread(store.recent, 200, status)
+    context = {
+        "records": [_row(r, svc.snapshot.directory.timezone) for r in records],
+        "counts": store.counts(),
+        "status": status or "",
+        "statuses": STATUSES,
+        **_common(request),
+    }
+    return svc.templates.TemplateResponse(request, "staff_list.html", context)
+
+
+def _row(record: Record, zone: str) -> dict[str, Any]:
+    result = record.result
+    contact = result.get("contact") or {}
+    return {
+        "id": record.id,
+        "received": _local(record.received_at, zone),
+        "sender": record.sender or "(no sender)",
+        "subject": record.subject or "(no subject)",
+        "status": record.status,
+        "action": result.get("action", ""),
+        "team": contact.get("name", ""),
+        "group": " · ".join(str(v) for v in (result.get("group_id"), result.get("group_name")) if v),
+        "source": record.source,
+    }
+
+
+def _local(epoch: float, zone: str) -> str:
+    return datetime.fromtimestamp(epoch, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+async def triage_page(request: Request) -> Response:
+    if (redirect := _page_guard(request)) is not None:
+        return redirect
+    return _triage_form(request)
+
+
+def _triage_form(request: Request, problem: str = "", pasted: str = "", status: int = 200) -> Response:
+    svc = services(request)
+    context = {"problem": problem, "pasted": pasted, "limit": svc.settings.max_message_bytes, **_common(request)}
+    return svc.templates.TemplateResponse(request, "staff_triage.html", context, status_code=status)
+
+
+async def triage_submit(request: Request) -> Response:
+    _post_guard(request)
+    svc = services(request)
+    limit = svc.settings.max_message_bytes
+    form = await _form(request, slack=limit)
+    try:
+        check_csrf(request, form)
+        raw = b""
+        upload = form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            raw = await upload.read(limit + 1)
+        pasted = form.get("raw", "")
+        if not raw and isinstance(pasted, str):
+            # A pasted message arrives with the browser's line endings and as text; mail is bytes.
+            raw = pasted.replace("\r\n", "\n").encode("utf-8", "surrogateescape")
+    finally:
+        await form.close()  # an upload is spooled to a temporary file
+    if len(raw) > limit:
+        raise AppError(413, f"This email is larger than the {limit:,} bytes we accept. Remove big attachments and try again.")
+    if not raw.strip():
+        return _triage_form(request, "Paste an email (headers and body) or choose an .eml file, then press Triage.", status=422)
+    record, _ = await triage_api.triage_and_store(svc, raw, "console")
+    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+
+
+async def message_page(request: Request) -> Response:
+    if (redirect := _page_guard(request)) is not None:
+        return redirect
+    return await _message(request, _record(request))
+
+
+async def _message(
+    request: Request, record: Record, problem: str = "", status: int = 200, values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> Response:
+    svc = services(request)
+    snapshot = svc.snapshot
+    result = current(svc, record)
+    parsed = result.email
+    draft = ask_sender_draft(result, snapshot.directory)
+    correction = Correction.from_json(record.correction)
+    context = {
+        "record": record,
+        "row": _row(record, snapshot.directory.timezone),
+        "result": result.as_json(),
+        "parsed": parsed,
+        "draft": draft,
+        "teams": [{"id": c.id, "name": c.name} for c in writable(snapshot.directory)],
+        "values": values or {
+            "contact_id": correction.contact_id or (result.contact.id if result.contact and result.contact.emails else ""),
+            "group_id": result.group_id.value if result.group_id else "",
+            "group_name": result.group_name.value if result.group_name else "",
+        },
+        "group_format": snapshot.directory.group_id,
+        "can_forward": result.team is not None and result.group_id is not None and result.group_name is not None,
+        "can_ask": draft is not None and not parsed.loop_signals,
+        "problem": problem,
+        "errors": errors or {},
+        "flash": request.session.pop(FLASH, None),
+        "deliveries": _deliveries(svc, record),
+        **_common(request),
+    }
+    return svc.templates.TemplateResponse(request, "staff_message.html", context, status_code=status)
+
+
+def _deliveries(svc: Services, record: Record) -> list[dict[str, str]]:
+    """What the outbox says about this email's forward and reply, in words."""
+    outbox = svc.extras.get("outbox")
+    found = []
+    for label, ref in (("Forward", record.forward_id), ("Reply to the sender", record.ask_id)):
+        item = outbox.get(ref) if outbox is not None and ref else None
+        if item is not None:
+            detail = item.status_message or item.last_error or ("Waiting for the sender." if item.status == "queued" else "")
+            found.append({"label": label, "id": item.id, "to": item.to, "status": item.status, "detail": detail})
+    return found
+
+
+def _record(request: Request) -> Record:
+    store = triage_api.store_of(services(request))
+    record = store.get(request.path_params["id"].strip().upper())
+    if record is None:
+        raise AppError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
+    return record
+
+
+# --- actions ------------------------------------------------------------------------------
+
+
+async def correct_action(request: Request) -> Response:
+    _post_guard(request)
+    record = _record(request)
+    form = await _form(request)
+    check_csrf(request, form)
+    svc = services(request)
+    values = {k: str(form.get(k, "")).strip() for k in ("contact_id", "group_id", "group_name")}
+    try:
+        correction = validate_correction(values, svc.snapshot.directory)
+    except AppError as exc:
+        return await _message(request, record, exc.message, exc.status, values, exc.fields)
+    parsed = parse(record.raw)
+    result = triage(parsed, svc.snapshot.index, now(), correction)
+    await asyncio.to_thread(triage_api.store_of(svc).correct, record.id, correction.as_json(), result.as_json())
+    request.session[FLASH] = "Saved. The triage below uses your corrections."
+    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+
+
+async def forward_action(request: Request) -> Response:
+    return await _send(request, forward, "Forwarded: the email is in the outbox for {team}. Reference {ref}.")
+
+
+async def ask_action(request: Request) -> Response:
+    return await _send(request, ask_sender, "The reply asking for the missing details is in the outbox for {team}. Reference {ref}.")
+
+
+async def _send(request: Request, action: Any, done: str) -> Response:
+    _post_guard(request)
+    record = _record(request)
+    form = await _form(request)
+    check_csrf(request, form)
+    svc = services(request)
+    try:
+        item, to = await action(svc, triage_api.store_of(svc), outbox_of(svc), record)
+    except AppError as exc:
+        return await _message(request, record, exc.message, exc.status)
+    request.session[FLASH] = done.format(team=to, ref=item.id)
+    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _common(request: Request) -> dict[str, Any]:
+    return {"csrf_field": CSRF_FIELD, "csrf_token": csrf_token(request)}
+
+
+async def _form(request: Request, slack: int = 0) -> FormData:
+    """The posted form, refused with a sentence when it is too big to be one of ours."""
+    limit = 64_000 + slack
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        raise AppError(411, "Send the form from the staff console page; this request did not say how big it is.")
+    if int(declared) > limit + 1024:
+        raise AppError(413, f"This form is larger than the {limit:,} bytes we accept. Remove big attachments from the email and try again.")
+    try:
+        return await request.form(max_files=1, max_fields=20, max_part_size=limit + 1024)
+    except Exception:  # Starlette reports a malformed body as an HTTP 400 with a technical detail
+        raise AppError(400, "The form could not be read. Reload the page and send it again.") from None
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/staff/login", login_page, methods=["GET"]),
+        Route("/staff/login", login, methods=["POST"]),
+        Route("/staff/logout", logout, methods=["POST"]),
+        Route("/staff", list_page, methods=["GET"]),
+        Route("/staff/triage", triage_page, methods=["GET"]),
+        Route("/staff/triage", triage_submit, methods=["POST"]),
+        Route("/staff/messages/{id}", message_page, methods=["GET"]),
+        Route("/staff/messages/{id}/original", triage_api.original, methods=["GET"]),
+        Route("/staff/messages/{id}/correct", correct_action, methods=["POST"]),
+        Route("/staff/messages/{id}/forward", forward_action, methods=["POST"]),
+        Route("/staff/messages/{id}/ask", ask_action, methods=["POST"]),
+        *triage_api.routes(),
+    ]

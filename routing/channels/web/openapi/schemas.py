@@ -1,0 +1,251 @@
+"""The shapes of the API's answers, as OpenAPI 3.0 schemas built from small helpers.
+
+``openapi.py`` puts them under ``components/schemas``; each one mirrors the
+function that builds that JSON (``present.contact_json``, ``ask.decision_json``,
+``Triage.as_json``...), and the fuzzing in ``tests/test_openapi.py`` checks
+every answer against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from routing.core.model import CHANNELS, WEEKDAYS, ContactKind, HoursKind
+from routing.store.outbox import STATUSES as FORWARD_STATUSES
+from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW
+from routing.store.triage_log import STATUSES as TRIAGE_STATUSES
+
+Schema = dict[str, Any]
+
+
+# --- schema helpers ----------------------------------------------------------------
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def string(description: str = "", **keywords: Any) -> Schema:
+    return _described({"type": "string", **keywords}, description)
+
+
+def integer(description: str = "", **keywords: Any) -> Schema:
+    return _described({"type": "integer", **keywords}, description)
+
+
+def number(description: str = "", **keywords: Any) -> Schema:
+    return _described({"type": "number", **keywords}, description)
+
+
+def boolean(description: str = "") -> Schema:
+    return _described({"type": "boolean"}, description)
+
+
+def instant(description: str = "") -> Schema:
+    return string(description, format="date-time")
+
+
+def one_of(values: Iterable[str], description: str = "") -> Schema:
+    return string(description, enum=list(values))
+
+
+def array(items: Schema, description: str = "", **keywords: Any) -> Schema:
+    return _described({"type": "array", "items": items, **keywords}, description)
+
+
+def obj(properties: dict[str, Schema], description: str = "", *, optional: Iterable[str] = ()) -> Schema:
+    """An object with exactly these keys; all of them are required unless named in ``optional``."""
+    skip = set(optional)
+    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    required = [name for name in properties if name not in skip]
+    if required:
+        schema["required"] = required
+    return _described(schema, description)
+
+
+def mapping(values: Schema, description: str = "") -> Schema:
+    return _described({"type": "object", "additionalProperties": values}, description)
+
+
+def nullable(schema: Schema) -> Schema:
+    # OpenAPI 3.0 cannot put "nullable" next to a $ref, hence the allOf.
+    if "$ref" in schema:
+        return {"allOf": [schema], "nullable": True}
+    return {**schema, "nullable": True}
+
+
+def _described(schema: Schema, description: str) -> Schema:
+    return {**schema, "description": description} if description else schema
+
+
+# --- the shapes the API answers with ---------------------------------------------------
+
+
+def _status_fields() -> dict[str, Schema]:
+    return {
+        "open_now": nullable(boolean("Whether it is open at the requested instant; null when its hours are not listed.")),
+        "closes_at": nullable(instant("When it next closes, if open.")),
+        "next_open": nullable(instant("When it next opens, if closed.")),
+        "closed_for": nullable(string("The holiday that explains a closure or early close.")),
+        "status_line": string("The same as one sentence, such as “Open until 5 PM Pacific”."),
+    }
+
+
+def schemas() -> dict[str, Schema]:
+    clock = string(pattern="^([01][0-9]|2[0-4]):[0-5][0-9]$")
+    opening = array(clock, "A range [start, end] in local time; an end of 24:00 is midnight.", minItems=2, maxItems=2)
+    hours = obj({
+        "kind": one_of([kind.value for kind in HoursKind]),
+        "timezone": string("IANA time zone the hours are written in."),
+        "text": string("The week's hours in words."),
+        "weekly": nullable(obj({day: array(opening) for day in WEEKDAYS}, "Each weekday's ranges; null unless kind is weekly.")),
+        "observes_holidays": boolean(),
+        "note": string(),
+    })
+    kinds = [kind.value for kind in ContactKind]
+    phone = obj({
+        "number": string("E.164, or a three-digit code such as an emergency number."),
+        "display": string(),
+        "keys": string("What to press after the call connects; empty for none."),
+        "label": string(),
+        "tel": string("A tel: link with the keys as post-dial digits."),
+        "instructions": string("How to call, in words."),
+        "hours": obj({**hours["properties"], **_status_fields()}, "This line's own hours, when they differ from the contact's."),
+    }, optional=["hours"])
+    email = obj({
+        "address": string(format="email"),
+        "purpose": string(),
+        "include": array(string(), "What the team asks writers to include."),
+        "mailto": string(),
+        "advice": string("The include list as a sentence (in /api/route answers only)."),
+    }, optional=["advice"])
+    contact = obj({
+        "id": string(),
+        "name": string(),
+        "kind": one_of(kinds),
+        "kind_label": string(),
+        "summary": string(),
+        "url": string("Its main web address; empty when it has none."),
+        "topics": array(obj({"id": string(), "title": string(), "where": string("Where on the site, for self-service tasks.")})),
+        "phones": array(ref("Phone")),
+        "emails": array(ref("Email")),
+        "faxes": array(obj({"number": string(), "display": string(), "purpose": string()})),
+        "links": array(obj({"title": string(), "url": string(), "note": string()})),
+        "hours": ref("Hours"),
+        **_status_fields(),
+        "sources": array(obj({"id": string(), "description": string()}), "The source pages these facts come from."),
+    })
+    decision = obj({
+        "query": string("The question as asked."),
+        "channel": one_of(CHANNELS),
+        "at": instant("The instant the hours were evaluated at, in the directory's time zone."),
+        "contact": ref("Contact"),
+        "alternatives": array(ref("Contact")),
+        "reason": string("Why this contact, in one or two sentences."),
+        "confidence": number(minimum=0, maximum=1),
+        "confident": boolean("Whether confidence is high enough to act on without asking."),
+        "fallback": boolean("True when nothing matched and the general line was chosen."),
+        "safety": boolean("True for emergency wording: the contact is the emergency line."),
+        "rule": nullable(string("The id of the directory rule that decided, if any.")),
+        "topic": nullable(obj({"id": string(), "title": string()})),
+        "matched": array(string(), "The words of the question that decided it."),
+        "notes": array(string()),
+        "self_service": nullable(obj({
+            "contact_id": string(), "title": string(), "where": string(), "url": string(), "note": string(),
+        }, "A way to do it alone on a website, when there is one.")),
+        "corrections": array(obj({"typed": string(), "understood": string()}), "Misspellings that were corrected."),
+    })
+    forward_status = obj({
+        "id": string("The reference number."),
+        "status": one_of(FORWARD_STATUSES, "queued, sending, sent, failed, or written (saved as an .eml file, no mail server)."),
+        "status_message": string(),
+        "attempts": integer(minimum=0),
+        "last_error": nullable(string()),
+        "to": string(format="email"),
+        "contact_id": string(),
+        "created_at": nullable(instant()),
+        "sent_at": nullable(instant()),
+        "next_attempt_at": nullable(instant("When a retry is due, for a queued request that has been tried.")),
+    })
+    accepted = obj({
+        "id": string("The reference number; GET /api/forward/{id} reports on it."),
+        "status": one_of(FORWARD_STATUSES),
+        "to": string("The team's address, from the directory.", format="email"),
+        "contact_id": string(),
+        "duplicate": boolean("Present and true when the same request was already accepted today."),
+    }, optional=["duplicate"])
+    found_or_null = nullable(string())
+    triaged = obj({
+        "id": string(),
+        "status": one_of(TRIAGE_STATUSES),
+        "url": string("The message's page in the staff console."),
+        "duplicate": boolean("Present and true when the same email was triaged before."),
+        "contact": nullable(obj({"id": string(), "name": string(), "kind": one_of(kinds), "email": found_or_null})),
+        "forward_to": nullable(obj({"id": string(), "name": string(), "address": string()})),
+        "group_id": found_or_null,
+        "group_name": found_or_null,
+        "missing": array(one_of(["group_id", "group_name"])),
+        "action": one_of([FORWARD, ASK_SENDER, REVIEW, IGNORE]),
+        "reason": string(),
+        "confidence": number(minimum=0, maximum=1),
+        "message_id": found_or_null,
+        "from": found_or_null,
+        "from_name": found_or_null,
+        "reply_to": found_or_null,
+        "subject": string(),
+        "date": nullable(string("The Date header in ISO-8601, when it parses.")),
+        "attachments": array(obj({"filename": string(), "content_type": string(), "size": integer(minimum=0)})),
+        "loop_signals": array(string(), "Why the email looks automatic; such mail is never answered."),
+        "sources": obj({"group_id": found_or_null, "group_name": found_or_null}, "Where in the email each group field was found."),
+        "notes": array(string()),
+        "routing": nullable(obj({
+            "reason": string(), "confidence": number(), "rule": found_or_null, "topic": found_or_null,
+            "alternatives": array(string()), "read": string("What the router read, in words."),
+        })),
+        "forwarded": boolean(),
+        "reply": boolean(),
+        "problems": array(string()),
+        "corrected": nullable(obj({"contact_id": string(), "group_id": string(), "group_name": string()},
+                                  optional=["contact_id", "group_id", "group_name"])),
+    }, optional=["duplicate"])
+    status_then = _status_fields()
+    option = obj({
+        "keys": string(),
+        "contact": obj({"id": string(), "name": string(), "kind": one_of(kinds)}),
+        "hours": ref("Hours"),
+        **status_then,
+    })
+    named = obj({"id": string(), "name": string()})
+    phone_tree = obj({
+        "at": instant(),
+        "ivr": obj({
+            "number": string(), "display": string(), "language": string(), "repeat_key": string(),
+            "speech": boolean(), "max_failures": integer(minimum=0),
+            "options": array(obj({"key": string(), "contact": named})),
+            "fallback": named,
+        }, "The phone menu callers hear."),
+        "numbers": array(obj({"number": string(), "display": string(), "label": string(), "options": array(option)})),
+        "contacts": array(obj({
+            "id": string(), "name": string(), "kind": one_of(kinds),
+            "calls": array(obj({"number": string(), "display": string(), "keys": string(), "instructions": string(), "tel": string()})),
+            "hours": ref("Hours"),
+            **status_then,
+        })),
+    })
+    health = obj({
+        "status": one_of(["ok", "degraded"], "degraded when a changed directory file was refused; the last good one still serves."),
+        "directory": obj({"version": nullable(string()), "loaded_at": nullable(instant()), "path": string()}),
+        "errors": array(string(), "Why the last change was refused, one problem per line."),
+    })
+    error = obj({
+        "error": obj({
+            "status": integer("The HTTP status, repeated."),
+            "message": string("What went wrong and what to do next, as a sentence."),
+            "fields": mapping(string(), "For invalid input: one sentence per field."),
+        }, optional=["fields"]),
+    })
+    return {
+        "Contact": contact, "Phone": phone, "Email": email, "Hours": hours, "Decision": decision,
+        "ForwardAccepted": accepted, "ForwardStatus": forward_status, "Triage": triaged,
+        "PhoneTree": phone_tree, "Health": health, "Error": error,
+    }

@@ -1,0 +1,333 @@
+"""One inbound email → which team, which group, and what to do with it.
+
+Pure: a ``ParsedEmail``, the search index (which carries the directory) and
+the instant come in; a ``Triage`` comes out. The team comes from the same
+rules engine as the web, on the ``email`` channel; this module only reads the
+group details and chooses among forward, ask_sender, review and ignore.
+
+The group fields come from ``group_fields``; quoted reply history is never
+read, a forwarded message is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from routing.core.email.group_fields import (
+    FIELD_WORDS, GROUP_ID, GROUP_NAME, Found, clean_subject, find_group_id, find_group_name, meaningful_words, person_words,
+    request_lines, without,
+)
+from routing.delivery.transport import team_email
+from routing.core.email.parse import ParsedEmail
+from routing.core.model import Contact, ContactKind, Directory, Email
+from routing.core.rules import Decision, route
+from routing.store.search_index import SearchIndex
+
+FORWARD, ASK_SENDER, REVIEW, IGNORE = "forward", "ask_sender", "review", "ignore"
+ACTIONS = (FORWARD, ASK_SENDER, REVIEW, IGNORE)
+
+# Below this many meaningful words the sender has not said what they want, so
+# a forwarded message below their note is read as the request too.
+FEW_WORDS = 12
+
+LOOP_REASONS = {
+    "auto-submitted": "it is marked Auto-Submitted (an automatic reply or notification, RFC 3834)",
+    "x-autoreply": "it carries an X-Autoreply header (an automatic reply)",
+    "precedence": "it is marked Precedence bulk, list or junk (mass mail)",
+    "x-auto-response-suppress": "it asks not to be answered automatically (X-Auto-Response-Suppress)",
+    "list-id": "it came through a mailing list (List-Id)",
+    "delivery-report": "it is a delivery report (multipart/report), such as a bounce",
+    "null-return-path": "its Return-Path is empty (<>), which only automatic mail uses",
+    "noreply-sender": "it comes from an address that does not read replies (mailer-daemon, postmaster or no-reply)",
+}
+
+
+# --- the result --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What staff changed; empty strings leave the triage's own reading."""
+
+    contact_id: str = ""
+    group_id: str = ""
+    group_name: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {k: v for k, v in (("contact_id", self.contact_id), ("group_id", self.group_id), ("group_name", self.group_name)) if v}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Correction":
+        if not isinstance(data, dict):
+            return cls()
+        return cls(**{k: str(data.get(k) or "") for k in ("contact_id", "group_id", "group_name")})
+
+
+@dataclass(frozen=True)
+class Triage:
+    email: ParsedEmail
+    action: str
+    reason: str
+    confidence: float
+    contact: Contact | None = None  # who the rules engine says handles it
+    team: Contact | None = None  # who a forward goes to: the contact, or the nearest team that takes email
+    address: Email | None = None
+    group_id: Found | None = None
+    group_name: Found | None = None
+    missing: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    decision: Decision | None = None
+    routed_on: str = ""  # what the router read, in words
+    corrected: Correction = field(default_factory=Correction)
+
+    @property
+    def loop_guarded(self) -> bool:
+        return bool(self.email.loop_signals)
+
+    def as_json(self) -> dict[str, Any]:
+        parsed = self.email
+        decision = self.decision
+        return {
+            "contact": _contact_json(self.contact, self.team, self.address),
+            "forward_to": None if self.team is None or self.address is None else {"id": self.team.id, "name": self.team.name, "address": self.address.address},
+            "group_id": self.group_id.value if self.group_id else None,
+            "group_name": self.group_name.value if self.group_name else None,
+            "missing": list(self.missing),
+            "action": self.action,
+            "reason": self.reason,
+            "confidence": self.confidence,
+            "message_id": parsed.message_id or None,
+            "from": parsed.from_address or None,
+            "from_name": parsed.from_name or None,
+            "reply_to": parsed.reply_to or None,
+            "subject": parsed.subject,
+            "date": parsed.date or None,
+            "attachments": [a.as_json() for a in parsed.attachments],
+            "loop_signals": list(parsed.loop_signals),
+            "sources": {GROUP_ID: self.group_id.source if self.group_id else None, GROUP_NAME: self.group_name.source if self.group_name else None},
+            "notes": list(self.notes),
+            "routing": None if decision is None else {
+                "reason": decision.reason,
+                "confidence": decision.confidence,
+                "rule": decision.rule.id if decision.rule else None,
+                "topic": decision.topic.id if decision.topic else None,
+                "alternatives": [c.id for c in decision.alternatives],
+                "read": self.routed_on,
+            },
+            "forwarded": parsed.is_forward,
+            "reply": parsed.is_reply,
+            "problems": list(parsed.problems),
+            "corrected": self.corrected.as_json() or None,
+        }
+
+
+def _contact_json(contact: Contact | None, team: Contact | None, address: Email | None) -> dict[str, Any] | None:
+    if contact is None:
+        return None
+    email = address.address if address is not None and team is not None and team.id == contact.id else None
+    return {"id": contact.id, "name": contact.name, "kind": contact.kind.value, "email": email}
+
+
+# --- deciding --------------------------------------------------------------------------------
+
+
+def triage(parsed: ParsedEmail, index: SearchIndex, now: datetime, correction: Correction | None = None) -> Triage:
+    directory = index.directory
+    correction = correction or Correction()
+    if parsed.loop_signals:
+        because = "; ".join(LOOP_REASONS.get(s, s) for s in parsed.loop_signals)
+        return Triage(
+            email=parsed,
+            action=IGNORE,
+            reason=f"Not answered and not forwarded: {because}. Replying to automatic mail can start a loop of replies.",
+            confidence=1.0,
+            corrected=correction,
+            **_corrected_fields(correction, directory),
+        )
+    person = person_words(parsed)
+    gid, gid_note = find_group_id(parsed, directory)
+    gname = find_group_name(parsed, directory, index.vocab.words, person)
+    if correction.group_id:
+        gid, gid_note = Found(correction.group_id, "staff"), ""
+    if correction.group_name:
+        gname = Found(correction.group_name, "staff")
+
+    decision, routed_on, route_note = _route(parsed, person, [gname.value if gname else "", gid.value if gid else ""], index, now)
+    contact = handler(decision, directory) if decision is not None else None
+    if correction.contact_id and directory.has_contact(correction.contact_id):
+        contact = directory.contact(correction.contact_id)
+    team, address = _team(contact, decision, directory)
+
+    missing = tuple(k for k, v in ((GROUP_ID, gid), (GROUP_NAME, gname)) if v is None)
+    notes = [n for n in (gid_note, route_note) if n]
+    if decision is not None:
+        notes += list(decision.notes)
+        if contact is not None and contact.id != decision.contact.id and not correction.contact_id:
+            notes.append(f"The router's first answer was {decision.contact.name}, a website; {contact.name} is the team that handles it by email.")
+        if contact is not None and team is not None and team.id != contact.id:
+            notes.append(f"{contact.name} does not take email, so a forward goes to {team.name}.")
+    confidence = decision.confidence if decision is not None else 0.0
+    if correction.contact_id:
+        confidence = 1.0
+    action, reason = _choose(parsed, decision, contact, team, missing, gid_note, correction, gid, gname)
+    return Triage(
+        email=parsed,
+        action=action,
+        reason=reason,
+        confidence=round(confidence, 2),
+        contact=contact,
+        team=team,
+        address=address,
+        group_id=gid,
+        group_name=gname,
+        missing=missing,
+        notes=tuple(notes),
+        decision=decision,
+        routed_on=routed_on,
+        corrected=correction,
+    )
+
+
+def _corrected_fields(correction: Correction, directory: Directory) -> dict[str, Any]:
+    """For ignored mail, staff may still name a team and the group, to forward it by hand."""
+    fields: dict[str, Any] = {}
+    if correction.contact_id and directory.has_contact(correction.contact_id):
+        contact = directory.contact(correction.contact_id)
+        team, address = _team(contact, None, directory)
+        fields.update(contact=contact, team=team, address=address)
+    if correction.group_id:
+        fields[GROUP_ID] = Found(correction.group_id, "staff")
+    if correction.group_name:
+        fields[GROUP_NAME] = Found(correction.group_name, "staff")
+    return fields
+
+
+def _route(
+    parsed: ParsedEmail, person: frozenset[str], group_values: list[str], index: SearchIndex, now: datetime
+) -> tuple[Decision | None, str, str]:
+    """The rules engine's decision on what the sender asked, what it read (in words), and a note.
+
+    The subject of a reply names the old conversation ("RE: Address update"
+    above a billing question), so it is left out when the reply's own words
+    say enough. A forward's own note decides when it says enough; otherwise
+    the forwarded message is read too. When the subject alone routes
+    confidently to a topic the whole text also matches, the subject wins: it
+    is the sender's own summary, while the body carries incidental words
+    ("a bank error on our side").
+    """
+    newest = without(request_lines(parsed.newest, person), group_values)
+    subject = re.sub(r"\s+", " ", without(clean_subject(parsed.subject), group_values)).strip(" -–—:,;|")
+    enough = meaningful_words(newest) >= FEW_WORDS
+    use_subject = bool(subject) and not (parsed.is_reply and enough)
+    parts = ([subject] if use_subject else []) + ([newest] if newest else [])
+    said = (["the subject"] if use_subject else []) + (["the newest text"] if newest else [])
+    if parsed.is_forward and parsed.forwarded:
+        include = not enough or not route(index, "\n".join(parts), "email", now).confident
+        if include:
+            parts.append(without(request_lines(parsed.forwarded, frozenset()), group_values))
+            said.append("the forwarded message")
+    if parsed.is_reply and subject and not use_subject:
+        said.append("not the reply's subject, which names the earlier conversation")
+    question = "\n".join(p for p in parts if p.strip())
+    if not question.strip():
+        return None, "nothing (the message has no text)", ""
+    decision = route(index, question, "email", now)
+    read = ", ".join(said)
+    if use_subject and newest and decision.rule is None and not decision.safety:
+        by_subject = route(index, subject, "email", now)
+        directory = index.directory
+        body_team = handler(decision, directory)
+        # A subject is short: one typo repair ("day" read as "pay") can decide it alone, so those do not count.
+        guessed = {fixed for _, fixed in by_subject.corrections}
+        if (
+            by_subject.confident and not by_subject.fallback and not by_subject.safety and by_subject.topic is not None
+            and not guessed & set(by_subject.matched)
+            and by_subject.topic.id in decision.topics and handler(by_subject, directory).id != body_team.id
+        ):
+            note = f"The subject names the request (“{subject}”), so it decided over the body, which pointed to {body_team.name} more loosely."
+            return by_subject, read, note
+    return decision, read, ""
+
+
+_WEBSITES = (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE)
+
+
+def handler(decision: Decision, directory: Directory) -> Contact:
+    """The team that handles the request when the router's first answer is a website.
+
+    An email cannot be forwarded to a website. Walking the search's topics in
+    rank order, a team's topic names that team; a website's task names the
+    teams whose topics point at it, when one of those topics matched too.
+    """
+    if decision.contact.kind not in _WEBSITES or decision.safety:
+        return decision.contact
+    hits = set(decision.topics)
+    for topic_id in decision.topics:
+        owner, topic = directory.topic(topic_id)
+        if owner.kind not in _WEBSITES and owner.kind is not ContactKind.EMERGENCY_LINE:
+            return owner
+        for contact in directory.contacts:
+            if any(t.self_service == topic.id and t.id in hits for t in contact.topics):
+                return contact
+    return decision.contact
+
+
+def _team(contact: Contact | None, decision: Decision | None, directory: Directory) -> tuple[Contact | None, Email | None]:
+    """Who a forward goes to: the contact when it takes email, else the nearest team that does."""
+    if contact is None:
+        return None, None
+    candidates = [contact]
+    if decision is not None and decision.contact.id == contact.id:
+        candidates += list(decision.alternatives) + [directory.topic(t)[0] for t in decision.topics]
+    for candidate in candidates:
+        if candidate.emails:
+            topics = [t for t in candidate.topics if decision is not None and t.id in decision.topics]
+            return candidate, team_email(candidate, topics)
+    return None, None
+
+
+def _choose(
+    parsed: ParsedEmail,
+    decision: Decision | None,
+    contact: Contact | None,
+    team: Contact | None,
+    missing: tuple[str, ...],
+    gid_note: str,
+    correction: Correction,
+    gid: Found | None,
+    gname: Found | None,
+) -> tuple[str, str]:
+    if decision is None and not correction.contact_id:
+        return REVIEW, "There is no text to read in this message" + (f" ({parsed.problems[0]})" if parsed.problems else "") + ", so a person should look at it."
+    if decision is not None and decision.safety and not correction.contact_id:
+        return REVIEW, f"{decision.reason} An email is the wrong way to get urgent help: call the sender back rather than forwarding it."
+    if gid_note:
+        return REVIEW, gid_note
+    if not parsed.reply_to and not correction.contact_id:
+        what = parsed.problems[0] if parsed.problems else "It has no From address."
+        return REVIEW, f"{what} With no one to answer, a person should look at it."
+    found = _found_words(gid, gname)
+    if missing:
+        words = " and ".join(FIELD_WORDS[m] for m in missing)
+        team_words = f"It is for {contact.name}" if contact is not None else "The team is not clear yet"
+        return ASK_SENDER, f"{team_words}, but the message does not give the {words}, which the team needs to find the account. Ask the sender for it.{found}"
+    if contact is None:
+        return REVIEW, "No team could be chosen for this message; pick one below."
+    if decision is not None and not decision.confident and not correction.contact_id:
+        return REVIEW, f"Not sure which team this is for (confidence {decision.confidence:.2f}): {decision.reason}{found}"
+    if team is None:
+        return REVIEW, f"It is for {contact.name}, which does not take email and has no team nearby that does; choose a team below.{found}"
+    why = decision.reason if decision is not None and not correction.contact_id else f"Staff chose {contact.name}."
+    return FORWARD, f"Forward to {team.name}: {why}{found}"
+
+
+def _found_words(gid: Found | None, gname: Found | None) -> str:
+    parts = []
+    if gid is not None:
+        parts.append(f"group ID {gid.value} from {gid.source}")
+    if gname is not None:
+        parts.append(f"group name “{gname.value}” from {gname.source}")
+    return f" Found {' and '.join(parts)}." if parts else ""

@@ -1,0 +1,210 @@
+"""Turning everyday wording into the directory's vocabulary.
+
+The same pipeline runs over the directory (when indexing) and over questions
+(when routing), so both sides agree on what a word is:
+tokenize → synonyms → (typo correction, questions only) → stem.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Iterable, Sequence
+
+from whoosh.lang.porter import stem as porter_stem
+
+from routing.core.model import Directory
+
+# Hyphens and slashes split words ("cal-cobra", "add/change") so that every
+# spelling of a compound meets the same tokens.
+_WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
+
+# Words that say nothing about which team to call. Kept here, not in the
+# directory, because they are English, not facts about the business.
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being below between both
+    but by can could did do does doing down during each few for from further had has have having he her here hers him
+    his how i if in into is it its itself just let me more most my myself no nor of off on once only or other our ours
+    out over own same she should so some such than that the their them then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your yours
+    hi hello hey thanks thank please dear regards question questions help need needs want wants wanted like know
+    get got getting somebody someone anyone ask asking regarding re fw fwd quick hoping trying try tried
+    company business small group employer employers kaiser permanente kp team us today tomorrow yesterday
+    employee employees staff worker workers
+    one two going make sure still just also really may might must shall not whats thats hows""".split()
+)
+
+MAX_QUERY_CHARS = 500
+
+
+def tokenize(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _WORD.findall(_APOSTROPHE.sub("", folded))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return word if word.isdigit() else porter_stem(word)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the directory's words look like, for synonyms and typo repair."""
+
+    # variant tokens → canonical tokens, longest variant first, grouped by the variant's first token
+    synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
+    words: frozenset[str]  # every known surface word
+    stems: frozenset[str]  # every known stemmed word
+    deletes: dict[str, tuple[str, ...]]  # one-deletion variants → known words (SymSpell)
+
+
+def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> Vocabulary:
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for canonical, variants in directory.synonyms:
+        target = tuple(tokenize(canonical))
+        for variant in variants:
+            tokens = tuple(tokenize(variant))
+            if tokens and tokens != target:
+                pairs.append((tokens, target))
+    pairs.sort(key=lambda p: -len(p[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for variant, target in pairs:
+        by_first.setdefault(variant[0], []).append((variant, target))
+    words: set[str] = set()
+    texts = list(extra_texts)
+    for contact in directory.contacts:
+        texts += [contact.name, contact.summary]
+        for topic in contact.topics:
+            texts += [topic.title, *topic.words]
+    for rule in directory.rules:
+        texts += [*rule.when.phrases, *rule.when.all_words]
+    for canonical, variants in directory.synonyms:
+        texts += [canonical, *variants]
+    for text in texts:
+        words.update(t for t in tokenize(text) if t not in STOPWORDS)
+    deletes: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) >= 3 and not word.isdigit():
+            for variant in _deletions(word):
+                deletes.setdefault(variant, []).append(word)
+    return Vocabulary(
+        synonyms={first: tuple(found) for first, found in by_first.items()},
+        words=frozenset(words),
+        stems=frozenset(stem(w) for w in words),
+        deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
+    )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
+    """Rewrite variants to their canonical words, longest variant first."""
+    result: list[str] = []
+    i = 0
+    while i < len(tokens):
+        replacement = None
+        for variant, canonical in vocab.synonyms.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(variant)]) == variant and not _inside(tokens, i, canonical):
+                replacement = (variant, canonical)
+                break
+        if replacement:
+            result.extend(replacement[1])
+            i += len(replacement[0])
+        else:
+            result.append(tokens[i])
+            i += 1
+    return result
+
+
+def _inside(tokens: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
+    """True when position i is already part of ``phrase`` ("5500" in "a 5500 report")."""
+    n = len(phrase)
+    return any(tuple(tokens[j : j + n]) == phrase for j in range(max(0, i - n + 1), i + 1))
+
+
+def correct(word: str, vocab: Vocabulary) -> str:
+    """The known word one edit away from ``word``, if it is unknown and one is close."""
+    if word in vocab.words or word in STOPWORDS or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
+        return word
+    candidates: set[str] = set()
+    for variant in _deletions(word):
+        candidates.update(vocab.deletes.get(variant, ()))
+    # A short word is one substitution away from too many others ("won" →
+    # "non", "near" → "year"), so it is only ever completed ("bil" → "bill").
+    fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
+    best = sorted(fits, key=lambda c: (abs(len(c) - len(word)), c))
+    return best[0] if best else word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A question as the router sees it."""
+
+    words: tuple[str, ...]  # every word, synonyms applied, corrected and stemmed: for phrases
+    surface: tuple[str, ...]  # the same words before stemming, to show people
+    terms: tuple[str, ...]  # the meaningful ones, for search
+    corrections: tuple[tuple[str, str], ...]  # (as typed, as understood)
+
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        return frozenset(self.words)
+
+    def says(self, phrase: Sequence[str]) -> bool:
+        """True when the question contains these (stemmed) words in a row."""
+        return bool(phrase) and phrase[0] in self.word_set and contains_phrase(self.words, phrase)
+
+
+def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
+    tokens = tokenize(text[: MAX_QUERY_CHARS * 4])
+    corrections: list[tuple[str, str]] = []
+    if fix_typos:
+        fixed = []
+        for token in tokens:
+            better = correct(token, vocab)
+            if better != token:
+                corrections.append((token, better))
+            fixed.append(better)
+        tokens = fixed
+    tokens = apply_synonyms(tokens, vocab)
+    words = tuple(stem(t) for t in tokens)
+    terms = tuple(w for t, w in zip(tokens, words) if t not in STOPWORDS and w not in STOPWORDS)
+    return Analysis(words=words, surface=tuple(tokens), terms=terms, corrections=tuple(corrections))
+
+
+def unstem(analysis: Analysis, stems: Sequence[str]) -> list[str]:
+    """The question's own words for these stems, in the order they were given."""
+    spoken = dict(reversed(list(zip(analysis.words, analysis.surface))))
+    return [spoken.get(s, s) for s in stems]
+
+
+def index_terms(text: str, vocab: Vocabulary) -> list[str]:
+    """Directory text as indexed: no typo repair, so the directory defines the words."""
+    return list(analyze(text, vocab, fix_typos=False).terms)
+
+
+def contains_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    if n == 0 or n > len(words):
+        return False
+    first = phrase[0]
+    return any(words[i] == first and tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))

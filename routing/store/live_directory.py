@@ -1,0 +1,107 @@
+"""The directory the app is serving right now, and its live reload.
+
+A new file replaces the old one only when it validates; until then the last
+good directory keeps answering, and its problems are reported at /healthz.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import signal
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from routing.core.directory import DirectoryError, load
+from routing.core.model import Directory
+from routing.store.search_index import SearchIndex, open_index
+
+log = logging.getLogger("routing.store")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    directory: Directory
+    index: SearchIndex
+    loaded_at: datetime
+
+
+@dataclass
+class DirectoryStore:
+    path: Path
+    index_dir: Path
+    _snapshot: Snapshot | None = None
+    errors: list[str] = field(default_factory=list)
+    _seen_hash: str = ""
+    _task: asyncio.Task[None] | None = None
+
+    @property
+    def current(self) -> Snapshot:
+        if self._snapshot is None:
+            raise RuntimeError("the directory store was used before it was loaded")
+        return self._snapshot
+
+    def load(self) -> Snapshot:
+        """First load: a bad directory at start is fatal, since there is nothing good to serve."""
+        raw = self.path.read_bytes()
+        self._install(load(self.path), raw)
+        return self.current
+
+    def reload(self) -> bool:
+        """Pick up a changed file. Returns True when a new version went live."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            self._refuse([f"{self.path}: cannot read the directory file ({exc.strerror})."], "")
+            return False
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest == self._seen_hash:
+            return False
+        try:
+            directory = load(self.path)
+        except DirectoryError as exc:
+            self._refuse([str(p) for p in exc.problems], digest)
+            return False
+        self._install(directory, raw)
+        log.info("directory reloaded: version %s", directory.version)
+        return True
+
+    def _install(self, directory: Directory, raw: bytes) -> None:
+        index = open_index(directory, self.index_dir)
+        self._snapshot = Snapshot(directory=directory, index=index, loaded_at=datetime.now(timezone.utc))
+        self._seen_hash = hashlib.sha256(raw).hexdigest()
+        self.errors = []
+
+    def _refuse(self, problems: list[str], digest: str) -> None:
+        # Remember the bad version so the log is not flooded every interval.
+        self._seen_hash = digest
+        self.errors = problems
+        for problem in problems:
+            log.error("directory change refused: %s", problem)
+
+    async def watch(self, interval: float) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGHUP, self._reload_soon)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # no signals off the main thread or on Windows; the interval still works
+        while interval > 0:
+            await asyncio.sleep(interval)
+            await asyncio.to_thread(self.reload)
+
+    def _reload_soon(self) -> None:
+        asyncio.get_running_loop().run_in_executor(None, self.reload)
+
+    def health(self) -> dict[str, object]:
+        snapshot = self._snapshot
+        return {
+            "status": "ok" if not self.errors else "degraded",
+            "directory": {
+                "version": snapshot.directory.version if snapshot else None,
+                "loaded_at": snapshot.loaded_at.isoformat() if snapshot else None,
+                "path": str(self.path),
+            },
+            "errors": list(self.errors),
+        }

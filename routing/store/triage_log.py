@@ -1,0 +1,188 @@
+"""Every triaged email, in SQLite under DATA_DIR: the raw bytes, the result, its status and staff corrections.
+
+Statuses: new → forwarded | asked | ignored | corrected (and a corrected one
+can still be forwarded or asked). The same raw bytes are stored once, so an
+SMTP client that retries a delivery, or a second paste of one email, finds
+the first record.
+
+The ask_sender limit (one reply per sender per Pacific day) is a row in
+``asks`` with a primary key on (sender, day): the INSERT either takes the
+day's slot or finds it taken, atomically, however many workers or processes
+try at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from routing.store.database import Store
+
+NEW, FORWARDED, ASKED, IGNORED, CORRECTED = "new", "forwarded", "asked", "ignored", "corrected"
+STATUSES = (NEW, FORWARDED, ASKED, IGNORED, CORRECTED)
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    id TEXT PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    sender TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    message_id TEXT NOT NULL DEFAULT '',
+    raw BLOB NOT NULL,
+    result TEXT NOT NULL,
+    status TEXT NOT NULL,
+    correction TEXT NOT NULL DEFAULT '{}',
+    forward_id TEXT NOT NULL DEFAULT '',
+    ask_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS messages_recent ON messages (received_at DESC);
+CREATE TABLE IF NOT EXISTS asks (
+    sender TEXT NOT NULL,
+    day TEXT NOT NULL,
+    message TEXT NOT NULL,
+    asked_at REAL NOT NULL,
+    PRIMARY KEY (sender, day)
+);
+"""
+
+
+def new_id() -> str:
+    return "TR-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    source: str  # api, console, inbound
+    received_at: float
+    updated_at: float
+    sender: str
+    subject: str
+    message_id: str
+    raw: bytes
+    result: dict[str, Any]
+    status: str
+    correction: dict[str, str]
+    forward_id: str
+    ask_id: str
+
+    @property
+    def action(self) -> str:
+        return str(self.result.get("action", ""))
+
+
+class TriageStore(Store):
+    """Thread-safe; every method is one short transaction."""
+
+    schema = _SCHEMA
+
+    def add(self, raw: bytes, result: dict[str, Any], source: str, now: float | None = None) -> tuple[Record, bool]:
+        """Store a triaged email; returns the record and whether it is new (the same bytes are kept once)."""
+        moment = time.time() if now is None else now
+        digest = hashlib.sha256(raw).hexdigest()
+        status = IGNORED if result.get("action") == "ignore" else NEW
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO messages (id, digest, source, received_at, updated_at, sender, subject, message_id, raw, result, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
+                (
+                    new_id(), digest, source, moment, moment, str(result.get("from") or ""), str(result.get("subject") or "")[:500],
+                    str(result.get("message_id") or ""), raw, json.dumps(result), status,
+                ),
+            )
+            created = cursor.rowcount == 1
+            row = self._db.execute("SELECT * FROM messages WHERE digest = ?", (digest,)).fetchone()
+        return _record(row), created
+
+    def get(self, id: str) -> Record | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM messages WHERE id = ?", (id,)).fetchone()
+        return _record(row) if row else None
+
+    def recent(self, limit: int = 100, status: str | None = None) -> list[Record]:
+        query = "SELECT * FROM messages" + (" WHERE status = ?" if status else "") + " ORDER BY received_at DESC, rowid DESC LIMIT ?"
+        params: tuple[Any, ...] = ((status,) if status else ()) + (limit,)
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        return [_record(row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT status, count(*) FROM messages GROUP BY status").fetchall()
+        return {status: 0 for status in STATUSES} | {row[0]: int(row[1]) for row in rows}
+
+    def correct(self, id: str, correction: dict[str, str], result: dict[str, Any], now: float | None = None) -> bool:
+        """Record staff corrections and the triage they lead to. A message already sent on keeps its status."""
+        moment = time.time() if now is None else now
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE messages SET correction = ?, result = ?, updated_at = ?,"
+                " status = CASE WHEN status IN ('forwarded', 'asked') THEN status ELSE 'corrected' END WHERE id = ?",
+                (json.dumps(correction), json.dumps(result), moment, id),
+            )
+        return cursor.rowcount == 1
+
+    def mark(self, id: str, status: str, outbox_id: str = "", now: float | None = None) -> bool:
+        if status not in STATUSES:
+            raise ValueError(f"not a status: {status}")
+        moment = time.time() if now is None else now
+        column = {FORWARDED: "forward_id", ASKED: "ask_id"}.get(status)
+        extra = f", {column} = ?" if column else ""
+        params: tuple[Any, ...] = (status, moment) + ((outbox_id,) if column else ()) + (id,)
+        with self._lock:
+            cursor = self._db.execute(f"UPDATE messages SET status = ?, updated_at = ?{extra} WHERE id = ?", params)
+        return cursor.rowcount == 1
+
+    def claim_ask(self, sender: str, day: str, message: str, now: float | None = None) -> bool:
+        """Take this sender's ask_sender reply for the day; False when one was already taken."""
+        moment = time.time() if now is None else now
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO asks (sender, day, message, asked_at) VALUES (?, ?, ?, ?) ON CONFLICT (sender, day) DO NOTHING",
+                (sender.strip().lower(), day, message, moment),
+            )
+        return cursor.rowcount == 1
+
+    def release_ask(self, sender: str, day: str, message: str) -> None:
+        """Give the day's slot back when the reply could not be queued after all."""
+        with self._lock:
+            self._db.execute("DELETE FROM asks WHERE sender = ? AND day = ? AND message = ?", (sender.strip().lower(), day, message))
+
+    def asked_today(self, sender: str, day: str) -> str:
+        """The record that used this sender's reply for the day, or ''."""
+        with self._lock:
+            row = self._db.execute("SELECT message FROM asks WHERE sender = ? AND day = ?", (sender.strip().lower(), day)).fetchone()
+        return str(row[0]) if row else ""
+
+
+def _record(row: sqlite3.Row) -> Record:
+    return Record(
+        id=row["id"],
+        source=row["source"],
+        received_at=float(row["received_at"]),
+        updated_at=float(row["updated_at"]),
+        sender=row["sender"],
+        subject=row["subject"],
+        message_id=row["message_id"],
+        raw=bytes(row["raw"]),
+        result=json.loads(row["result"]),
+        status=row["status"],
+        correction=json.loads(row["correction"] or "{}"),
+        forward_id=row["forward_id"],
+        ask_id=row["ask_id"],
+    )
+
+
+def triage_path(data_dir: Path) -> Path:
+    return data_dir / "triage.sqlite3"
