@@ -33,7 +33,7 @@ class Size:
 
 
 def measure(contacts: int, tmp: Path) -> tuple[Size, object, list[str]]:
-    from routing.clock import parse_instant
+    from routing.core.instants import parse_instant
     from routing.core.directory import loads
     from routing.core.rules import route
     from routing.store.search_index import open_index

@@ -31,7 +31,7 @@ from routing.channels.web.openapi import spec as openapi
 from routing.channels.web import pages
 
 from routing.channels.staff import console as staff
-from routing.errors import AppError
+from routing.errors import RequestError
 from routing.services import Services
 from routing.settings import ROOT, Settings
 from routing.store.live_directory import DirectoryStore
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 max_age=12 * 3600,
             ),
         ],
-        exception_handlers={AppError: handle_error, HTTPException: handle_error, Exception: handle_crash},
+        exception_handlers={RequestError: handle_error, HTTPException: handle_error, Exception: handle_crash},
     )
     app.state.services = services
     return app
@@ -107,8 +107,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         message = {404: "There is no page at this address. Check the link, or start from the home page.",
                    405: "This address does not accept that kind of request."}.get(exc.status_code, exc.detail)
         headers = exc.headers  # a 405 must say which methods the address takes (Allow, RFC 9110)
-        exc = AppError(exc.status_code, message)
-    assert isinstance(exc, AppError)
+        exc = RequestError(exc.status_code, message)
+    assert isinstance(exc, RequestError)
     if wants_json(request):
         return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
     services: Services = request.app.state.services
@@ -119,7 +119,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
 
 async def handle_crash(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return await handle_error(request, AppError(500, "Something went wrong on our side. Please try again in a minute."))
+    return await handle_error(request, RequestError(500, "Something went wrong on our side. Please try again in a minute."))
 
 
 class SecurityHeaders:

@@ -7,38 +7,9 @@ Christmas Eve at 16:59"); everything else takes the instant as an argument.
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime, timezone
 
-
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
-_SPACE_OFFSET = re.compile(r"^(.+T[0-9:.]+) ([0-9]{2}:?[0-9]{2})$")
-
-
-class BadInstant(ValueError):
-    """An instant that is not ISO-8601 with an offset."""
-
-
-def parse_instant(text: str) -> datetime:
-    cleaned = text.strip()
-    # In a query string an unescaped "+08:00" arrives as " 08:00".
-    cleaned = _SPACE_OFFSET.sub(r"\1+\2", cleaned).replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        value = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise BadInstant(
-            f"'{text}' is not a date and time; use ISO-8601 with an offset, such as 2026-11-23T08:00:00-08:00."
-        ) from None
-    if value.tzinfo is None:
-        raise BadInstant(
-            f"'{text}' has no UTC offset; add one, such as 2026-11-23T08:00:00-08:00 or 2026-11-23T16:00:00Z."
-        )
-    # Hours are looked up days either side of the instant, which overflows near
-    # year 1 and 9999; and before 1900 time zones had offsets in seconds (LMT).
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise BadInstant(f"'{text}' is outside the years {FIRST_YEAR} to {LAST_YEAR}; choose a date in that range.")
-    return value
+from routing.core.instants import parse_instant
 
 
 def now() -> datetime:

@@ -15,11 +15,9 @@ from typing import Any, Callable, Mapping, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from routing.errors import SettingsError
+
 T = TypeVar("T")
-
-
-class SettingsError(ValueError):
-    """A setting has a value the app cannot use; the message names it."""
 
 
 def _bool(name: str, raw: str) -> bool:

@@ -14,7 +14,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from routing.clock import parse_instant
+from routing.core.instants import parse_instant
 from routing.core.directory import load
 from routing.core.model import Directory
 from routing.settings import ROOT, Settings

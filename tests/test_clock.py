@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from routing.clock import BadInstant, parse_instant
+from routing.core.instants import parse_instant
+
+from routing.errors import BadInstant
 from routing.core.hours import status
 from routing.core.model import Directory
 

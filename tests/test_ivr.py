@@ -13,7 +13,7 @@ import pytest
 from twilio.twiml.voice_response import VoiceResponse
 
 from routing.channels.ivr import twiml as ivr
-from routing.clock import parse_instant
+from routing.core.instants import parse_instant
 from routing.core.directory import loads
 from routing.channels.ivr.twiml import CallState
 from routing.core.rules import route

@@ -31,7 +31,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from routing.core.directory import load
-from routing.clock import FIRST_YEAR, LAST_YEAR
+from routing.core.instants import FIRST_YEAR, LAST_YEAR
 from routing.core.model import Directory
 from routing.channels.web.openapi.spec import QUESTION, SPACE, YEARS, spec
 from routing.core.text import MAX_QUERY_CHARS

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from routing.clock import parse_instant
+from routing.core.instants import parse_instant
 from routing.core.directory import load, loads
 from routing.core.rules import CONFIDENT, route
 from routing.store.search_index import open_index

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from routing.clock import parse_instant
+from routing.core.instants import parse_instant
 from routing.core.email.group_fields import group_ids, name_like
 from routing.core.email.parse import parse
 from routing.core.model import Directory

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from starlette.requests import Request
 
-from routing.errors import AppError
+from routing.errors import RequestError
 
 CSRF_FIELD = "csrf_token"
 
@@ -31,7 +31,7 @@ def check_csrf(request: Request, form: Mapping[str, object]) -> None:
     expected = request.session.get(CSRF_FIELD, "")
     sent = form.get(CSRF_FIELD, "")
     if not expected or not isinstance(sent, str) or not hmac.compare_digest(str(expected), sent):
-        raise AppError(403, "This form has expired or did not come from this site. Reload the page and send it again.")
+        raise RequestError(403, "This form has expired or did not come from this site. Reload the page and send it again.")
 
 
 def is_staff(request: Request) -> bool:
@@ -40,7 +40,7 @@ def is_staff(request: Request) -> bool:
 
 def require_staff(request: Request) -> None:
     if not is_staff(request):
-        raise AppError(401, "Please sign in to the staff console first.")
+        raise RequestError(401, "Please sign in to the staff console first.")
 
 
 def password_matches(given: str, expected: str) -> bool:
@@ -72,7 +72,7 @@ class RateLimiter:
             hits.popleft()
         if len(hits) >= self.per_minute:
             wait = int(self.window - (moment - hits[0])) + 1
-            raise AppError(429, f"Too many requests from this address. Please wait {wait} seconds and try again.")
+            raise RequestError(429, f"Too many requests from this address. Please wait {wait} seconds and try again.")
 
 
 def client_key(request: Request) -> str:
@@ -85,7 +85,7 @@ async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
     The declared length is checked first, and the stream is counted as it
     arrives, so an oversized body is never held in memory whole.
     """
-    refusal = AppError(413, too_large)
+    refusal = RequestError(413, too_large)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise refusal

@@ -35,6 +35,7 @@ from routing.core.model import (
     TimeRange,
     Topic,
 )
+from routing.errors import DirectoryError
 from routing.core.yaml_source import Located, Path as YPath, Problem, YamlSyntaxError, parse
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -44,14 +45,6 @@ ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = re.compile(r"^[0-9*#]{1,6}$")
 CLOCK = re.compile(r"^([01][0-9]|2[0-4]):([0-5][0-9])$")
 RANGE = re.compile(r"^\s*(\S+)\s*-\s*(\S+)\s*$")
-
-
-class DirectoryError(Exception):
-    """The directory file cannot be used; ``problems`` says why, line by line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 def load(path: str | Path) -> Directory:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from routing.errors import AppError
+from routing.errors import RequestError
 from routing.delivery.transport import is_email_address, team_email, unsafe_in_header
 from routing.core.model import Contact, Directory, Email, Topic
 from routing.core.rules import Decision, route
@@ -53,9 +53,9 @@ class ForwardRequest:
         return asdict(self)
 
 
-def invalid(fields: Mapping[str, str]) -> AppError:
+def invalid(fields: Mapping[str, str]) -> RequestError:
     count = len(fields)
-    return AppError(422, f"Please correct the {'field' if count == 1 else f'{count} fields'} marked below and send it again.", fields)
+    return RequestError(422, f"Please correct the {'field' if count == 1 else f'{count} fields'} marked below and send it again.", fields)
 
 
 def parse(raw: Mapping[str, Any], directory: Directory, *, strict: bool) -> ForwardRequest:
@@ -182,13 +182,13 @@ def _address(contact: Contact, decision: Decision, directory: Directory) -> Emai
     return email
 
 
-def _emergency(decision: Decision) -> AppError:
+def _emergency(decision: Decision) -> RequestError:
     line = decision.contact.phones[0].instructions if decision.contact.phones else decision.contact.name
     message = (
         f"This sounds like a medical emergency: {line} now. A written request is the wrong way to get urgent help, "
         "because it may not be read for a day or more. If it is not an emergency, reword your message and send it again."
     )
-    return AppError(422, message, {"message": f"Written requests are not for emergencies: {line}."})
+    return RequestError(422, message, {"message": f"Written requests are not for emergencies: {line}."})
 
 
 def dedupe_key(request: ForwardRequest, recipient: Recipient, now: datetime, timezone: str, idempotency_key: str = "") -> str:

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from routing.errors import DirectoryError
+
 Path = tuple[str | int, ...]
 
 
@@ -40,9 +42,11 @@ class Located:
         return self.lines.get(path, 1)
 
 
-class YamlSyntaxError(Exception):
+class YamlSyntaxError(DirectoryError):
+    """The file is not YAML at all; its one problem says where."""
+
     def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
+        super().__init__([problem])
         self.problem = problem
 
 

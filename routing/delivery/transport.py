@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 import aiosmtplib
 
+from routing.errors import UnsafeHeaders
+
 from routing.core.model import Contact, Email, Topic
 from routing.store.outbox import FAILED, SENT, WRITTEN, Item, Outbox
 from routing.settings import Settings
@@ -306,10 +308,6 @@ def is_email_address(value: str) -> bool:
     """A plain address we are willing to write to: one @, a dotted host name, no IP literal or comment."""
     local, _, _ = value.rpartition("@")
     return bool(_EMAIL.match(value)) and len(local) <= 64 and ".." not in value and len(value) <= 254
-
-
-class UnsafeHeaders(ValueError):
-    """A built message would not carry exactly the headers that were set; it is never sent."""
 
 
 def check_headers(msg: EmailMessage) -> None:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from routing.core.email.group_fields import FIELD_WORDS, GROUP_ID, GROUP_NAME, clean_subject, fold
 from routing.delivery.transport import UnsafeHeaders, check_headers, header_text, mail_domain, message_id, sent_time, subject_line
 from routing.core.model import Directory
+from routing.errors import Unsendable
 from routing.core.rules import CONFIDENT
 from routing.core.email.triage import Triage
 
@@ -101,10 +102,6 @@ def _join(items: list[str]) -> str:
 
 
 # --- the messages -----------------------------------------------------------------------
-
-
-class Unsendable(ValueError):
-    """The message cannot be built (an address the mail library refuses); the text says why."""
 
 
 def forward_message(

@@ -22,14 +22,13 @@ from typing import Any, Callable, Sequence
 from routing.channels.cli import outbox as outbox_cli
 
 from routing.channels.cli import triage as triage_cli
-from routing.clock import BadInstant, now, parse_instant
-from routing.core.directory import DirectoryError, load
+from routing.clock import now
+from routing.core.instants import parse_instant
+from routing.errors import BadInstant
+from routing.core.directory import load
 from routing.core.model import Contact, Directory
-from routing.settings import Settings, SettingsError
-
-
-class UsageError(Exception):
-    """The command was given something it cannot use; the message says what to do (exit 2)."""
+from routing.errors import BadInstant, DirectoryError, RoutingError, UsageError
+from routing.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -72,10 +71,7 @@ def load_or_report(path: Path) -> Directory | None:
     try:
         return load(path)
     except DirectoryError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        count = len(exc.problems)
-        print(f"{path}: {count} problem{'s' if count != 1 else ''}; fix {'them' if count != 1 else 'it'} and run the check again.", file=sys.stderr)
+        report(exc)
         return None
 
 
@@ -124,7 +120,7 @@ def instant_from(text: str | None) -> datetime:
     try:
         return parse_instant(text)
     except BadInstant as exc:
-        raise UsageError(f"--at {exc}") from None
+        raise UsageError(f"--at {exc.message}") from None
 
 
 def contact_from(directory: Directory, contact_id: str) -> Contact:
@@ -207,10 +203,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         app = create_app(settings)
     except DirectoryError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("The app cannot start without a valid directory; fix the problems above.", file=sys.stderr)
-        return 1
+        raise exc.stopping("The app cannot start without a valid directory; fix the problems above.") from None
     print(f"Serving on http://{settings.host}:{settings.port}  (Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
@@ -244,11 +237,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (UsageError, SettingsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except RoutingError as exc:
+        report(exc)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
+
+
+def report(exc: RoutingError) -> None:
+    """The CLI's one error handler: every problem a sentence on standard error, never a traceback."""
+    for line in exc.lines():
+        print(line, file=sys.stderr)
 
 
 def _shown(path: Path) -> Path:

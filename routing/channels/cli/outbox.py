@@ -11,6 +11,7 @@ import json
 from datetime import datetime, timezone
 
 from routing.store.outbox import FAILED, STATUSES, Outbox, outbox_path
+from routing.errors import UsageError
 from routing.settings import Settings
 
 
@@ -23,8 +24,6 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from routing.channels.cli.main import UsageError  # the CLI's own error type, so main() reports it with exit code 2
-
     settings = Settings.from_env()
     path = outbox_path(settings.data_dir)
     if not path.exists():

@@ -17,16 +17,15 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from routing.clock import BadInstant, now, parse_instant
-from routing.core.directory import DirectoryError
+from routing.clock import now
+
+from routing.core.instants import parse_instant
+
+from routing.errors import BadInstant, DirectoryError, UsageError
 from routing.core.email.parse import parse
 from routing.settings import Settings
 from routing.store.live_directory import DirectoryStore
 from routing.core.email.triage import triage
-
-
-class CommandError(Exception):
-    """Something the user can fix; the message says what (exit 2)."""
 
 
 def triage_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,11 +44,11 @@ def messages(source: str, all_files: bool) -> Iterator[tuple[str, bytes | str]]:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".") and (all_files or p.suffix.lower() == ".eml"))
         if not files:
-            raise CommandError(f"{path} has no .eml files; pass --all-files to read every file in it.")
+            raise UsageError(f"{path} has no .eml files; pass --all-files to read every file in it.")
     elif path.exists():
         files = [path]
     else:
-        raise CommandError(f"{source} does not exist; give an .eml file, a folder, or - for standard input.")
+        raise UsageError(f"{source} does not exist; give an .eml file, a folder, or - for standard input.")
     for file in files:
         try:
             yield str(file), file.read_bytes()
@@ -79,16 +78,7 @@ def run_triage(args: argparse.Namespace) -> int:
             print(json.dumps(line, ensure_ascii=False), flush=True)
         return 1 if failed else 0
     except BadInstant as exc:
-        print(f"error: --at {exc}", file=sys.stderr)
-        return 2
-    except CommandError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except DirectoryError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("Fix the directory file's problems above, then triage again.", file=sys.stderr)
-        return 1
+        raise UsageError(f"--at {exc.message}") from None
     except BrokenPipeError:
         return 0
 
@@ -122,10 +112,7 @@ def run_inbound(args: argparse.Namespace) -> int:
     try:
         asyncio.run(main())
     except DirectoryError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("The listener cannot start without a valid directory; fix the problems above.", file=sys.stderr)
-        return 1
+        raise exc.stopping("The listener cannot start without a valid directory; fix the problems above.") from None
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); choose another --port.", file=sys.stderr)
         return 2

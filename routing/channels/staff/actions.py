@@ -13,7 +13,7 @@ from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from routing.clock import now
-from routing.errors import AppError
+from routing.errors import RequestError
 from routing.delivery.transport import envelope_sender, unsafe_in_header
 from routing.core.email.parse import parse
 from routing.core.model import Directory
@@ -43,7 +43,7 @@ def validate_correction(values: Mapping[str, str], directory: Directory) -> Corr
         problems["group_name"] = f"Keep the group name to one line of at most {MAX_GROUP_NAME} characters."
     if problems:
         count = len(problems)
-        raise AppError(422, f"Please fix the {'field' if count == 1 else f'{count} fields'} marked below and save again.", problems)
+        raise RequestError(422, f"Please fix the {'field' if count == 1 else f'{count} fields'} marked below and save again.", problems)
     return Correction(contact_id=contact_id, group_id=group_id, group_name=group_name)
 
 
@@ -61,10 +61,10 @@ def _wake(svc: Services) -> None:
 async def forward(svc: Services, store: TriageStore, outbox: Outbox, record: Record) -> tuple[Item, str]:
     result = current(svc, record)
     if result.team is None or result.address is None:
-        raise AppError(409, "Choose a team that takes email in the corrections below, save, then forward.")
+        raise RequestError(409, "Choose a team that takes email in the corrections below, save, then forward.")
     if result.missing:
         words = " and ".join("group ID" if m == "group_id" else "group name" for m in result.missing)
-        raise AppError(409, f"The {words} is not known yet. Add it in the corrections below, or send the ask_sender reply to get it from the sender.")
+        raise RequestError(409, f"The {words} is not known yet. Add it in the corrections below, or send the ask_sender reply to get it from the sender.")
     settings = svc.settings
     directory = svc.snapshot.directory
     instant = now()
@@ -72,9 +72,9 @@ async def forward(svc: Services, store: TriageStore, outbox: Outbox, record: Rec
     try:
         message = forward_message(result, record.raw, reference, settings.mail_from, instant, directory.timezone).as_bytes()
     except Unsendable as exc:
-        raise AppError(422, f"This email cannot be forwarded as it is: {exc} Download the original and send it on by hand.") from None
+        raise RequestError(422, f"This email cannot be forwarded as it is: {exc} Download the original and send it on by hand.") from None
     except Exception as exc:  # the mail library refusing some oddity of the original
-        raise AppError(422, f"This email cannot be forwarded as it is ({type(exc).__name__}). Download the original and send it on by hand.") from None
+        raise RequestError(422, f"This email cannot be forwarded as it is ({type(exc).__name__}). Download the original and send it on by hand.") from None
     assert result.group_id is not None and result.group_name is not None
     fields = {
         "group_id": result.group_id.value,
@@ -110,21 +110,21 @@ async def ask_sender(svc: Services, store: TriageStore, outbox: Outbox, record: 
     parsed = result.email
     if parsed.loop_signals:
         because = "; ".join(LOOP_REASONS.get(s, s) for s in parsed.loop_signals)
-        raise AppError(409, f"This email is never answered: {because}. A reply could start a loop of automatic mail.")
+        raise RequestError(409, f"This email is never answered: {because}. A reply could start a loop of automatic mail.")
     directory = svc.snapshot.directory
     draft = ask_sender_draft(result, directory)
     if draft is None:
         if not result.missing:
-            raise AppError(409, "Nothing is missing from this email: forward it to the team instead.")
-        raise AppError(409, "This email has no address to reply to. Forward it, or contact the sender another way.")
+            raise RequestError(409, "Nothing is missing from this email: forward it to the team instead.")
+        raise RequestError(409, "This email has no address to reply to. Forward it, or contact the sender another way.")
     settings = svc.settings
     instant = now()
     day = instant.astimezone(ZoneInfo(directory.timezone)).date().isoformat()
     if not await asyncio.to_thread(store.claim_ask, draft.to, day, record.id):
         earlier = await asyncio.to_thread(store.asked_today, draft.to, day)
         if earlier == record.id:
-            raise AppError(409, f"The reply for this email was already sent today{f' (reference {record.ask_id})' if record.ask_id else ''}.")
-        raise AppError(
+            raise RequestError(409, f"The reply for this email was already sent today{f' (reference {record.ask_id})' if record.ask_id else ''}.")
+        raise RequestError(
             429,
             f"{draft.to} was already sent one of these replies today (Pacific time), for email {earlier}. "
             "Each sender gets at most one a day, so a confused or automatic sender never gets a stream of them; "
@@ -155,7 +155,7 @@ async def ask_sender(svc: Services, store: TriageStore, outbox: Outbox, record: 
         )
     except Unsendable as exc:
         await asyncio.to_thread(store.release_ask, draft.to, day, record.id)
-        raise AppError(422, f"The reply cannot be sent: {exc} Contact the sender another way.") from None
+        raise RequestError(422, f"The reply cannot be sent: {exc} Contact the sender another way.") from None
     except BaseException:
         await asyncio.to_thread(store.release_ask, draft.to, day, record.id)
         raise

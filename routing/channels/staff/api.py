@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from routing.clock import now
-from routing.errors import AppError
+from routing.errors import RequestError
 from routing.core.email.parse import parse
 from routing.channels.http import RateLimiter, client_key, is_staff, password_matches, read_limited
 from routing.services import Services, services
@@ -28,7 +28,7 @@ from routing.store.triage_log import Record, TriageStore
 def store_of(svc: Services) -> TriageStore:
     store = svc.extras.get("triage_store")
     if store is None:
-        raise AppError(503, "The triage log is not open yet. Try again in a minute.")
+        raise RequestError(503, "The triage log is not open yet. Try again in a minute.")
     return store  # type: ignore[no-any-return]
 
 
@@ -51,7 +51,7 @@ def authorised(request: Request) -> bool:
 
 def _require(request: Request) -> None:
     if not authorised(request):
-        raise AppError(401, "This needs staff access: sign in at /staff/login, or send the header Authorization: Bearer <STAFF_PASSWORD>.")
+        raise RequestError(401, "This needs staff access: sign in at /staff/login, or send the header Authorization: Bearer <STAFF_PASSWORD>.")
 
 
 async def triage_and_store(svc: Services, raw: bytes, source: str) -> tuple[Record, bool]:
@@ -65,7 +65,7 @@ async def api_triage(request: Request) -> Response:
     _require(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "message/rfc822":
-        raise AppError(415, "Send the raw email as the body, with the header Content-Type: message/rfc822.")
+        raise RequestError(415, "Send the raw email as the body, with the header Content-Type: message/rfc822.")
     svc = services(request)
     limit = svc.settings.max_message_bytes
     raw = await read_limited(request, limit, f"This email is larger than the {limit:,} bytes we accept (MAX_MESSAGE_BYTES). Remove big attachments and send it again.")
@@ -77,7 +77,7 @@ async def api_get(request: Request) -> Response:
     _require(request)
     record = store_of(services(request)).get(request.path_params["id"].strip().upper())
     if record is None:
-        raise AppError(404, "There is no triaged email with that id. POST the email to /api/triage first.")
+        raise RequestError(404, "There is no triaged email with that id. POST the email to /api/triage first.")
     return JSONResponse(_body(record))
 
 
@@ -94,7 +94,7 @@ async def original(request: Request) -> Response:
         return RedirectResponse(f"/staff/login?next={quote(request.url.path)}", status_code=303)
     record = store_of(services(request)).get(request.path_params["id"].strip().upper())
     if record is None:
-        raise AppError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
+        raise RequestError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
     return Response(record.raw, media_type="message/rfc822", headers={"content-disposition": f'attachment; filename="{record.id}.eml"'})
 
 

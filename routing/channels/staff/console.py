@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from routing.channels.staff import api as triage_api
 from routing.clock import now
-from routing.errors import AppError
+from routing.errors import RequestError
 from routing.core.forward_request import writable
 from routing.core.email.parse import parse
 from routing.store.outbox import Outbox
@@ -56,7 +56,7 @@ async def stop(svc: Services) -> None:
 def outbox_of(svc: Services) -> Outbox:
     outbox = svc.extras.get("outbox")
     if outbox is None:
-        raise AppError(503, "Sending is not available right now (the outbox is not running). Try again in a minute.")
+        raise RequestError(503, "Sending is not available right now (the outbox is not running). Try again in a minute.")
     return outbox  # type: ignore[no-any-return]
 
 
@@ -92,7 +92,7 @@ async def login(request: Request) -> Response:
     limiter: RateLimiter = services(request).extras["staff_logins"]
     try:
         limiter.refuse_if_over(client_key(request))
-    except AppError as exc:
+    except RequestError as exc:
         return _login(request, next_url, exc.message, exc.status)
     check_csrf(request, form)
     given = form.get("password", "")
@@ -100,7 +100,7 @@ async def login(request: Request) -> Response:
         log.warning("staff sign-in refused for %s", client_key(request))
         try:
             limiter.check(client_key(request))  # counts wrong passwords only
-        except AppError as exc:
+        except RequestError as exc:
             return _login(request, next_url, exc.message, exc.status)
         return _login(request, next_url, "That password is not right. Check STAFF_PASSWORD (or the password printed when the app started) and try again.", 401)
     # A fresh session on sign-in, so a session planted before it is worth nothing.
@@ -125,7 +125,7 @@ def _page_guard(request: Request) -> Response | None:
 
 def _post_guard(request: Request) -> None:
     if not is_staff(request):
-        raise AppError(401, "Please sign in to the staff console first, then send the form again.")
+        raise RequestError(401, "Please sign in to the staff console first, then send the form again.")
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ async def triage_submit(request: Request) -> Response:
     finally:
         await form.close()  # an upload is spooled to a temporary file
     if len(raw) > limit:
-        raise AppError(413, f"This email is larger than the {limit:,} bytes we accept. Remove big attachments and try again.")
+        raise RequestError(413, f"This email is larger than the {limit:,} bytes we accept. Remove big attachments and try again.")
     if not raw.strip():
         return _triage_form(request, "Paste an email (headers and body) or choose an .eml file, then press Triage.", status=422)
     record, _ = await triage_api.triage_and_store(svc, raw, "console")
@@ -262,7 +262,7 @@ def _record(request: Request) -> Record:
     store = triage_api.store_of(services(request))
     record = store.get(request.path_params["id"].strip().upper())
     if record is None:
-        raise AppError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
+        raise RequestError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
     return record
 
 
@@ -278,7 +278,7 @@ async def correct_action(request: Request) -> Response:
     values = {k: str(form.get(k, "")).strip() for k in ("contact_id", "group_id", "group_name")}
     try:
         correction = validate_correction(values, svc.snapshot.directory)
-    except AppError as exc:
+    except RequestError as exc:
         return await _message(request, record, exc.message, exc.status, values, exc.fields)
     parsed = parse(record.raw)
     result = triage(parsed, svc.snapshot.index, now(), correction)
@@ -303,7 +303,7 @@ async def _send(request: Request, action: Any, done: str) -> Response:
     svc = services(request)
     try:
         item, to = await action(svc, triage_api.store_of(svc), outbox_of(svc), record)
-    except AppError as exc:
+    except RequestError as exc:
         return await _message(request, record, exc.message, exc.status)
     request.session[FLASH] = done.format(team=to, ref=item.id)
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
@@ -321,13 +321,13 @@ async def _form(request: Request, slack: int = 0) -> FormData:
     limit = 64_000 + slack
     declared = request.headers.get("content-length", "")
     if not declared.isdigit():
-        raise AppError(411, "Send the form from the staff console page; this request did not say how big it is.")
+        raise RequestError(411, "Send the form from the staff console page; this request did not say how big it is.")
     if int(declared) > limit + 1024:
-        raise AppError(413, f"This form is larger than the {limit:,} bytes we accept. Remove big attachments from the email and try again.")
+        raise RequestError(413, f"This form is larger than the {limit:,} bytes we accept. Remove big attachments from the email and try again.")
     try:
         return await request.form(max_files=1, max_fields=20, max_part_size=limit + 1024)
     except Exception:  # Starlette reports a malformed body as an HTTP 400 with a technical detail
-        raise AppError(400, "The form could not be read. Reload the page and send it again.") from None
+        raise RequestError(400, "The form could not be read. Reload the page and send it again.") from None
 
 
 def routes() -> list[Route]:

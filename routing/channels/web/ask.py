@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from routing.channels.web.contacts import requested_instant
 from routing.clock import now as clock_now
-from routing.errors import AppError
+from routing.errors import RequestError
 from routing.core.model import CHANNELS, Directory
 from routing.present.json import contact_json, contact_view
 from routing.core.rules import Decision, route
@@ -87,17 +87,17 @@ def _zone(directory: Directory) -> ZoneInfo:
 
 
 def read_question(params: Any) -> tuple[str, datetime, str]:
-    """The question, instant and channel from a query string, or an AppError saying what is wrong."""
+    """The question, instant and channel from a query string, or an RequestError saying what is wrong."""
     question = str(params.get("q", "")).strip()
     if not question:
-        raise AppError(400, "Type a question in q, for example q=change our broker of record.", {"q": "required"})
+        raise RequestError(400, "Type a question in q, for example q=change our broker of record.", {"q": "required"})
     if len(question) > MAX_QUERY_CHARS:
-        raise AppError(
+        raise RequestError(
             400, f"The question is {len(question)} characters long; keep it under {MAX_QUERY_CHARS}.", {"q": "too long"}
         )
     channel = str(params.get("channel", "web")) or "web"
     if channel not in CHANNELS:
-        raise AppError(400, f"channel must be one of: {', '.join(CHANNELS)}.", {"channel": "unknown channel"})
+        raise RequestError(400, f"channel must be one of: {', '.join(CHANNELS)}.", {"channel": "unknown channel"})
     # To the minute: hours are kept in minutes, and equal instants let answers be reused.
     instant = requested_instant(params) if params.get("at") else clock_now().replace(second=0, microsecond=0)
     return question, instant, channel
@@ -151,7 +151,7 @@ async def search_page(request: Request) -> Response:
     if context["query"].strip():
         try:
             question, instant, channel = read_question(request.query_params)
-        except AppError as exc:
+        except RequestError as exc:
             context["problem"] = exc.message
             return svc.templates.TemplateResponse(request, "search.html", context, status_code=400)
         decision = route(snapshot.index, question, channel, instant)

@@ -9,8 +9,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from routing.clock import BadInstant, now, parse_instant
-from routing.errors import AppError
+from routing.clock import now
+
+from routing.core.instants import parse_instant
+
+from routing.errors import BadInstant
+from routing.errors import RequestError
 from routing.core.model import Contact, Directory
 from routing.present.json import contact_json
 from routing.services import services
@@ -24,14 +28,14 @@ def requested_instant(params: Mapping[str, str]) -> datetime:
     try:
         return parse_instant(at)
     except BadInstant as exc:
-        raise AppError(400, str(exc), {"at": "not ISO-8601 with an offset"}) from None
+        raise RequestError(400, str(exc), {"at": "not ISO-8601 with an offset"}) from None
 
 
 def find_contact(directory: Directory, contact_id: str, listing: str) -> Contact:
     try:
         return directory.contact(contact_id)
     except KeyError:
-        raise AppError(404, f"No contact has the id '{contact_id}'. See {listing} for the list.") from None
+        raise RequestError(404, f"No contact has the id '{contact_id}'. See {listing} for the list.") from None
 
 
 async def list_contacts(request: Request) -> Response:

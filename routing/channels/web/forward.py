@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from routing.clock import now
-from routing.errors import AppError
+from routing.errors import RequestError
 from routing.core.forward_request import FIELDS, MAX_CHARS, ForwardRequest, Recipient, choose_recipient, dedupe_key, parse, writable
 from routing.delivery.transport import Letter, UnsafeHeaders, enqueue, transport_for
 from routing.core.model import Directory
@@ -62,7 +62,7 @@ async def stop(svc: Services) -> None:
 def _outbox(svc: Services) -> Outbox:
     outbox = svc.extras.get("outbox")
     if outbox is None:
-        raise AppError(503, "Sending requests is not available right now. Please try again in a minute.")
+        raise RequestError(503, "Sending requests is not available right now. Please try again in a minute.")
     return outbox  # type: ignore[no-any-return]
 
 
@@ -90,7 +90,7 @@ async def _accept(request: Request, raw: Mapping[str, Any], *, strict: bool, ide
         item, created = await asyncio.to_thread(enqueue, _outbox(svc), letter, svc.settings.mail_from, key)
     except UnsafeHeaders:
         # Validation refuses such text first; this is the guard behind it.
-        raise AppError(422, "Keep each field to a single line of plain text and send it again.") from None
+        raise RequestError(422, "Keep each field to a single line of plain text and send it again.") from None
     if created:
         svc.extras["outbox_sender"].wake()
         log.info("%s queued for %s (%s)", item.id, recipient.contact.id, recipient.email.address)
@@ -131,19 +131,19 @@ async def api_forward(request: Request) -> Response:
     # the API needs no CSRF token; programs call it directly.
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise AppError(415, "Send the request as JSON, with the header Content-Type: application/json.")
+        raise RequestError(415, "Send the request as JSON, with the header Content-Type: application/json.")
     body = await _read_body(request)
     try:
         raw = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AppError(400, f"The body is not valid JSON ({exc}). Send one JSON object with the request's fields.") from None
+        raise RequestError(400, f"The body is not valid JSON ({exc}). Send one JSON object with the request's fields.") from None
     except RecursionError:
-        raise AppError(400, "The body nests too deeply to read. Send one flat JSON object with the request's fields.") from None
+        raise RequestError(400, "The body nests too deeply to read. Send one flat JSON object with the request's fields.") from None
     if not isinstance(raw, dict):
-        raise AppError(422, f"Send one JSON object with the fields {', '.join(FIELDS)}.")
+        raise RequestError(422, f"Send one JSON object with the fields {', '.join(FIELDS)}.")
     key = request.headers.get("idempotency-key", "").strip()
     if len(key) > 200 or any(not c.isprintable() for c in key):
-        raise AppError(400, "The Idempotency-Key header should be at most 200 printable characters, such as a UUID.")
+        raise RequestError(400, "The Idempotency-Key header should be at most 200 printable characters, such as a UUID.")
     item, created = await _accept(request, raw, strict=True, idempotency_key=key)
     body_json: dict[str, Any] = {"id": item.id, "status": item.status, "to": item.to, "contact_id": item.contact_id}
     if not created:
@@ -160,7 +160,7 @@ def _find(request: Request) -> Item:
     ref = request.path_params["id"].strip().upper()
     item = _outbox(services(request)).get(ref)
     if item is None:
-        raise AppError(404, f"There is no request with the reference {ref}. Check the reference number on your confirmation.")
+        raise RequestError(404, f"There is no request with the reference {ref}. Check the reference number on your confirmation.")
     return item
 
 
@@ -189,14 +189,14 @@ async def form_post(request: Request) -> Response:
         body = await _read_body(request)
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
-            raise AppError(415, "Send the form from the page at /contact.")
+            raise RequestError(415, "Send the form from the page at /contact.")
         form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         values.update({name: form.get(name, "") for name in FIELDS})
         # After reading, so a refused request still shows everything that was typed.
         _rate_limit(request)
         check_csrf(request, form)
         item, _ = await _accept(request, form, strict=False)
-    except AppError as exc:
+    except RequestError as exc:
         if exc.status == 413:
             raise  # nothing was read, so there is nothing to show again
         return _render(request, values, exc.fields, problem=exc.message, status=exc.status)

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from routing.clock import FIRST_YEAR, LAST_YEAR
+from routing.core.instants import FIRST_YEAR, LAST_YEAR
 from routing.core.forward_request import FIELDS, MAX_CHARS, writable
 from routing.core.model import CHANNELS, Directory
 from routing.channels.web.openapi.docs import docs_view
