@@ -1,28 +1,42 @@
-"""What every request handler can reach: settings, the live directory, templates."""
+"""What every request handler can reach, built once by ``create_app``.
+
+A typed record, not a registry: a channel that needs the outbox names
+``svc.mailroom`` and the type checker knows it is there.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from routing.delivery.enqueue import Mailroom
+from routing.delivery.sender import Sender
 from routing.settings import Settings
-from routing.store.live_directory import DirectoryStore, Snapshot
+from routing.store.answer_cache import AnswerCache
+from routing.store.limits import RateLimiter
+from routing.store.live_directory import LiveDirectory, Snapshot
+from routing.store.outbox import Outbox
+from routing.store.triage_log import TriageLog
 
 
 @dataclass
 class Services:
     settings: Settings
-    store: DirectoryStore
+    directory: LiveDirectory
     templates: Jinja2Templates
-    # Channel-owned singletons (the outbox, the triage log) register here at start.
-    extras: dict[str, Any] = field(default_factory=dict)
+    outbox: Outbox
+    sender: Sender
+    mailroom: Mailroom
+    triage_log: TriageLog
+    forward_limit: RateLimiter  # requests per client per minute on /contact and /api/forward
+    staff_logins: RateLimiter  # failed staff sign-ins and wrong Bearer tokens per client per minute
+    answers: AnswerCache
 
     @property
     def snapshot(self) -> Snapshot:
-        return self.store.current
+        return self.directory.current
 
 
 def services(request: Request) -> Services:

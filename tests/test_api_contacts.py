@@ -134,7 +134,7 @@ def live(tmp_path, make_settings):
     shutil.copyfile(ROOT / "directory.yaml", path)
     app = create_app(make_settings(directory_path=path))
     with TestClient(app) as client:
-        yield path, app.state.services.store, client
+        yield path, app.state.services.directory, client
 
 
 def edit(path: Path, old: str, new: str) -> int:

@@ -203,6 +203,6 @@ def test_a_repeated_question_is_answered_alike_until_the_directory_changes(make_
                 1,
             )
         )
-        assert app.state.services.store.reload()
+        assert app.state.services.directory.reload()
         again = ask(client, "where do we park for the visit").json()
         assert again["contact"]["id"] == "member-services" and again["rule"] == "parking"

@@ -64,7 +64,7 @@ def wait_done(client: TestClient | httpx.Client, ref: str, timeout: float = 10.0
 
 
 def outbox_counts(client: TestClient) -> dict[str, int]:
-    box: Outbox = client.app.state.services.extras["outbox"]  # type: ignore[attr-defined]
+    box: Outbox = client.app.state.services.outbox  # type: ignore[attr-defined]
     return box.counts()
 
 

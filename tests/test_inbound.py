@@ -18,7 +18,7 @@ import pytest
 
 from routing.channels.inbound import serve
 from routing.settings import ROOT, Settings
-from routing.store.triage_log import TriageStore, triage_path
+from routing.store.triage_log import TriageLog, triage_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"
 NOW = "2026-03-18T10:00:00-07:00"
@@ -88,7 +88,7 @@ def test_each_message_received_is_triaged_and_stored(settings: Settings) -> None
     assert code == 250 and reply.startswith("2.0.0 Triaged as TR-") and reply.endswith("(forward)")
     assert bounce_code == 250
     assert again_code == 250 and again == reply  # a retried delivery finds the first record
-    store = TriageStore(triage_path(settings.data_dir))
+    store = TriageLog(triage_path(settings.data_dir))
     try:
         records = store.recent()
     finally:
@@ -116,7 +116,7 @@ def test_an_oversized_message_is_refused_with_552(make_settings: Callable[..., S
                 client.sendmail("sender@example.com", ["inbox@example.com"], BIG)
     assert code == 552 and b"too" in reply.lower()
     assert refused.value.smtp_code == 552
-    store = TriageStore(triage_path(settings.data_dir))
+    store = TriageLog(triage_path(settings.data_dir))
     try:
         assert store.recent() == []
     finally:
@@ -177,7 +177,7 @@ def test_the_inbound_command_listens_triages_and_stops_cleanly(tmp_path: Path) -
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err.decode()
     assert b"Traceback" not in err
-    store = TriageStore(triage_path(tmp_path / "var"))
+    store = TriageLog(triage_path(tmp_path / "var"))
     try:
         [record] = store.recent()
     finally:

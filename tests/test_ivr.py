@@ -16,7 +16,9 @@ from routing.channels.ivr import twiml as ivr
 from routing.core.instants import parse_instant
 from routing.core.directory import loads
 from routing.channels.ivr.twiml import CallState
+from routing.core.phone_menu import menu_options
 from routing.core.rules import route
+from routing.present.phone_tree import phone_tree, tree_lines
 from routing.store.search_index import open_index
 from routing.settings import ROOT
 
@@ -70,7 +72,7 @@ def test_addresses_are_spelled_so_a_caller_can_write_them_down(text, said):
 
 
 def test_the_menu_keys_are_the_main_lines_options(directory):
-    options = ivr.menu_options(directory)
+    options = menu_options(directory)
     assert [(o.key, o.contact.id) for o in options] == [
         ("1", "california-service-center"),
         ("2", "client-services-unit"),
@@ -295,7 +297,7 @@ def test_a_count_in_the_url_is_read_safely(raw, count):
 
 
 def test_the_phone_tree_lists_each_number_and_its_keys(directory):
-    tree = ivr.phone_tree(directory, MONDAY_10AM)
+    tree = phone_tree(directory, MONDAY_10AM)
     main = next(n for n in tree["numbers"] if n["number"] == directory.ivr.line)
     assert [(o["keys"], o["contact"]["id"]) for o in main["options"]] == [
         ("", "small-business-representative"),
@@ -311,7 +313,7 @@ def test_the_phone_tree_lists_each_number_and_its_keys(directory):
 
 
 def test_the_phone_tree_says_how_to_reach_each_contact(directory):
-    tree = ivr.phone_tree(directory, SATURDAY)
+    tree = phone_tree(directory, SATURDAY)
     calls = {c["id"]: [call["instructions"] for call in c["calls"]] for c in tree["contacts"]}
     assert calls["account-management-support"] == ["call 1-800-790-4661, press 3"]
     assert calls["california-service-center"] == ["call 1-800-790-4661, press 1", "call 1-800-731-4661, press 2"]
@@ -321,7 +323,7 @@ def test_the_phone_tree_says_how_to_reach_each_contact(directory):
 
 
 def test_the_tree_as_text(directory):
-    lines = ivr.tree_lines(ivr.phone_tree(directory, SATURDAY))
+    lines = tree_lines(phone_tree(directory, SATURDAY))
     assert lines[0].startswith("Phone menu on 1-800-790-4661")
     assert "  press 3: Account Management Support Team" in lines
     assert "    press 3: Account Management Support Team · Mon–Fri 7:00 AM–5:30 PM PT · Closed · opens Mon 7:00 AM PT" in lines

@@ -14,17 +14,10 @@ from typing import Callable
 import pytest
 from smtp_fixture import SmtpServer, unused_server
 
-from routing.delivery.transport import (
-    EmlTransport,
-    Letter,
-    SmtpTransport,
-    backoff,
-    compose,
-    enqueue,
-    eml_dir,
-    message_id,
-    team_email,
-)
+from routing.core.recipients import team_email
+from routing.delivery.enqueue import form_outgoing, store
+from routing.delivery.transport import EmlTransport, SmtpTransport, backoff, eml_dir
+from routing.present.email import Letter, compose, message_id
 from routing.core.model import Directory, Email
 from routing.store.outbox import FAILED, SENT, WRITTEN, Item, Outbox, new_reference, outbox_path
 from routing.delivery.sender import Sender
@@ -132,7 +125,7 @@ def smtp_settings(make_settings: Callable[..., Settings], server: SmtpServer, **
 
 
 def queue_one(box: Outbox, letter: Letter) -> Item:
-    item, created = enqueue(box, letter, "desk@help.example", dedupe_key=letter.reference)
+    item, created = store(box, form_outgoing(letter, "desk@help.example", letter.reference), "desk@help.example")
     assert created
     return item
 
@@ -299,7 +292,9 @@ def test_a_header_that_decodes_to_a_line_break_is_never_composed() -> None:
     from email import policy as email_policy
     from email.message import EmailMessage
 
-    from routing.delivery.transport import UnsafeHeaders, check_headers, header_text
+    from routing.core.email.addresses import header_text
+    from routing.errors import UnsafeHeaders
+    from routing.present.email import check_headers
 
     msg = EmailMessage(policy=email_policy.SMTP)
     msg["From"] = "desk@example.org"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from routing.present.deliveries import item_json
 from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, Outbox, new_reference, outbox_path
 
 T0 = 1_800_000_000.0
@@ -107,7 +108,7 @@ def test_a_failed_row_keeps_its_reason_and_can_be_retried_by_an_operator(box: Ou
     box.finish(ref, "a", FAILED, "550 no such mailbox")
     failed = box.get(ref)
     assert failed is not None
-    assert failed.status_json()["last_error"] == "550 no such mailbox"
+    assert item_json(failed)["last_error"] == "550 no such mailbox"
     assert box.retry_failed(ref)
     assert box.get(ref).status == QUEUED  # type: ignore[union-attr]
 

@@ -113,7 +113,7 @@ def flash_or_problem(page: Any) -> str:
 
 
 def outbox(client: TestClient) -> Outbox:
-    return client.app.state.services.extras["outbox"]  # type: ignore[attr-defined,no-any-return]
+    return client.app.state.services.outbox  # type: ignore[attr-defined,no-any-return]
 
 
 def wait_sent(client: TestClient, reference: str, timeout: float = 10.0) -> str:

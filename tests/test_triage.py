@@ -15,7 +15,8 @@ from routing.core.email.parse import parse
 from routing.core.model import Directory
 from routing.store.search_index import SearchIndex, open_index
 from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW, Correction, Triage, triage
-from routing.present.triage_mail import ask_sender_draft
+from routing.present.drafts import ask_sender_draft
+from routing.present.triage import triage_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((FIXTURES / "expected.yaml").read_text())
@@ -65,7 +66,7 @@ def _wrong(name: str, result: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_fixture_is_triaged_as_expected(name: str, index: SearchIndex) -> None:
-    result = run(index, (FIXTURES / name).read_bytes()).as_json()
+    result = triage_json(run(index, (FIXTURES / name).read_bytes()))
     assert _wrong(name, result) == [], result["reason"]
 
 
@@ -75,7 +76,7 @@ def test_fixture_accuracy(now: datetime, index: SearchIndex, capsys: pytest.Capt
     fields = ("contact", "group_id", "group_name", "action", "missing")
     right = {field: 0 for field in fields}
     for name, expected in EXPECTED.items():
-        got = _outcome(run(index, (FIXTURES / name).read_bytes(), now).as_json())
+        got = _outcome(triage_json(run(index, (FIXTURES / name).read_bytes(), now)))
         for field in fields:
             if field not in expected or (sorted(expected[field]) if field == "missing" else expected[field]) == got[field]:
                 right[field] += 1
@@ -116,7 +117,7 @@ def test_group_ids_in_the_forms_employers_write(text: str, expected: list[str], 
 
 
 def test_two_different_group_ids_need_a_person(index: SearchIndex) -> None:
-    result = run(index, email("Please change our broker of record.\nGroup ID: 604213\nGroup name: Acme LLC\nOur other group is 604214.")).as_json()
+    result = triage_json(run(index, email("Please change our broker of record.\nGroup ID: 604213\nGroup name: Acme LLC\nOur other group is 604214.")))
     assert result["action"] == REVIEW
     assert "604213 and 604214" in result["reason"]
     assert result["group_id"] is None
@@ -124,7 +125,7 @@ def test_two_different_group_ids_need_a_person(index: SearchIndex) -> None:
 
 def test_the_group_id_in_quoted_history_is_not_used(index: SearchIndex) -> None:
     body = "Please change our broker of record to Dana Lee.\n\nThanks,\nAna\n\nOn Mon, Mar 9 CSU <csu@example.com> wrote:\n> Group ID: 604213\n> Group name: Ortiz Landscaping LLC\n"
-    result = run(index, email(body, subject="Re: broker")).as_json()
+    result = triage_json(run(index, email(body, subject="Re: broker")))
     assert result["group_id"] is None and result["group_name"] is None
     assert result["action"] == ASK_SENDER
 
@@ -168,14 +169,14 @@ def test_what_counts_as_a_business_name(text: str, expected: bool) -> None:
     ids=["signature", "role-comma-name", "labelled-quoted", "subject", "role-only", "hr", "ambiguous-subject"],
 )
 def test_group_names_from_labels_subject_and_signature(body: str, subject: str, expected: str | None, index: SearchIndex) -> None:
-    assert run(index, email(body, subject=subject)).as_json()["group_name"] == expected
+    assert triage_json(run(index, email(body, subject=subject)))["group_name"] == expected
 
 
 # --- actions ------------------------------------------------------------------------------------
 
 
 def test_a_complete_request_is_forwarded_with_reasons(index: SearchIndex) -> None:
-    result = run(index, (FIXTURES / "01_bor_change.eml").read_bytes()).as_json()
+    result = triage_json(run(index, (FIXTURES / "01_bor_change.eml").read_bytes()))
     assert result["action"] == FORWARD
     assert result["contact"]["email"] == result["forward_to"]["address"]
     assert "Broker of record" in result["reason"] and "604213" in result["reason"]
@@ -183,7 +184,7 @@ def test_a_complete_request_is_forwarded_with_reasons(index: SearchIndex) -> Non
 
 
 def test_json_shape(index: SearchIndex) -> None:
-    result = run(index, (FIXTURES / "08_enrollment_application_pdf.eml").read_bytes()).as_json()
+    result = triage_json(run(index, (FIXTURES / "08_enrollment_application_pdf.eml").read_bytes()))
     assert {"contact", "group_id", "group_name", "missing", "action", "reason", "confidence", "message_id", "from", "subject", "attachments", "loop_signals"} <= set(result)
     assert {"id", "name"} <= set(result["contact"])
     assert result["attachments"] == [{"filename": "Enrollment_Application_A_Reyes.pdf", "content_type": "application/pdf", "size": 478}]
@@ -213,13 +214,13 @@ def test_empty_input_is_for_a_person(index: SearchIndex) -> None:
 
 
 def test_the_reply_subject_does_not_decide_when_the_reply_says_enough(index: SearchIndex) -> None:
-    result = run(index, (FIXTURES / "20_reply_outlook_reconcile_cp1252.eml").read_bytes()).as_json()
+    result = triage_json(run(index, (FIXTURES / "20_reply_outlook_reconcile_cp1252.eml").read_bytes()))
     assert result["contact"]["id"] == "california-service-center"
     assert "not the reply's subject" in result["routing"]["read"]
 
 
 def test_a_short_forward_note_reads_the_forwarded_message(index: SearchIndex) -> None:
-    result = run(index, (FIXTURES / "15_fwd_midyear_downgrade.eml").read_bytes()).as_json()
+    result = triage_json(run(index, (FIXTURES / "15_fwd_midyear_downgrade.eml").read_bytes()))
     assert "the forwarded message" in result["routing"]["read"]
     assert result["sources"]["group_id"] == "the forwarded message"
 
@@ -229,7 +230,7 @@ def test_staff_corrections_replace_what_was_read(index: SearchIndex) -> None:
     fixed = run(index, raw, correction=Correction(contact_id="client-services-unit", group_id="604213", group_name="Acme LLC"))
     assert fixed.action == FORWARD
     assert fixed.team is not None and fixed.team.id == "client-services-unit"
-    assert fixed.as_json()["sources"] == {"group_id": "staff", "group_name": "staff"}
+    assert triage_json(fixed)["sources"] == {"group_id": "staff", "group_name": "staff"}
 
 
 # --- the ask_sender draft -------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""CSRF tokens, staff login, per-client rate limits and the request size limit.
+"""Request plumbing every web channel shares: one of each.
+
+The body reader with its size limit, the content-type check, ``?at=``, the
+contact look-up, CSRF tokens, the client's key for rate limits, the one staff
+guard, and the one error handler that renders every ``RoutingError``.
 
 Sessions are Starlette's signed cookies; the signing key is SESSION_SECRET
 (generated per process when unset, so it never has a default).
@@ -6,17 +10,96 @@ Sessions are Starlette's signed cookies; the signing key is SESSION_SECRET
 
 from __future__ import annotations
 
+import functools
 import hmac
+import logging
 import secrets
-import time
-from collections import defaultdict, deque
-from typing import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
 
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from routing.errors import RequestError
+from routing.clock import now
+from routing.core.instants import parse_instant
+from routing.core.model import Contact, Directory
+from routing.errors import RequestError, RoutingError
+from routing.services import Services, services
+
+log = logging.getLogger("routing")
 
 CSRF_FIELD = "csrf_token"
+STAFF_SIGN_IN = "This needs staff access: sign in at /staff/login, or send the header Authorization: Bearer <STAFF_PASSWORD>."
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+# --- reading a request ----------------------------------------------------------------
+
+
+def require_content_type(request: Request, expected: str, message: str) -> None:
+    """Refuse with a 415 and ``message`` unless the body is ``expected`` (parameters such as charset ignored)."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != expected:
+        raise RequestError(415, message)
+
+
+def _refuse_declared_length(request: Request, limit: int, too_large: str, *, required: bool = False) -> None:
+    declared = request.headers.get("content-length", "")
+    if required and not declared.isdigit():
+        raise RequestError(411, "Send the form from its page; this request did not say how big it is.")
+    if declared.isdigit() and int(declared) > limit:
+        raise RequestError(413, too_large)
+
+
+async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
+    """The request body, refused with a 413 saying ``too_large`` as soon as it passes ``limit`` bytes.
+
+    The declared length is checked first, and the stream is counted as it
+    arrives, so an oversized body is never held in memory whole.
+    """
+    _refuse_declared_length(request, limit, too_large)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(413, too_large)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_form(request: Request, limit: int, too_large: str) -> FormData:
+    """A posted form (urlencoded or multipart with one file), refused with a sentence when it is too big or unreadable."""
+    _refuse_declared_length(request, limit + 1024, too_large, required=True)
+    try:
+        return await request.form(max_files=1, max_fields=20, max_part_size=limit + 1024)
+    except Exception:  # Starlette reports a malformed body as an HTTP 400 with a technical detail
+        raise RequestError(400, "The form could not be read. Reload the page and send it again.") from None
+
+
+def requested_instant(params: Mapping[str, str]) -> datetime:
+    """The instant to evaluate hours at: ``?at=`` when given, else the clock."""
+    at = params.get("at")
+    return parse_instant(at) if at else now()
+
+
+def find_contact(directory: Directory, contact_id: str, listing: str) -> Contact:
+    try:
+        return directory.contact(contact_id)
+    except KeyError:
+        raise RequestError(404, f"No contact has the id '{contact_id}'. See {listing} for the list.") from None
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# --- CSRF -------------------------------------------------------------------------------
 
 
 def csrf_token(request: Request) -> str:
@@ -34,66 +117,114 @@ def check_csrf(request: Request, form: Mapping[str, object]) -> None:
         raise RequestError(403, "This form has expired or did not come from this site. Reload the page and send it again.")
 
 
-def is_staff(request: Request) -> bool:
-    return bool(request.session.get("staff"))
-
-
-def require_staff(request: Request) -> None:
-    if not is_staff(request):
-        raise RequestError(401, "Please sign in to the staff console first.")
+# --- staff --------------------------------------------------------------------------------
 
 
 def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-class RateLimiter:
-    """A sliding one-minute window per client."""
+def signed_in(request: Request) -> bool:
+    return bool(request.session.get("staff"))
 
-    def __init__(self, per_minute: int, window: float = 60.0) -> None:
-        self.per_minute = per_minute
-        self.window = window
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
 
-    def check(self, client: str, now: float | None = None) -> None:
-        """Count one request from ``client``, or raise a 429 when it has had its share this minute."""
-        moment = time.monotonic() if now is None else now
-        self.refuse_if_over(client, moment)
-        if self.per_minute > 0:
-            self._hits[client].append(moment)
+def is_staff(request: Request) -> bool:
+    """Signed in to the console, or a script sending ``Authorization: Bearer <STAFF_PASSWORD>``."""
+    if signed_in(request):
+        return True
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return False
+    # Wrong tokens share the sign-in form's budget. Once it is spent every
+    # token is refused, the right one too, so a 200 cannot confirm a guess.
+    svc = services(request)
+    svc.staff_logins.refuse_if_over(client_key(request))
+    if password_matches(token.strip(), svc.settings.staff_password):
+        return True
+    svc.staff_logins.check(client_key(request))
+    return False
 
-    def refuse_if_over(self, client: str, now: float | None = None) -> None:
-        """Raise a 429 when ``client`` has had its share this minute, without counting this request."""
-        if self.per_minute <= 0:
+
+def staff_only(*, page: bool) -> Callable[[Endpoint], Endpoint]:
+    """The one staff guard: a page redirects to the sign-in and comes back; anything else gets a 401."""
+
+    def guard(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            if not is_staff(request):
+                if page and request.method == "GET":
+                    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    return RedirectResponse(f"/staff/login?next={quote(target)}", status_code=303)
+                raise RequestError(401, STAFF_SIGN_IN)
+            return await endpoint(request)
+
+        return guarded
+
+    return guard
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page's layout shows, the error page included (a Jinja context processor)."""
+    snapshot = services(request).snapshot
+    return {"directory_version": snapshot.directory.version, "directory_loaded_at": snapshot.loaded_at}
+
+
+def render(request: Request, template: str, context: Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    svc: Services = services(request)
+    return svc.templates.TemplateResponse(request, template, dict(context), status_code=status, headers=headers)
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path in ("/healthz", "/openapi.json") or "application/json" in request.headers.get("accept", "").split(",")[0]
+
+
+_HTTP_MESSAGES = {
+    404: "There is no page at this address. Check the link, or start from the home page.",
+    405: "This address does not accept that kind of request.",
+}
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    """The web's one error handler: JSON for the API, the error page for people."""
+    headers: Mapping[str, str] | None = None
+    if isinstance(exc, HTTPException):
+        headers = exc.headers  # a 405 must say which methods the address takes (Allow, RFC 9110)
+        exc = RequestError(exc.status_code, _HTTP_MESSAGES.get(exc.status_code, exc.detail))
+    if not isinstance(exc, RoutingError):
+        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        exc = RequestError(500, "Something went wrong on our side. Please try again in a minute.")
+    if isinstance(exc, RequestError) and exc.headers:
+        headers = {**(headers or {}), **exc.headers}
+    if wants_json(request):
+        return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
+    return render(request, "error.html", {"error": exc}, exc.status, headers)
+
+
+class SecurityHeaders:
+    """Headers that make injected markup inert even if escaping ever slipped."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
-        moment = time.monotonic() if now is None else now
-        hits = self._hits[client]
-        while hits and moment - hits[0] >= self.window:
-            hits.popleft()
-        if len(hits) >= self.per_minute:
-            wait = int(self.window - (moment - hits[0])) + 1
-            raise RequestError(429, f"Too many requests from this address. Please wait {wait} seconds and try again.")
 
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                message["headers"] = headers
+            await send(message)
 
-def client_key(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
-    """The request body, refused with a 413 saying ``too_large`` as soon as it passes ``limit`` bytes.
-
-    The declared length is checked first, and the stream is counted as it
-    arrives, so an oversized body is never held in memory whole.
-    """
-    refusal = RequestError(413, too_large)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise refusal
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise refusal
-        chunks.append(chunk)
-    return b"".join(chunks)
+        await self.app(scope, receive, send_with_headers)

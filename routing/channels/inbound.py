@@ -18,17 +18,16 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from routing.clock import now
-from routing.core.email.parse import parse
+from routing.delivery.intake import take_in
 from routing.settings import Settings
-from routing.store.live_directory import DirectoryStore
-from routing.core.email.triage import triage
-from routing.store.triage_log import TriageStore
+from routing.store.live_directory import LiveDirectory
+from routing.store.triage_log import TriageLog, triage_path
 
 log = logging.getLogger("routing.inbound")
 
 
 class InboundHandler:
-    def __init__(self, settings: Settings, directory: DirectoryStore, store: TriageStore) -> None:
+    def __init__(self, settings: Settings, directory: LiveDirectory, store: TriageLog) -> None:
         self.settings = settings
         self.directory = directory
         self.store = store
@@ -41,13 +40,12 @@ class InboundHandler:
             return f"552 5.3.4 Message too big for this inbox: the limit is {limit} bytes"
         self._reload_if_due()
         try:
-            result = triage(parse(raw), self.directory.current.index, now()).as_json()
-            record, created = await asyncio.to_thread(self.store.add, raw, result, "inbound")
+            record, created = await take_in(self.store, raw, self.directory.current.index, now(), "inbound")
         except Exception:  # keep the message with the sender's server: it retries on 4xx
             log.exception("could not triage or store a message from %s", envelope.mail_from)
             return "451 4.3.0 Could not store the message; please try again later"
-        log.info("%s from %s: %s%s", record.id, envelope.mail_from, result["action"], "" if created else " (already stored)")
-        return f"250 2.0.0 Triaged as {record.id} ({result['action']})"
+        log.info("%s from %s: %s%s", record.id, envelope.mail_from, record.action, "" if created else " (already stored)")
+        return f"250 2.0.0 Triaged as {record.id} ({record.action})"
 
     def _reload_if_due(self) -> None:
         interval = self.settings.reload_interval
@@ -66,9 +64,9 @@ def smtp_factory(handler: InboundHandler, settings: Settings) -> Any:
 
 async def serve(settings: Settings, host: str, port: int, started: Any = None, stop: asyncio.Event | None = None) -> None:
     """Listen until ``stop`` is set (or forever); ``started(port)`` is called once listening."""
-    directory = DirectoryStore(path=settings.directory_path, index_dir=settings.index_dir)
+    directory = LiveDirectory(path=settings.directory_path, index_dir=settings.index_dir)
     directory.load()
-    store = TriageStore(settings.data_dir / "triage.sqlite3")
+    store = TriageLog(triage_path(settings.data_dir))
     handler = InboundHandler(settings, directory, store)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(smtp_factory(handler, settings), host, port)

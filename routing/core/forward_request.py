@@ -17,10 +17,11 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from routing.errors import RequestError
-from routing.delivery.transport import is_email_address, team_email, unsafe_in_header
-from routing.core.model import Contact, Directory, Email, Topic
+from routing.core.email.addresses import is_email_address, unsafe_in_header
+from routing.core.model import Contact, Directory, Email
+from routing.core.recipients import handler, nearest_team
 from routing.core.rules import Decision, route
-from routing.store.search_index import SearchIndex
+from routing.core.search import Searcher
 
 FIELDS = ("group_name", "group_id", "name", "email", "phone", "subject", "message", "contact_id")
 # Everything that ends up in a header line of the email, or in its subject.
@@ -142,14 +143,16 @@ def _choices(directory: Directory, or_route: bool = True) -> str:
 
 
 @dataclass(frozen=True)
-class Recipient:
+class Choice:
+    """The team a request goes to, the address, why, and the router's decision behind it."""
+
     contact: Contact
     email: Email
     reason: str
     decision: Decision
 
 
-def choose_recipient(request: ForwardRequest, index: SearchIndex, now: datetime) -> Recipient:
+def choose_recipient(request: ForwardRequest, index: Searcher, now: datetime) -> Choice:
     """The team, by the employer's choice or by the rules engine on the email channel."""
     directory = index.directory
     decision = route(index, f"{request.subject}\n{request.message}", "email", now)
@@ -160,26 +163,18 @@ def choose_recipient(request: ForwardRequest, index: SearchIndex, now: datetime)
         reason = f"The employer chose {contact.name} on the form."
         if decision.contact.id != contact.id and decision.confident:
             reason += f" The router would have suggested {decision.contact.name}: {decision.reason}"
-        return Recipient(contact, _address(contact, decision, directory), reason, decision)
+        chosen = nearest_team(contact, None, directory)
+        assert chosen is not None  # parse() only accepts teams that take email
+        return Choice(contact, chosen.address, reason, decision)
     # The rules may pick a phone-only line or a website (Member Services, the
-    # self-service site): then the first alternative that takes email is used,
-    # then any other team the search found.
-    found = [directory.topic(t)[0] for t in decision.topics]
-    for contact in [decision.contact, *decision.alternatives, *found]:
-        if contact.emails:
-            reason = decision.reason
-            if contact.id != decision.contact.id:
-                reason += f" {decision.contact.name} does not take written requests, so it went to {contact.name}."
-            return Recipient(contact, _address(contact, decision, directory), reason, decision)
-    raise invalid({"contact_id": f"We could not tell from your message which team should get it. {_choices(directory, or_route=False)}"})
-
-
-def _address(contact: Contact, decision: Decision, directory: Directory) -> Email:
-    topics: list[Topic] = [t for t in ([decision.topic] if decision.topic else []) if t in contact.topics]
-    topics += [directory.topic(t)[1] for t in decision.topics if directory.topic(t)[0].id == contact.id]
-    email = team_email(contact, topics)
-    assert email is not None  # callers only pass contacts with emails
-    return email
+    # self-service site): the same rule as triage then finds the nearest team that takes email.
+    found = nearest_team(handler(decision, directory), decision, directory)
+    if found is None:
+        raise invalid({"contact_id": f"We could not tell from your message which team should get it. {_choices(directory, or_route=False)}"})
+    reason = decision.reason
+    if found.team.id != decision.contact.id:
+        reason += f" {decision.contact.name} does not take written requests, so it went to {found.team.name}."
+    return Choice(found.team, found.address, reason, decision)
 
 
 def _emergency(decision: Decision) -> RequestError:
@@ -191,7 +186,7 @@ def _emergency(decision: Decision) -> RequestError:
     return RequestError(422, message, {"message": f"Written requests are not for emergencies: {line}."})
 
 
-def dedupe_key(request: ForwardRequest, recipient: Recipient, now: datetime, timezone: str, idempotency_key: str = "") -> str:
+def dedupe_key(request: ForwardRequest, recipient: Choice, now: datetime, timezone: str, idempotency_key: str = "") -> str:
     """The same request to the same team on the same (Pacific) day is accepted once.
 
     A client that means to send the same words twice in a day passes a

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from routing.core.hours import status
 from routing.core.model import Contact, ContactKind, Directory, Rule, Topic
-from routing.store.search_index import Hit, SearchIndex
+from routing.core.search import Hit, Searcher
 from routing.core.text import Analysis, analyze, unstem
 
 CONFIDENT = 0.5
@@ -59,7 +59,7 @@ class Decision:
         return self.confidence >= CONFIDENT
 
 
-def route(index: SearchIndex, question: str, channel: str, now: datetime) -> Decision:
+def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
     directory = index.directory
     analysis = analyze(question, index.vocab)
     hits = index.search(analysis.terms)
@@ -83,7 +83,7 @@ def route(index: SearchIndex, question: str, channel: str, now: datetime) -> Dec
 
 
 def _rule_matches(
-    rule: Rule, directory: Directory, index: SearchIndex, analysis: Analysis, topics: tuple[str, ...], channel: str, now: datetime
+    rule: Rule, directory: Directory, index: Searcher, analysis: Analysis, topics: tuple[str, ...], channel: str, now: datetime
 ) -> tuple[str, ...] | None:
     """The phrases that made the rule match, or None when it does not."""
     when = rule.when

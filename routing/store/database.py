@@ -22,7 +22,7 @@ def connect(path: Path, schema: str) -> sqlite3.Connection:
     return db
 
 
-class Store:
+class Database:
     """A SQLite file shared by threads: subclasses set ``schema`` and hold ``_lock`` around each transaction."""
 
     schema: ClassVar[str]

@@ -29,7 +29,7 @@ class Snapshot:
 
 
 @dataclass
-class DirectoryStore:
+class LiveDirectory:
     path: Path
     index_dir: Path
     _snapshot: Snapshot | None = None

@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from routing.store.database import Store
+from routing.store.database import Database
 
 QUEUED, SENDING, SENT, FAILED, WRITTEN = "queued", "sending", "sent", "failed", "written"
 STATUSES = (QUEUED, SENDING, SENT, FAILED, WRITTEN)
@@ -86,26 +86,12 @@ class Item:
     created_at: float
     sent_at: float | None
 
-    def status_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "status_message": self.status_message,
-            "attempts": self.attempts,
-            "last_error": self.last_error or None,
-            "to": self.to,
-            "contact_id": self.contact_id,
-            "created_at": _iso(self.created_at),
-            "sent_at": _iso(self.sent_at),
-            "next_attempt_at": _iso(self.next_attempt_at) if self.status == QUEUED and self.attempts else None,
-        }
-
 
 def _iso(epoch: float | None) -> str | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
 
 
-class Outbox(Store):
+class Outbox(Database):
     """Thread-safe access to the outbox file; every method is one short transaction."""
 
     schema = _SCHEMA

@@ -14,7 +14,6 @@ import os
 from collections import Counter
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -25,6 +24,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Term
 
 from routing.core.model import ContactKind, Directory
+from routing.core.search import Hit
 from routing.core.text import Vocabulary, analyze, build_vocabulary, index_terms
 
 READY = "READY"
@@ -36,14 +36,6 @@ def schema() -> Schema:
         contact_id=ID(stored=True),
         terms=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
     )
-
-
-@dataclass(frozen=True)
-class Hit:
-    topic_id: str
-    contact_id: str
-    score: float
-    matched: tuple[str, ...]  # the query's stemmed terms found in this topic
 
 
 class SearchIndex:

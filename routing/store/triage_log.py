@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from routing.store.database import Store
+from routing.store.database import Database
 
 NEW, FORWARDED, ASKED, IGNORED, CORRECTED = "new", "forwarded", "asked", "ignored", "corrected"
 STATUSES = (NEW, FORWARDED, ASKED, IGNORED, CORRECTED)
@@ -82,7 +82,7 @@ class Record:
         return str(self.result.get("action", ""))
 
 
-class TriageStore(Store):
+class TriageLog(Database):
     """Thread-safe; every method is one short transaction."""
 
     schema = _SCHEMA

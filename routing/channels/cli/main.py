@@ -27,7 +27,7 @@ from routing.core.instants import parse_instant
 from routing.errors import BadInstant
 from routing.core.directory import load
 from routing.core.model import Contact, Directory
-from routing.errors import BadInstant, DirectoryError, RoutingError, UsageError
+from routing.errors import DirectoryError, RoutingError, UsageError
 from routing.settings import Settings
 
 
@@ -141,7 +141,7 @@ def ivr_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def ivr_tree(args: argparse.Namespace) -> int:
-    from routing.channels.ivr.twiml import phone_tree, tree_lines
+    from routing.present.phone_tree import phone_tree, tree_lines
 
     instant = instant_from(args.at)
     directory = directory_from(args)
@@ -164,7 +164,7 @@ def ask_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def ask(args: argparse.Namespace) -> int:
-    from routing.channels.web.ask import answer_lines, decision_json
+    from routing.present.answers import answer_lines, decision_json
     from routing.core.rules import route
     from routing.store.search_index import open_index
     from routing.core.text import MAX_QUERY_CHARS

@@ -10,6 +10,7 @@ import argparse
 import json
 from datetime import datetime, timezone
 
+from routing.present.deliveries import item_json
 from routing.store.outbox import FAILED, STATUSES, Outbox, outbox_path
 from routing.errors import UsageError
 from routing.settings import Settings
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         box.close()
     if args.json:
-        print(json.dumps({"counts": counts, "items": [i.status_json() for i in items]}, indent=2))
+        print(json.dumps({"counts": counts, "items": [item_json(i) for i in items]}, indent=2))
         return 0
     print(", ".join(f"{n} {status}" for status, n in counts.items()) + f"  ({path})")
     for item in items:

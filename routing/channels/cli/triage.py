@@ -22,10 +22,10 @@ from routing.clock import now
 from routing.core.instants import parse_instant
 
 from routing.errors import BadInstant, DirectoryError, UsageError
-from routing.core.email.parse import parse
 from routing.settings import Settings
-from routing.store.live_directory import DirectoryStore
-from routing.core.email.triage import triage
+from routing.store.live_directory import LiveDirectory
+from routing.delivery.intake import read
+from routing.present.triage import triage_json
 
 
 def triage_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +60,7 @@ def run_triage(args: argparse.Namespace) -> int:
     try:
         instant = parse_instant(args.at) if args.at else now()
         settings = Settings.from_env()
-        store = DirectoryStore(path=args.directory or settings.directory_path, index_dir=settings.index_dir)
+        store = LiveDirectory(path=args.directory or settings.directory_path, index_dir=settings.index_dir)
         store.load()
         failed = 0
         for name, raw in messages(args.source, args.all_files):
@@ -71,7 +71,7 @@ def run_triage(args: argparse.Namespace) -> int:
                 line["error"] = f"The message is larger than MAX_MESSAGE_BYTES ({settings.max_message_bytes:,} bytes); it was not triaged."
             else:
                 try:
-                    line.update(triage(parse(raw), store.current.index, instant).as_json())
+                    line.update(triage_json(read(raw, store.current.index, instant)))
                 except Exception as exc:  # one bad message must not stop the rest
                     line["error"] = f"Could not triage this message ({type(exc).__name__}); please report it with the file."
             failed += "error" in line

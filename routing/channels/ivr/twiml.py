@@ -19,9 +19,9 @@ from urllib.parse import urlencode, urlsplit
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from routing.core.hours import HoursStatus, spoken_next_open, status, zone
+from routing.core.hours import HoursStatus, spoken_next_open, status
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, Phone
-from routing.present.json import hours_json, status_json
+from routing.core.phone_menu import menu_options
 from routing.core.rules import Decision
 
 MENU_PATH = "/ivr/menu"
@@ -44,13 +44,6 @@ MAX_HINT_WORDS = 3
 # Top-level domains read as words; every other short label is spelled out.
 _SAID_AS_WORDS = frozenset({"com", "org", "net", "gov", "edu", "info"})
 _SPOKEN_MARKS = {"-": "dash", ".": "dot", "_": "underscore", "+": "plus", "/": "slash"}
-
-
-@dataclass(frozen=True)
-class MenuOption:
-    key: str
-    contact: Contact
-    phone: Phone
 
 
 @dataclass(frozen=True)
@@ -84,22 +77,6 @@ def _count(raw: object) -> int:
 
 
 # -- the menu -------------------------------------------------------------------
-
-
-def menu_options(directory: Directory) -> tuple[MenuOption, ...]:
-    """The keys of the IVR's line, in key order: each contact phone on ``ivr.line`` with keys."""
-    options = [
-        MenuOption(phone.keys, contact, phone)
-        for contact in directory.contacts
-        for phone in contact.phones
-        if phone.number == directory.ivr.line and phone.keys
-    ]
-    return tuple(sorted(options, key=lambda option: _key_order(option.key)))
-
-
-def _key_order(keys: str) -> tuple[int, str]:
-    # "10" after "9", as a caller reads a menu.
-    return (len(keys), keys)
 
 
 def menu_sentences(directory: Directory) -> list[str]:
@@ -407,77 +384,3 @@ def _host(host: str) -> str:
 def _label(label: str) -> str:
     pronounceable = label.isalpha() and len(label) >= 4 and any(v in label for v in "aeiouy")
     return label if label in _SAID_AS_WORDS or pronounceable else spell(label)
-
-
-# -- the phone tree, for people -----------------------------------------------------
-
-
-def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
-    """Every number, what each key on it leads to with hours and whether it is open now,
-    and for each contact how to reach it by phone: the lookup behind /ivr, /api/ivr and the CLI."""
-    numbers: dict[str, dict[str, Any]] = {}
-    for contact in directory.contacts:
-        for phone in contact.phones:
-            line = numbers.setdefault(
-                phone.number, {"number": phone.number, "display": phone.display, "label": phone.label, "options": []}
-            )
-            hours = contact.hours_for(phone)
-            line["options"].append(
-                {
-                    "keys": phone.keys,
-                    "contact": {"id": contact.id, "name": contact.name, "kind": contact.kind.value},
-                    "hours": hours_json(hours),
-                    **status_json(hours, directory, now),
-                }
-            )
-    for line in numbers.values():
-        line["options"].sort(key=lambda option: _key_order(option["keys"]))
-    ivr = directory.ivr
-    return {
-        "at": now.astimezone(zone(directory.timezone)).isoformat(),
-        "ivr": {
-            "number": ivr.line,
-            "display": numbers[ivr.line]["display"] if ivr.line in numbers else ivr.line,
-            "language": ivr.language,
-            "repeat_key": ivr.repeat_key,
-            "speech": True,
-            "max_failures": ivr.max_failures,
-            "options": [{"key": o.key, "contact": {"id": o.contact.id, "name": o.contact.name}} for o in menu_options(directory)],
-            "fallback": {"id": directory.fallback, "name": directory.contact(directory.fallback).name},
-        },
-        "numbers": list(numbers.values()),
-        "contacts": [
-            {
-                "id": contact.id,
-                "name": contact.name,
-                "kind": contact.kind.value,
-                "calls": [
-                    {"number": p.number, "display": p.display, "keys": p.keys, "instructions": p.instructions, "tel": p.tel_uri}
-                    for p in contact.phones
-                ],
-                "hours": hours_json(contact.hours),
-                **status_json(contact.hours, directory, now),
-            }
-            for contact in directory.contacts
-            if contact.phones
-        ],
-    }
-
-
-def tree_lines(tree: dict[str, Any]) -> list[str]:
-    """The phone tree as plain text, for the command line."""
-    ivr = tree["ivr"]
-    lines = [f"Phone menu on {ivr['display']} (as of {tree['at']})"]
-    lines += [f"  press {o['key']}: {o['contact']['name']}" for o in ivr["options"]]
-    lines += [f"  press {ivr['repeat_key']}: hear the options again", "  or say in a few words what you need", ""]
-    lines.append("Numbers")
-    for number in tree["numbers"]:
-        lines.append(f"  {number['display']}" + (f" ({number['label']})" if number["label"] else ""))
-        for option in number["options"]:
-            how = f"press {option['keys']}" if option["keys"] else "answered directly"
-            when = " · ".join(dict.fromkeys((option["hours"]["text"], option["status_line"])))
-            lines.append(f"    {how}: {option['contact']['name']} · {when}")
-    lines += ["", "Contacts"]
-    for contact in tree["contacts"]:
-        lines.append(f"  {contact['name']} ({contact['id']}): " + "; or ".join(call["instructions"] for call in contact["calls"]))
-    return lines

@@ -19,12 +19,11 @@ from twilio.request_validator import SIGNATURE_HEADER, SIGNATURE_SETTINGS_HEADER
 from twilio.twiml.voice_response import VoiceResponse
 
 from routing.channels.ivr import twiml as ivr
-from routing.channels.web.contacts import requested_instant
+from routing.channels.http import render, requested_instant
 from routing.clock import now
-from routing.core.model import HoursKind
-from routing.present.json import badge
 from routing.core.rules import route
-from routing.services import Services, services
+from routing.present.phone_tree import phone_tree
+from routing.services import services
 from routing.settings import Settings
 from routing.store.live_directory import Snapshot
 
@@ -51,7 +50,7 @@ def signed_url(request: Request, settings: Settings) -> str:
 
 def signed_by_twilio(request: Request, form: FormData, settings: Settings) -> bool:
     if not settings.twilio_auth_token:
-        return True  # local development only; web.py warns at start
+        return True  # local development only; the app warns at start
     signature = request.headers.get(SIGNATURE_HEADER, "")
     if not signature:
         return False
@@ -118,16 +117,13 @@ def transferred(request: Request, form: FormData, snapshot: Snapshot, instant: d
 
 async def tree_json(request: Request) -> Response:
     instant = requested_instant(request.query_params)
-    return JSONResponse(ivr.phone_tree(services(request).snapshot.directory, instant))
+    return JSONResponse(phone_tree(services(request).snapshot.directory, instant))
 
 
 async def tree_page(request: Request) -> Response:
-    svc: Services = services(request)
+    svc = services(request)
     instant = requested_instant(request.query_params)
-    tree = ivr.phone_tree(svc.snapshot.directory, instant)
-    for entry in [option for number in tree["numbers"] for option in number["options"]] + tree["contacts"]:
-        entry["badge"] = badge(entry["open_now"], HoursKind(entry["hours"]["kind"]))
-    return svc.templates.TemplateResponse(request, "ivr.html", {"tree": tree})
+    return render(request, "ivr.html", {"tree": phone_tree(svc.snapshot.directory, instant)})
 
 
 def routes() -> list[Route]:

@@ -1,6 +1,6 @@
 """What staff can do with a triaged email: correct it, forward it to the team, or ask the sender.
 
-Both sends go through the outbox (the public form's queue, claim and
+Both sends go through the mailroom (the public form's queue, claim and
 retries) with a dedupe key per email, so a double click, a retry or two staff
 pressing the same button queue one message, and the sender delivers it once.
 """
@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Mapping
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from routing.clock import now
-from routing.errors import RequestError
-from routing.delivery.transport import envelope_sender, unsafe_in_header
+from routing.core.email.addresses import unsafe_in_header
 from routing.core.email.parse import parse
-from routing.core.model import Directory
-from routing.store.outbox import Item, Outbox, new_reference
-from routing.services import Services
 from routing.core.email.triage import LOOP_REASONS, Correction, Triage, triage
-from routing.present.triage_mail import Unsendable, ask_message, ask_sender_draft, forward_message
-from routing.store.triage_log import ASKED, FORWARDED, Record, TriageStore
+from routing.core.model import Directory
+from routing.delivery.enqueue import TRIAGE_ASK, TRIAGE_FORWARD, Details, Outgoing
+from routing.errors import RequestError, Unsendable
+from routing.present.drafts import ask_sender_draft
+from routing.present.email import ask_message, forward_message
+from routing.services import Services
+from routing.store.outbox import Item, new_reference
+from routing.store.triage_log import ASKED, FORWARDED, Record
 
 MAX_GROUP_NAME = 200
 
@@ -52,13 +54,7 @@ def current(svc: Services, record: Record) -> Triage:
     return triage(parse(record.raw), svc.snapshot.index, now(), Correction.from_json(record.correction))
 
 
-def _wake(svc: Services) -> None:
-    sender = svc.extras.get("outbox_sender")
-    if sender is not None:
-        sender.wake()
-
-
-async def forward(svc: Services, store: TriageStore, outbox: Outbox, record: Record) -> tuple[Item, str]:
+async def forward(svc: Services, record: Record) -> tuple[Item, str]:
     result = current(svc, record)
     if result.team is None or result.address is None:
         raise RequestError(409, "Choose a team that takes email in the corrections below, save, then forward.")
@@ -70,42 +66,34 @@ async def forward(svc: Services, store: TriageStore, outbox: Outbox, record: Rec
     instant = now()
     reference = new_reference()
     try:
-        message = forward_message(result, record.raw, reference, settings.mail_from, instant, directory.timezone).as_bytes()
+        message = forward_message(result, record.raw, reference, settings.mail_from, instant, directory.timezone)
     except Unsendable as exc:
         raise RequestError(422, f"This email cannot be forwarded as it is: {exc} Download the original and send it on by hand.") from None
     except Exception as exc:  # the mail library refusing some oddity of the original
         raise RequestError(422, f"This email cannot be forwarded as it is ({type(exc).__name__}). Download the original and send it on by hand.") from None
     assert result.group_id is not None and result.group_name is not None
-    fields = {
-        "group_id": result.group_id.value,
-        "group_name": result.group_name.value,
-        "name": result.email.from_name,
-        "email": result.email.reply_to,
-        "subject": result.email.subject,
-        "contact_name": result.team.name,
-        "reason": result.reason,
-        "triage_id": record.id,
-        "kind": "triage-forward",
-        "submitted_at": instant.isoformat(),
-    }
-    item, created = await asyncio.to_thread(
-        outbox.add,
-        id=reference,
-        # One forward per email and team: a second click finds the first one.
-        dedupe_key=f"triage-forward:{record.id}:{result.address.address}",
-        contact_id=result.team.id,
-        to=result.address.address,
-        envelope_from=envelope_sender(settings.mail_from),
-        fields=fields,
-        message=message,
+    details = Details(
+        kind=TRIAGE_FORWARD,
+        contact_name=result.team.name,
+        submitted_at=instant.isoformat(),
+        group_id=result.group_id.value,
+        group_name=result.group_name.value,
+        name=result.email.from_name,
+        email=result.email.reply_to,
+        subject=result.email.subject,
+        reason=result.reason,
+        triage_id=record.id,
     )
-    if created:
-        _wake(svc)
+    # One forward per email and team: a second click finds the first one.
+    key = f"triage-forward:{record.id}:{result.address.address}"
+    item, _ = await svc.mailroom.send(Outgoing(reference, key, result.team.id, result.address.address, message, details))
+    store = svc.triage_log
     await asyncio.to_thread(store.mark, record.id, FORWARDED, item.id)
     return item, f"{result.team.name} ({result.address.address})"
 
 
-async def ask_sender(svc: Services, store: TriageStore, outbox: Outbox, record: Record) -> tuple[Item, str]:
+async def ask_sender(svc: Services, record: Record) -> tuple[Item, str]:
+    store = svc.triage_log
     result = current(svc, record)
     parsed = result.email
     if parsed.loop_signals:
@@ -132,34 +120,25 @@ async def ask_sender(svc: Services, store: TriageStore, outbox: Outbox, record: 
         )
     reference = new_reference()
     try:
-        message = ask_message(draft, reference, settings.mail_from, instant, directory.timezone).as_bytes()
-        item, created = await asyncio.to_thread(
-            outbox.add,
-            id=reference,
-            dedupe_key=f"triage-ask:{record.id}",
-            contact_id=(result.team or result.contact).id if (result.team or result.contact) else "",
-            to=draft.to,
-            envelope_from=envelope_sender(settings.mail_from),
-            fields={
-                "kind": "triage-ask",
-                "triage_id": record.id,
-                "email": draft.to,
-                "name": draft.to_name,
-                "subject": draft.subject,
-                "contact_name": draft.to_name or draft.to,
-                "group_id": result.group_id.value if result.group_id else "",
-                "group_name": result.group_name.value if result.group_name else "",
-                "submitted_at": instant.isoformat(),
-            },
-            message=message,
+        message = ask_message(draft, reference, settings.mail_from, instant, directory.timezone)
+        details = Details(
+            kind=TRIAGE_ASK,
+            contact_name=draft.to_name or draft.to,
+            submitted_at=instant.isoformat(),
+            group_id=result.group_id.value if result.group_id else "",
+            group_name=result.group_name.value if result.group_name else "",
+            name=draft.to_name,
+            email=draft.to,
+            subject=draft.subject,
+            triage_id=record.id,
         )
+        team = result.team or result.contact
+        item, _ = await svc.mailroom.send(Outgoing(reference, f"triage-ask:{record.id}", team.id if team else "", draft.to, message, details))
     except Unsendable as exc:
         await asyncio.to_thread(store.release_ask, draft.to, day, record.id)
         raise RequestError(422, f"The reply cannot be sent: {exc} Contact the sender another way.") from None
     except BaseException:
         await asyncio.to_thread(store.release_ask, draft.to, day, record.id)
         raise
-    if created:
-        _wake(svc)
     await asyncio.to_thread(store.mark, record.id, ASKED, item.id)
     return item, draft.to

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any, Mapping
-from urllib.parse import quote
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData, UploadFile
@@ -21,43 +21,26 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from routing.channels.staff import api as triage_api
-from routing.clock import now
-from routing.errors import RequestError
-from routing.core.forward_request import writable
-from routing.core.email.parse import parse
-from routing.store.outbox import Outbox
-from routing.channels.http import CSRF_FIELD, RateLimiter, check_csrf, client_key, csrf_token, is_staff, password_matches
-from routing.services import Services, services
-from routing.core.email.triage import Correction, triage
+from routing.channels.http import (
+    CSRF_FIELD, check_csrf, client_key, csrf_token, is_staff, password_matches, read_form, render, staff_only,
+)
 from routing.channels.staff.actions import ask_sender, current, forward, validate_correction
-from routing.present.triage_mail import ask_sender_draft
-from routing.store.triage_log import STATUSES, Record, TriageStore, triage_path
+from routing.clock import now
+from routing.core.email.parse import parse
+from routing.core.email.triage import Correction, triage
+from routing.core.forward_request import writable
+from routing.delivery.intake import take_in
+from routing.errors import RequestError
+from routing.present.drafts import ask_sender_draft
+from routing.present.triage import triage_json
+from routing.services import Services, services
+from routing.store.outbox import Item
+from routing.store.triage_log import STATUSES, Record
 
 log = logging.getLogger("routing.staff")
 
 FLASH = "staff_flash"
-
-
-# --- lifecycle -----------------------------------------------------------------
-
-
-async def start(svc: Services) -> None:
-    svc.extras["triage_store"] = TriageStore(triage_path(svc.settings.data_dir))
-    svc.extras["staff_logins"] = RateLimiter(svc.settings.staff_login_rate_limit)
-
-
-async def stop(svc: Services) -> None:
-    store: TriageStore | None = svc.extras.pop("triage_store", None)
-    if store is not None:
-        store.close()
-
-
-def outbox_of(svc: Services) -> Outbox:
-    outbox = svc.extras.get("outbox")
-    if outbox is None:
-        raise RequestError(503, "Sending is not available right now (the outbox is not running). Try again in a minute.")
-    return outbox  # type: ignore[no-any-return]
+FORM_LIMIT = 64_000
 
 
 # --- signing in ------------------------------------------------------------------
@@ -75,21 +58,20 @@ async def login_page(request: Request) -> Response:
 
 
 def _login(request: Request, next_url: str, problem: str = "", status: int = 200) -> Response:
-    svc = services(request)
     context = {
         "next": _safe_next(next_url),
         "problem": problem,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
-        "generated": svc.settings.generated_staff_password,
+        "generated": services(request).settings.generated_staff_password,
     }
-    return svc.templates.TemplateResponse(request, "staff_login.html", context, status_code=status)
+    return render(request, "staff_login.html", context, status)
 
 
 async def login(request: Request) -> Response:
     form = await _form(request)
     next_url = _safe_next(str(form.get("next", "/staff")))
-    limiter: RateLimiter = services(request).extras["staff_logins"]
+    limiter = services(request).staff_logins
     try:
         limiter.refuse_if_over(client_key(request))
     except RequestError as exc:
@@ -116,28 +98,15 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/staff/login", status_code=303)
 
 
-def _page_guard(request: Request) -> Response | None:
-    if is_staff(request):
-        return None
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/staff/login?next={quote(target)}", status_code=303)
-
-
-def _post_guard(request: Request) -> None:
-    if not is_staff(request):
-        raise RequestError(401, "Please sign in to the staff console first, then send the form again.")
-
-
 # --- pages ------------------------------------------------------------------------------
 
 
+@staff_only(page=True)
 async def list_page(request: Request) -> Response:
-    if (redirect := _page_guard(request)) is not None:
-        return redirect
     svc = services(request)
     wanted = request.query_params.get("status", "")
     status = wanted if wanted in STATUSES else None
-    store = triage_api.store_of(svc)
+    store = svc.triage_log
     records = await asyncio.to_thread(store.recent, 200, status)
     context = {
         "records": [_row(r, svc.snapshot.directory.timezone) for r in records],
@@ -146,7 +115,7 @@ async def list_page(request: Request) -> Response:
         "statuses": STATUSES,
         **_common(request),
     }
-    return svc.templates.TemplateResponse(request, "staff_list.html", context)
+    return render(request, "staff_list.html", context)
 
 
 def _row(record: Record, zone: str) -> dict[str, Any]:
@@ -169,20 +138,18 @@ def _local(epoch: float, zone: str) -> str:
     return datetime.fromtimestamp(epoch, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
+@staff_only(page=True)
 async def triage_page(request: Request) -> Response:
-    if (redirect := _page_guard(request)) is not None:
-        return redirect
     return _triage_form(request)
 
 
 def _triage_form(request: Request, problem: str = "", pasted: str = "", status: int = 200) -> Response:
-    svc = services(request)
-    context = {"problem": problem, "pasted": pasted, "limit": svc.settings.max_message_bytes, **_common(request)}
-    return svc.templates.TemplateResponse(request, "staff_triage.html", context, status_code=status)
+    context = {"problem": problem, "pasted": pasted, "limit": services(request).settings.max_message_bytes, **_common(request)}
+    return render(request, "staff_triage.html", context, status)
 
 
+@staff_only(page=False)
 async def triage_submit(request: Request) -> Response:
-    _post_guard(request)
     svc = services(request)
     limit = svc.settings.max_message_bytes
     form = await _form(request, slack=limit)
@@ -202,13 +169,12 @@ async def triage_submit(request: Request) -> Response:
         raise RequestError(413, f"This email is larger than the {limit:,} bytes we accept. Remove big attachments and try again.")
     if not raw.strip():
         return _triage_form(request, "Paste an email (headers and body) or choose an .eml file, then press Triage.", status=422)
-    record, _ = await triage_api.triage_and_store(svc, raw, "console")
+    record, _ = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "console")
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
 
 
+@staff_only(page=True)
 async def message_page(request: Request) -> Response:
-    if (redirect := _page_guard(request)) is not None:
-        return redirect
     return await _message(request, _record(request))
 
 
@@ -225,7 +191,7 @@ async def _message(
     context = {
         "record": record,
         "row": _row(record, snapshot.directory.timezone),
-        "result": result.as_json(),
+        "result": triage_json(result),
         "parsed": parsed,
         "draft": draft,
         "teams": [{"id": c.id, "name": c.name} for c in writable(snapshot.directory)],
@@ -243,15 +209,14 @@ async def _message(
         "deliveries": _deliveries(svc, record),
         **_common(request),
     }
-    return svc.templates.TemplateResponse(request, "staff_message.html", context, status_code=status)
+    return render(request, "staff_message.html", context, status)
 
 
 def _deliveries(svc: Services, record: Record) -> list[dict[str, str]]:
     """What the outbox says about this email's forward and reply, in words."""
-    outbox = svc.extras.get("outbox")
     found = []
     for label, ref in (("Forward", record.forward_id), ("Reply to the sender", record.ask_id)):
-        item = outbox.get(ref) if outbox is not None and ref else None
+        item = svc.outbox.get(ref) if ref else None
         if item is not None:
             detail = item.status_message or item.last_error or ("Waiting for the sender." if item.status == "queued" else "")
             found.append({"label": label, "id": item.id, "to": item.to, "status": item.status, "detail": detail})
@@ -259,8 +224,7 @@ def _deliveries(svc: Services, record: Record) -> list[dict[str, str]]:
 
 
 def _record(request: Request) -> Record:
-    store = triage_api.store_of(services(request))
-    record = store.get(request.path_params["id"].strip().upper())
+    record = services(request).triage_log.get(request.path_params["id"].strip().upper())
     if record is None:
         raise RequestError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
     return record
@@ -269,8 +233,8 @@ def _record(request: Request) -> Record:
 # --- actions ------------------------------------------------------------------------------
 
 
+@staff_only(page=False)
 async def correct_action(request: Request) -> Response:
-    _post_guard(request)
     record = _record(request)
     form = await _form(request)
     check_csrf(request, form)
@@ -282,27 +246,31 @@ async def correct_action(request: Request) -> Response:
         return await _message(request, record, exc.message, exc.status, values, exc.fields)
     parsed = parse(record.raw)
     result = triage(parsed, svc.snapshot.index, now(), correction)
-    await asyncio.to_thread(triage_api.store_of(svc).correct, record.id, correction.as_json(), result.as_json())
+    await asyncio.to_thread(svc.triage_log.correct, record.id, correction.as_json(), triage_json(result))
     request.session[FLASH] = "Saved. The triage below uses your corrections."
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
 
 
+@staff_only(page=False)
 async def forward_action(request: Request) -> Response:
     return await _send(request, forward, "Forwarded: the email is in the outbox for {team}. Reference {ref}.")
 
 
+@staff_only(page=False)
 async def ask_action(request: Request) -> Response:
     return await _send(request, ask_sender, "The reply asking for the missing details is in the outbox for {team}. Reference {ref}.")
 
 
-async def _send(request: Request, action: Any, done: str) -> Response:
-    _post_guard(request)
+Action = Callable[[Services, Record], Awaitable[tuple[Item, str]]]
+
+
+async def _send(request: Request, action: Action, done: str) -> Response:
     record = _record(request)
     form = await _form(request)
     check_csrf(request, form)
     svc = services(request)
     try:
-        item, to = await action(svc, triage_api.store_of(svc), outbox_of(svc), record)
+        item, to = await action(svc, record)
     except RequestError as exc:
         return await _message(request, record, exc.message, exc.status)
     request.session[FLASH] = done.format(team=to, ref=item.id)
@@ -317,17 +285,8 @@ def _common(request: Request) -> dict[str, Any]:
 
 
 async def _form(request: Request, slack: int = 0) -> FormData:
-    """The posted form, refused with a sentence when it is too big to be one of ours."""
-    limit = 64_000 + slack
-    declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
-        raise RequestError(411, "Send the form from the staff console page; this request did not say how big it is.")
-    if int(declared) > limit + 1024:
-        raise RequestError(413, f"This form is larger than the {limit:,} bytes we accept. Remove big attachments from the email and try again.")
-    try:
-        return await request.form(max_files=1, max_fields=20, max_part_size=limit + 1024)
-    except Exception:  # Starlette reports a malformed body as an HTTP 400 with a technical detail
-        raise RequestError(400, "The form could not be read. Reload the page and send it again.") from None
+    limit = FORM_LIMIT + slack
+    return await read_form(request, limit, f"This form is larger than the {limit:,} bytes we accept. Remove big attachments from the email and try again.")
 
 
 def routes() -> list[Route]:
@@ -339,9 +298,7 @@ def routes() -> list[Route]:
         Route("/staff/triage", triage_page, methods=["GET"]),
         Route("/staff/triage", triage_submit, methods=["POST"]),
         Route("/staff/messages/{id}", message_page, methods=["GET"]),
-        Route("/staff/messages/{id}/original", triage_api.original, methods=["GET"]),
         Route("/staff/messages/{id}/correct", correct_action, methods=["POST"]),
         Route("/staff/messages/{id}/forward", forward_action, methods=["POST"]),
         Route("/staff/messages/{id}/ask", ask_action, methods=["POST"]),
-        *triage_api.routes(),
     ]

@@ -20,7 +20,7 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from typing import Iterator
 
-from routing.delivery.transport import is_email_address
+from routing.core.email.addresses import is_email_address
 from routing.core.email.sections import SUBJECT_FORWARD, SUBJECT_REPLY, html_to_text, split_sections, trim
 
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
@@ -40,9 +40,6 @@ class Attachment:
     filename: str
     content_type: str
     size: int  # decoded bytes, estimated from the encoded length: attachments are never decoded
-
-    def as_json(self) -> dict[str, object]:
-        return {"filename": self.filename, "content_type": self.content_type, "size": self.size}
 
 
 @dataclass(frozen=True)

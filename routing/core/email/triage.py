@@ -20,11 +20,11 @@ from routing.core.email.group_fields import (
     FIELD_WORDS, GROUP_ID, GROUP_NAME, Found, clean_subject, find_group_id, find_group_name, meaningful_words, person_words,
     request_lines, without,
 )
-from routing.delivery.transport import team_email
 from routing.core.email.parse import ParsedEmail
-from routing.core.model import Contact, ContactKind, Directory, Email
+from routing.core.model import Contact, Directory, Email
+from routing.core.recipients import handler, nearest_team
 from routing.core.rules import Decision, route
-from routing.store.search_index import SearchIndex
+from routing.core.search import Searcher
 
 FORWARD, ASK_SENDER, REVIEW, IGNORE = "forward", "ask_sender", "review", "ignore"
 ACTIONS = (FORWARD, ASK_SENDER, REVIEW, IGNORE)
@@ -87,54 +87,11 @@ class Triage:
     def loop_guarded(self) -> bool:
         return bool(self.email.loop_signals)
 
-    def as_json(self) -> dict[str, Any]:
-        parsed = self.email
-        decision = self.decision
-        return {
-            "contact": _contact_json(self.contact, self.team, self.address),
-            "forward_to": None if self.team is None or self.address is None else {"id": self.team.id, "name": self.team.name, "address": self.address.address},
-            "group_id": self.group_id.value if self.group_id else None,
-            "group_name": self.group_name.value if self.group_name else None,
-            "missing": list(self.missing),
-            "action": self.action,
-            "reason": self.reason,
-            "confidence": self.confidence,
-            "message_id": parsed.message_id or None,
-            "from": parsed.from_address or None,
-            "from_name": parsed.from_name or None,
-            "reply_to": parsed.reply_to or None,
-            "subject": parsed.subject,
-            "date": parsed.date or None,
-            "attachments": [a.as_json() for a in parsed.attachments],
-            "loop_signals": list(parsed.loop_signals),
-            "sources": {GROUP_ID: self.group_id.source if self.group_id else None, GROUP_NAME: self.group_name.source if self.group_name else None},
-            "notes": list(self.notes),
-            "routing": None if decision is None else {
-                "reason": decision.reason,
-                "confidence": decision.confidence,
-                "rule": decision.rule.id if decision.rule else None,
-                "topic": decision.topic.id if decision.topic else None,
-                "alternatives": [c.id for c in decision.alternatives],
-                "read": self.routed_on,
-            },
-            "forwarded": parsed.is_forward,
-            "reply": parsed.is_reply,
-            "problems": list(parsed.problems),
-            "corrected": self.corrected.as_json() or None,
-        }
-
-
-def _contact_json(contact: Contact | None, team: Contact | None, address: Email | None) -> dict[str, Any] | None:
-    if contact is None:
-        return None
-    email = address.address if address is not None and team is not None and team.id == contact.id else None
-    return {"id": contact.id, "name": contact.name, "kind": contact.kind.value, "email": email}
-
 
 # --- deciding --------------------------------------------------------------------------------
 
 
-def triage(parsed: ParsedEmail, index: SearchIndex, now: datetime, correction: Correction | None = None) -> Triage:
+def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Correction | None = None) -> Triage:
     directory = index.directory
     correction = correction or Correction()
     if parsed.loop_signals:
@@ -206,7 +163,7 @@ def _corrected_fields(correction: Correction, directory: Directory) -> dict[str,
 
 
 def _route(
-    parsed: ParsedEmail, person: frozenset[str], group_values: list[str], index: SearchIndex, now: datetime
+    parsed: ParsedEmail, person: frozenset[str], group_values: list[str], index: Searcher, now: datetime
 ) -> tuple[Decision | None, str, str]:
     """The rules engine's decision on what the sender asked, what it read (in words), and a note.
 
@@ -252,41 +209,10 @@ def _route(
     return decision, read, ""
 
 
-_WEBSITES = (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE)
-
-
-def handler(decision: Decision, directory: Directory) -> Contact:
-    """The team that handles the request when the router's first answer is a website.
-
-    An email cannot be forwarded to a website. Walking the search's topics in
-    rank order, a team's topic names that team; a website's task names the
-    teams whose topics point at it, when one of those topics matched too.
-    """
-    if decision.contact.kind not in _WEBSITES or decision.safety:
-        return decision.contact
-    hits = set(decision.topics)
-    for topic_id in decision.topics:
-        owner, topic = directory.topic(topic_id)
-        if owner.kind not in _WEBSITES and owner.kind is not ContactKind.EMERGENCY_LINE:
-            return owner
-        for contact in directory.contacts:
-            if any(t.self_service == topic.id and t.id in hits for t in contact.topics):
-                return contact
-    return decision.contact
-
-
 def _team(contact: Contact | None, decision: Decision | None, directory: Directory) -> tuple[Contact | None, Email | None]:
     """Who a forward goes to: the contact when it takes email, else the nearest team that does."""
-    if contact is None:
-        return None, None
-    candidates = [contact]
-    if decision is not None and decision.contact.id == contact.id:
-        candidates += list(decision.alternatives) + [directory.topic(t)[0] for t in decision.topics]
-    for candidate in candidates:
-        if candidate.emails:
-            topics = [t for t in candidate.topics if decision is not None and t.id in decision.topics]
-            return candidate, team_email(candidate, topics)
-    return None, None
+    found = nearest_team(contact, decision, directory) if contact is not None else None
+    return (found.team, found.address) if found is not None else (None, None)
 
 
 def _choose(

@@ -209,11 +209,13 @@ def schemas() -> dict[str, Schema]:
                                   optional=["contact_id", "group_id", "group_name"])),
     }, optional=["duplicate"])
     status_then = _status_fields()
+    badge = obj({"state": one_of(["open", "closed", "unknown"]), "label": string()}, "What a page shows for the hours: the words carry the meaning, the state picks the style.")
     option = obj({
         "keys": string(),
         "contact": obj({"id": string(), "name": string(), "kind": one_of(kinds)}),
         "hours": ref("Hours"),
         **status_then,
+        "badge": badge,
     })
     named = obj({"id": string(), "name": string()})
     phone_tree = obj({
@@ -230,6 +232,7 @@ def schemas() -> dict[str, Schema]:
             "calls": array(obj({"number": string(), "display": string(), "keys": string(), "instructions": string(), "tel": string()})),
             "hours": ref("Hours"),
             **status_then,
+            "badge": badge,
         })),
     })
     health = obj({

@@ -1,0 +1,49 @@
+"""What may go into a header line we write, and which addresses we are willing to write to.
+
+Pure text checks, shared by the form's validation, the mail parser and the
+composers, so all three agree on what a safe header value and an address are.
+"""
+
+from __future__ import annotations
+
+import re
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+# An RFC 2047 encoded word. The mail library decodes these when it writes a
+# header (CVE-2024-6923 on Python before 3.11.10), so "=?utf-8?q?=0D=0ABcc:…?="
+# typed as plain text would come out as a real line break and a new header.
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+
+
+def unsafe_in_header(value: str) -> bool:
+    """True when text typed by a person could not go into a header as it is: line breaks, control characters, encoded words."""
+    return bool(CONTROL.search(value) or _ENCODED_WORD.search(value))
+
+
+def header_text(value: str) -> str:
+    """Text from someone else's email, made plain for one of our headers.
+
+    Encoded words are decoded (up to a few layers, as a hostile sender may
+    nest them), control characters become spaces, and anything still shaped
+    like an encoded word is broken up so the mail library cannot decode it.
+    """
+    for _ in range(4):
+        if not _ENCODED_WORD.search(value):
+            break
+        try:
+            value = str(make_header(decode_header(value)))
+        except (ValueError, LookupError, UnicodeError, HeaderParseError):
+            break
+    value = _ENCODED_WORD.sub(lambda m: m.group(0).replace("=?", "= ?"), value)
+    return " ".join(CONTROL.sub(" ", value).split())
+
+
+def is_email_address(value: str) -> bool:
+    """A plain address we are willing to write to: one @, a dotted host name, no IP literal or comment."""
+    local, _, _ = value.rpartition("@")
+    return bool(_EMAIL.match(value)) and len(local) <= 64 and ".." not in value and len(value) <= 254

@@ -1,0 +1,251 @@
+"""Every email the product sends, composed in one place: the form's forward, triage's forward and the ask-the-sender reply.
+
+Pure: the reference, the instant and the sending address come in, an
+``EmailMessage`` comes out. Each message gets its Message-ID from
+``message_id`` and passes ``check_headers`` before it is queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from zoneinfo import ZoneInfo
+
+from routing.core.email.addresses import CONTROL, header_text
+from routing.core.email.group_fields import clean_subject
+from routing.core.email.triage import Triage
+from routing.core.model import Contact, Email
+from routing.errors import UnsafeHeaders, Unsendable
+from routing.present.drafts import Draft
+
+# The order in which the request's fields appear in the body.
+FIELD_LABELS: tuple[tuple[str, str], ...] = (
+    ("group_name", "Group name"),
+    ("group_id", "Group ID"),
+    ("name", "Name"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("subject", "Subject"),
+)
+
+
+def mail_domain(mail_from: str) -> str:
+    address = parseaddr(mail_from)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
+def envelope_sender(mail_from: str) -> str:
+    return parseaddr(mail_from)[1] or mail_from
+
+
+def message_id(reference: str, mail_from: str, kind: str = "forward") -> str:
+    # Derived, not random: a retry or a resend after a crash carries the same
+    # Message-ID, so the receiving side can recognise a duplicate.
+    return f"<{reference.lower()}.{kind}@{mail_domain(mail_from)}>"
+
+
+def subject_line(group_id: str, group_name: str, subject: str) -> str:
+    return f"[Group {group_id}] {group_name}: {subject}"
+
+
+def sent_time(moment: datetime, zone: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    hour = local.strftime("%I").lstrip("0")
+    return f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M %p} {local.tzname()}"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything the email says, gathered by the channel from the request and the decision."""
+
+    reference: str
+    fields: Mapping[str, str]  # group_name, group_id, name, email, phone, subject, message
+    contact: Contact
+    to: Email
+    reason: str
+    submitted_at: datetime
+    timezone: str
+
+
+def new_message(*, mail_from: str, to: str, subject: str, moment: datetime, zone: str, reference: str, kind: str) -> EmailMessage:
+    """The headers every message of ours carries; callers add theirs, then ``check_headers``."""
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = mail_from
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(moment.astimezone(ZoneInfo(zone)))
+    msg["Message-ID"] = message_id(reference, mail_from, kind)
+    msg["X-Help-Desk-Reference"] = reference
+    return msg
+
+
+def compose(letter: Letter, mail_from: str) -> EmailMessage:
+    """The form's or the API's request, for the team."""
+    fields = letter.fields
+    msg = new_message(
+        mail_from=mail_from,
+        to=formataddr((letter.contact.name, letter.to.address)),
+        subject=subject_line(fields["group_id"], fields["group_name"], fields["subject"]),
+        moment=letter.submitted_at,
+        zone=letter.timezone,
+        reference=letter.reference,
+        kind="forward",
+    )
+    msg["Reply-To"] = formataddr((fields.get("name", ""), fields["email"]))
+    check_headers(msg)
+    msg.set_content(body(letter), charset="utf-8")
+    return msg
+
+
+def body(letter: Letter) -> str:
+    fields = letter.fields
+    width = max(len(label) for _, label in FIELD_LABELS + (("", "Reference"), ("", "Sent")))
+    lines = [
+        "An employer sent this request through the small-business help desk.",
+        f"Reply to this email to answer {fields.get('name') or 'them'} directly at {fields['email']}.",
+        "",
+        f"{'Reference':<{width}}  {letter.reference}",
+        f"{'Sent':<{width}}  {sent_time(letter.submitted_at, letter.timezone)} ({letter.timezone})",
+    ]
+    for key, label in FIELD_LABELS:
+        lines.append(f"{label:<{width}}  {fields.get(key) or '(not given)'}")
+    lines += [
+        "",
+        "Message:",
+        fields["message"],
+        "",
+        "Why it came to you:",
+        letter.reason,
+        f"Sent to {letter.to.address} ({letter.contact.name}), the address for: {letter.to.purpose}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def check_headers(msg: EmailMessage) -> None:
+    """Refuse a message whose headers, once written out and read back, are not the ones that were set.
+
+    The last guard against header injection, whatever path a value took.
+    """
+    wanted = [name.lower() for name in msg.keys()]
+    written = message_from_bytes(msg.as_bytes(), policy=policy.compat32)
+    if [name.lower() for name in written.keys()] != wanted or any(CONTROL.search(str(v)) for v in msg.values()):
+        raise UnsafeHeaders("A header would carry text that changes the message's headers.")
+
+
+# --- triage's two messages: the forward to the team, and the reply asking the sender ---
+
+
+def forward_message(
+    result: Triage, raw: bytes, reference: str, mail_from: str, now: datetime, timezone: str, staff: str = ""
+) -> EmailMessage:
+    """The employer's email, for the team: their details on top, the original attached."""
+    parsed = result.email
+    if result.team is None or result.address is None or result.group_id is None or result.group_name is None:
+        raise Unsendable("A forward needs a team that takes email, a group ID and a group name.")
+    subject = header_text(clean_subject(parsed.subject)) or "(no subject)"
+    try:
+        msg = new_message(
+            mail_from=mail_from,
+            to=formataddr((result.team.name, result.address.address)),
+            subject=subject_line(result.group_id.value, result.group_name.value, subject),
+            moment=now,
+            zone=timezone,
+            reference=reference,
+            kind="forward",
+        )
+        if parsed.reply_to:
+            msg["Reply-To"] = formataddr((header_text(parsed.from_name), parsed.reply_to))
+        if parsed.message_id:
+            msg["X-Original-Message-ID"] = header_text(parsed.message_id)
+    except (ValueError, TypeError) as exc:
+        raise Unsendable(f"The sender's address cannot be used in a reply header ({exc}).") from None
+    _check(msg)
+    msg.set_content(_forward_body(result, reference, now, timezone, staff), charset="utf-8")
+    _attach_original(msg, raw)
+    return msg
+
+
+def _forward_body(result: Triage, reference: str, now: datetime, timezone: str, staff: str) -> str:
+    parsed = result.email
+    assert result.group_id is not None and result.group_name is not None and result.address is not None and result.team is not None
+    sender = f"{parsed.from_name} <{parsed.reply_to}>" if parsed.from_name else parsed.reply_to or "(no address)"
+    rows = [
+        ("Reference", reference),
+        ("Group name", result.group_name.value),
+        ("Group ID", result.group_id.value),
+        ("From", sender),
+        ("Sent", parsed.date or "(no date)"),
+        ("Subject", parsed.subject or "(no subject)"),
+        ("Forwarded", f"{sent_time(now, timezone)} ({timezone})" + (f" by {staff}" if staff else "")),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines = [
+        "An employer emailed the small-business inbox; staff triage sends it to you.",
+        f"Reply to this email to answer {parsed.from_name or 'the sender'} directly" + (f" at {parsed.reply_to}." if parsed.reply_to else "."),
+        "",
+        *(f"{label:<{width}}  {value}" for label, value in rows),
+        "",
+        "Their message:",
+        parsed.newest or "(no text)",
+    ]
+    if parsed.forwarded:
+        lines += ["", "The message they forwarded:", parsed.forwarded]
+    if parsed.attachments:
+        lines += ["", "Attachments in the original:"]
+        lines += [f"  {a.filename or '(unnamed)'} ({a.content_type}, about {a.size:,} bytes)" for a in parsed.attachments]
+    lines += [
+        "",
+        "Why it came to you:",
+        result.decision.reason if result.decision is not None and not result.corrected.contact_id else f"Staff chose {result.team.name}.",
+        f"Sent to {result.address.address} ({result.team.name}), the address for: {result.address.purpose}.",
+        "",
+        "The original email is attached, unchanged.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _attach_original(msg: EmailMessage, raw: bytes) -> None:
+    # message/rfc822 must not be base64-encoded (RFC 2046 5.2.1), so only a
+    # 7-bit original goes in as one; anything else is attached byte for byte.
+    seven_bit = all(b < 128 for b in raw) and all(len(line) <= 998 for line in raw.split(b"\n"))
+    if seven_bit:
+        original = message_from_bytes(raw, policy=policy.compat32)
+        msg.add_attachment(original, filename="original.eml", cte="7bit")
+    else:
+        msg.add_attachment(raw, maintype="application", subtype="octet-stream", filename="original.eml")
+
+
+def _check(msg: EmailMessage) -> None:
+    try:
+        check_headers(msg)
+    except UnsafeHeaders:
+        raise Unsendable("The email's headers carry text that would change ours (a hidden line break); it was not sent. Handle it by hand.") from None
+
+
+def ask_message(draft: Draft, reference: str, mail_from: str, now: datetime, timezone: str) -> EmailMessage:
+    """The reply to the sender. Marked as a machine's reply (RFC 3834) so their autoresponder stays quiet."""
+    try:
+        msg = new_message(
+            mail_from=mail_from,
+            to=formataddr((header_text(draft.to_name), draft.to)),
+            subject=header_text(draft.subject),
+            moment=now,
+            zone=timezone,
+            reference=reference,
+            kind="ask",
+        )
+        if draft.in_reply_to:
+            msg["In-Reply-To"] = header_text(draft.in_reply_to)
+        if draft.references:
+            msg["References"] = header_text(draft.references)
+        msg["Auto-Submitted"] = "auto-replied"
+        msg["X-Auto-Response-Suppress"] = "All"
+    except (ValueError, TypeError) as exc:
+        raise Unsendable(f"The sender's address cannot be written in a reply ({exc}).") from None
+    _check(msg)
+    msg.set_content(draft.body, charset="utf-8")
+    return msg

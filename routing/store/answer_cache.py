@@ -1,0 +1,28 @@
+"""Recent /api/route answers, kept in memory and keyed so a stale directory can never be served."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+
+class AnswerCache:
+    """The last few thousand /api/route bodies, by directory version, question, channel and instant.
+
+    Employers ask the same few questions all day; an answer is pure in its
+    key, so a repeat costs a dictionary lookup instead of a search.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._bodies: OrderedDict[tuple[str, str, str, str], bytes] = OrderedDict()
+
+    def get_or_make(self, key: tuple[str, str, str, str], make: Callable[[], bytes]) -> bytes:
+        body = self._bodies.get(key)
+        if body is None:
+            body = self._bodies[key] = make()
+            if len(self._bodies) > self.size:
+                self._bodies.popitem(last=False)
+        else:
+            self._bodies.move_to_end(key)
+        return body
