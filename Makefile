@@ -1,23 +1,31 @@
 # make run   - create .venv, install, serve on http://$(HOST):$(PORT) (127.0.0.1:8000 unless set)
-# make test  - create .venv, install the test dependencies, run the whole suite
+# make test  - create .venv, install the test dependencies, check the layers, lint, type-check, run the whole suite
 # make check - validate directory.yaml
 # make bench - run every benchmark in bench/
+# make lock  - re-pin requirements.txt and requirements-dev.txt (with hashes) from pyproject.toml
 #
-# Installs are skipped while the requirement files are unchanged (stamp files in .venv).
+# Installs are skipped while the lock files are unchanged (stamp files in .venv).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check bench clean
+.PHONY: run test lint check bench lock clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/python app.py
 
-test: $(DEV_STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# The dependency rule, the lint rules and the types: each fails the build on its own.
+lint: $(DEV_STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check routing tests bench app.py
+	$(BIN)/mypy
 
 check: $(RUNTIME_STAMP)
 	$(BIN)/python -m routing check
@@ -28,13 +36,24 @@ bench: $(DEV_STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# The locks carry hashes, so pip checks every download; the project itself is
+# installed editable without dependencies, for the `routing` command.
+$(RUNTIME_STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(DEV_STAMP): requirements-dev.txt pyproject.toml | $(BIN)/python
+	$(PIP) -r requirements-dev.txt
+	$(PIP) --no-deps -e .
 	touch $@ $(RUNTIME_STAMP)
 
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.txt pyproject.toml
+	rm -rf .venv-lock
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

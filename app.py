@@ -13,7 +13,7 @@ from typing import Any
 
 from routing.app import create_app
 
-__all__ = ["app", "create_app"]
+__all__ = ["app", "create_app"]  # noqa: F822 (``app`` comes from the module __getattr__ below)
 
 
 def __getattr__(name: str) -> Any:
@@ -25,6 +25,6 @@ def __getattr__(name: str) -> Any:
 
 
 if __name__ == "__main__":
-    from routing.channels.cli.main import main
+    from routing.cli.main import main
 
     sys.exit(main(["serve", *sys.argv[1:]]))

@@ -86,14 +86,14 @@ def sqlite_floor(tmp: Path, count: int) -> float:
 
 async def delivered(tmp: Path, server: object, count: int) -> tuple[float, list[bytes]]:
     """Drain rate: ``count`` messages already in the outbox when the app starts."""
+    from routing.app import create_app
     from routing.clock import now
     from routing.core.directory import load
     from routing.core.recipients import team_email
-    from routing.delivery.enqueue import form_outgoing, store
+    from routing.delivery.enqueue import form_outgoing, put
     from routing.present.email import Letter
-    from routing.store.outbox import Outbox, new_reference, outbox_path
     from routing.settings import Settings
-    from routing.app import create_app
+    from routing.store.outbox import Outbox, new_reference, outbox_path
 
     settings = Settings.from_env(
         {}, index_dir=tmp / "index", data_dir=tmp / "var", reload_interval=0, forward_rate_limit=0,
@@ -106,7 +106,7 @@ async def delivered(tmp: Path, server: object, count: int) -> tuple[float, list[
     for n in range(count):
         letter = Letter(new_reference(), payload(n) | {"phone": ""}, team, team_email(team) or team.emails[0],
                         "bench", now(), directory.timezone)
-        store(box, form_outgoing(letter, "desk@bench.example", f"drain-{n}"), "desk@bench.example")
+        put(box, form_outgoing(letter, "desk@bench.example", f"drain-{n}"), "desk@bench.example")
     box.close()
     before = len(server.messages)  # type: ignore[attr-defined]  (a copy on every read)
     app = create_app(settings)

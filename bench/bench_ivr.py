@@ -65,11 +65,11 @@ async def timed(client: object, requests: list[Signed], warmup: int) -> list[flo
 
 
 async def measure(index_dir: Path, data_dir: Path) -> list[Row]:
+    import floors
     import httpx
 
-    import floors
-    from routing.settings import Settings
     from routing.app import create_app
+    from routing.settings import Settings
 
     warmup, count = sized(50, 10), sized(500, 40)
     settings = Settings.from_env(

@@ -42,8 +42,8 @@ def question_mix(count: int, seed: int = 3) -> list[str]:
 
 
 def in_process(index_dir: Path) -> list[Row]:
-    from routing.core.instants import parse_instant
     from routing.core.directory import load
+    from routing.core.instants import parse_instant
     from routing.core.rules import route
     from routing.store.search_index import open_index
 

@@ -33,8 +33,8 @@ class Size:
 
 
 def measure(contacts: int, tmp: Path) -> tuple[Size, object, list[str]]:
-    from routing.core.instants import parse_instant
     from routing.core.directory import loads
+    from routing.core.instants import parse_instant
     from routing.core.rules import route
     from routing.store.search_index import open_index
 

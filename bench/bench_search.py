@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from common import ROOT, Row, percentile, print_table, seconds, sized, steady_calls
 
@@ -44,8 +44,8 @@ class Fts5Peer:
 
 def compare(directory: object, queries: Sequence[str], label: str, tmp: Path, calls: int) -> list[Row]:
     """Build both indexes of ``directory`` and time ``calls`` searches on each."""
-    from routing.store.search_index import open_index, topic_documents
     from routing.core.text import analyze, build_vocabulary
+    from routing.store.search_index import open_index, topic_documents
 
     vocab = build_vocabulary(directory)  # type: ignore[arg-type]
     documents = topic_documents(directory, vocab)  # type: ignore[arg-type]
@@ -89,6 +89,7 @@ def compare(directory: object, queries: Sequence[str], label: str, tmp: Path, ca
 
 def run() -> list[Row]:
     from bench_route import questions
+
     from routing.core.directory import load
 
     with tempfile.TemporaryDirectory() as tmp:

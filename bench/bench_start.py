@@ -18,10 +18,10 @@ from common import ROOT, Row, print_table, seconds, sized
 
 
 def run() -> list[Row]:
-    from routing.core.directory import load
-    from routing.store.search_index import open_index
-    from routing.settings import Settings
     from routing.app import create_app
+    from routing.core.directory import load
+    from routing.settings import Settings
+    from routing.store.search_index import open_index
 
     runs = sized(7, 2)
     directory = load(ROOT / "directory.yaml")
@@ -30,14 +30,14 @@ def run() -> list[Row]:
         create_app(Settings.from_env({}, index_dir=Path(tmp) / "first", data_dir=Path(tmp) / "var", reload_interval=0))
         for n in range(runs):
             index_dir = Path(tmp) / f"index-{n}"
-            cold_index.append(seconds(lambda: open_index(directory, index_dir).close()))
-            warm_index.append(seconds(lambda: open_index(directory, index_dir).close()))
+            cold_index.append(seconds(lambda d=index_dir: open_index(directory, d).close()))
+            warm_index.append(seconds(lambda d=index_dir: open_index(directory, d).close()))
             settings = Settings.from_env(
                 {}, index_dir=Path(tmp) / f"app-{n}", data_dir=Path(tmp) / "var", reload_interval=0,
                 staff_password="bench", session_secret="bench",
             )
-            cold_app.append(seconds(lambda: create_app(settings)))
-            warm_app.append(seconds(lambda: create_app(settings)))
+            cold_app.append(seconds(lambda s=settings: create_app(s)))
+            warm_app.append(seconds(lambda s=settings: create_app(s)))
     median = statistics.median
     note = f"median of {runs}, in-process, imports already paid"
     return [

@@ -17,9 +17,9 @@ import asyncio
 import email
 import tempfile
 import time
+from collections.abc import Callable
 from email import policy
 from pathlib import Path
-from typing import Callable
 
 from common import ROOT, Row, print_table, sized
 
@@ -56,8 +56,8 @@ def stdlib_read(raw: bytes) -> None:
 async def api_rate(tmp: Path, messages: list[bytes]) -> float:
     import httpx
 
-    from routing.settings import Settings
     from routing.app import create_app
+    from routing.settings import Settings
 
     settings = Settings.from_env(
         {}, index_dir=tmp / "index", data_dir=tmp / "var", reload_interval=0, staff_password="bench", session_secret="bench",
@@ -92,8 +92,8 @@ def run() -> list[Row]:
     from routing.clock import now
     from routing.core.directory import load
     from routing.core.email.parse import parse
-    from routing.store.search_index import open_index
     from routing.core.email.triage import triage
+    from routing.store.search_index import open_index
 
     messages = corpus()
     directory = load(ROOT / "directory.yaml")

@@ -10,7 +10,7 @@ import random
 
 from common import ROOT
 
-SYLLABLES = "ka lo mi ne ru ta vo zi pe su da fi go hu ja ke".split()
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "da", "fi", "go", "hu", "ja", "ke"]
 
 
 def word(rng: random.Random) -> str:

@@ -16,8 +16,6 @@ import sys
 import time
 from types import ModuleType
 
-from common import QUICK, Row, machine, pin_clock, print_table
-
 import bench_forward
 import bench_ivr
 import bench_route
@@ -25,6 +23,7 @@ import bench_scale
 import bench_search
 import bench_start
 import bench_triage
+from common import QUICK, Row, machine, pin_clock, print_table
 
 SUITES: tuple[ModuleType, ...] = (bench_route, bench_search, bench_triage, bench_forward, bench_ivr, bench_start, bench_scale)
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from routing.channels.cli.main import main
+from routing.cli.main import main
 
 sys.exit(main())

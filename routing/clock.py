@@ -7,7 +7,7 @@ Christmas Eve at 16:59"); everything else takes the instant as an argument.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from routing.core.instants import parse_instant
 
@@ -16,4 +16,4 @@ def now() -> datetime:
     pinned = os.environ.get("ROUTING_NOW", "").strip()
     if pinned:
         return parse_instant(pinned)
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -3,7 +3,7 @@
 Every problem a person can act on is a ``RoutingError``: a sentence saying
 what to do next, an HTTP status for the web side, and an exit code for the
 command line. The web's one handler (``routing.channels.http.handle_error``)
-and the CLI's one handler (``routing.channels.cli.main.main``) render them.
+and the CLI's one handler (``routing.cli.main.main``) render them.
 Subclasses that are also a builtin (``ValueError``) keep working where code
 catches the builtin, as aiosmtplib's ``SMTPTimeoutError(TimeoutError)`` does.
 """

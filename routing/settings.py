@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
-
-ROOT = Path(__file__).resolve().parent.parent
+from typing import Any, TypeVar
 
 from routing.errors import SettingsError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 T = TypeVar("T")
 
@@ -85,7 +86,7 @@ class Settings:
         return 465 if self.smtp_tls else 587 if self.smtp_starttls else 25
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for name, (attr, parse) in _ENV.items():

@@ -6,16 +6,16 @@ uvicorn server) belong in their own files.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from routing.core.instants import parse_instant
 from routing.core.directory import load
+from routing.core.instants import parse_instant
 from routing.core.model import Directory
 from routing.settings import ROOT, Settings
 

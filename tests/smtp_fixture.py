@@ -13,11 +13,11 @@ import asyncio
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import Iterator
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -77,7 +77,7 @@ class SmtpServer:
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self) -> "SmtpServer":
+    def start(self) -> SmtpServer:
         loop = asyncio.new_event_loop()
         ready = threading.Event()
         problem: list[BaseException] = []
@@ -169,4 +169,4 @@ def unused_server() -> SmtpServer:
     return SmtpServer(port=free_port())
 
 
-__all__ = ["Received", "SmtpServer", "smtp_server", "unused_server", "free_port"]
+__all__ = ["Received", "SmtpServer", "free_port", "smtp_server", "unused_server"]

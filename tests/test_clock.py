@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from routing.core.instants import parse_instant
-
-from routing.errors import BadInstant
 from routing.core.hours import status
+from routing.core.instants import parse_instant
 from routing.core.model import Directory
+from routing.errors import BadInstant
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ out once and remembered, so asking about one day is a dictionary lookup.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Mapping
 
 from routing.core.model import HolidayCalendar, HolidayRule
 

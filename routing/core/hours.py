@@ -7,16 +7,17 @@ and compared as UTC instants so that daylight-saving days come out right.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import Any, Iterator, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from routing.core.holidays import year_table
 from routing.core.model import HolidayCalendar, HolidayRule, Hours, HoursKind, TimeRange
 
-UTC = timezone.utc
+UTC = UTC
 PACIFIC = "America/Los_Angeles"
 PT = "PT"
 HORIZON_DAYS = 400  # how far ahead to look for the next opening

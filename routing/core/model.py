@@ -7,10 +7,10 @@ these objects, and every other module only reads them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, time
-from typing import Mapping
+from functools import cached_property
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNELS = ("web", "ivr", "email")

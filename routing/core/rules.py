@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TypedDict
 
 from routing.core.hours import status
 from routing.core.model import Contact, ContactKind, Directory, Rule, Topic
@@ -33,6 +34,16 @@ class SelfService:
         where = f" under {self.topic.where}" if self.topic.where and self.topic.where != self.contact.name else ""
         site = self.contact.links[0].title if self.contact.links else self.contact.name
         return f"You can do this yourself on {site}{where}: {self.topic.title}."
+
+
+class _Asked(TypedDict):
+    """What every decision repeats of the question: passed whole into ``Decision``."""
+
+    query: str
+    channel: str
+    at: datetime
+    corrections: tuple[tuple[str, str], ...]
+    topics: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
     analysis = analyze(question, index.vocab)
     hits = index.search(analysis.terms)
     topics = tuple(hit.topic_id for hit in hits)
-    base = {"query": question, "channel": channel, "at": now, "corrections": analysis.corrections, "topics": topics}
+    base: _Asked = {"query": question, "channel": channel, "at": now, "corrections": analysis.corrections, "topics": topics}
     for rule in directory.rules:
         matched = _rule_matches(rule, directory, index, analysis, topics, channel, now)
         if matched is None:
@@ -116,7 +127,7 @@ def _rule_matches(
     return tuple(matched)
 
 
-def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits: list[Hit], base: dict) -> Decision:
+def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits: list[Hit], base: _Asked) -> Decision:
     contact = directory.contact(rule.route) if rule.route else directory.contact(hits[0].contact_id if hits else directory.fallback)
     alternatives = _unique([directory.contact(a) for a in rule.alternatives], exclude=contact)
     reason = f"{rule.description} {_cited(rule, matched)}."
@@ -140,7 +151,7 @@ def _cited(rule: Rule, matched: tuple[str, ...]) -> str:
 
 
 def _preferred(
-    directory: Directory, rule: Rule, analysis: Analysis, hits: list[Hit], matched: tuple[str, ...], base: dict
+    directory: Directory, rule: Rule, analysis: Analysis, hits: list[Hit], matched: tuple[str, ...], base: _Asked
 ) -> Decision | None:
     """Search's answer among the contacts of the kinds the rule prefers, or None if it has no confident one."""
     # Only a close second: a team that matched one stray word is no answer.
@@ -162,7 +173,7 @@ def _preferred(
 
 
 def _from_search(
-    directory: Directory, analysis: Analysis, hits: list[Hit], base: dict, first_alternatives: list[Contact] | None = None
+    directory: Directory, analysis: Analysis, hits: list[Hit], base: _Asked, first_alternatives: list[Contact] | None = None
 ) -> Decision:
     top = hits[0]
     contact, topic = directory.topic(top.topic_id)
@@ -218,7 +229,7 @@ def _teams_behind(directory: Directory, task: Topic) -> list[Contact]:
     return teams + helpers
 
 
-def _fallback(directory: Directory, base: dict, hint: Decision | None) -> Decision:
+def _fallback(directory: Directory, base: _Asked, hint: Decision | None) -> Decision:
     contact = directory.contact(directory.fallback)
     alternatives: tuple[Contact, ...] = ()
     if hint is not None:

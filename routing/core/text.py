@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Iterable, Sequence
 
 from whoosh.lang.porter import stem as porter_stem
 
@@ -25,16 +25,7 @@ _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 # Words that say nothing about which team to call. Kept here, not in the
 # directory, because they are English, not facts about the business.
 STOPWORDS = frozenset(
-    """a about above after again all also am an and any are as at be because been before being below between both
-    but by can could did do does doing down during each few for from further had has have having he her here hers him
-    his how i if in into is it its itself just let me more most my myself no nor of off on once only or other our ours
-    out over own same she should so some such than that the their them then there these they this those through to too
-    under until up very was we were what when where which while who whom why will with would you your yours
-    hi hello hey thanks thank please dear regards question questions help need needs want wants wanted like know
-    get got getting somebody someone anyone ask asking regarding re fw fwd quick hoping trying try tried
-    company business small group employer employers kaiser permanente kp team us today tomorrow yesterday
-    employee employees staff worker workers
-    one two going make sure still just also really may might must shall not whats thats hows""".split()
+    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "thanks", "thank", "please", "dear", "regards", "question", "questions", "help", "need", "needs", "want", "wants", "wanted", "like", "know", "get", "got", "getting", "somebody", "someone", "anyone", "ask", "asking", "regarding", "re", "fw", "fwd", "quick", "hoping", "trying", "try", "tried", "company", "business", "small", "group", "employer", "employers", "kaiser", "permanente", "kp", "team", "us", "today", "tomorrow", "yesterday", "employee", "employees", "staff", "worker", "workers", "one", "two", "going", "make", "sure", "still", "just", "also", "really", "may", "might", "must", "shall", "not", "whats", "thats", "hows"]
 )
 
 MAX_QUERY_CHARS = 500
@@ -71,8 +62,8 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> V
                 pairs.append((tokens, target))
     pairs.sort(key=lambda p: -len(p[0]))
     by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    for variant, target in pairs:
-        by_first.setdefault(variant[0], []).append((variant, target))
+    for said, meant in pairs:
+        by_first.setdefault(said[0], []).append((said, meant))
     words: set[str] = set()
     texts = list(extra_texts)
     for contact in directory.contacts:
@@ -187,13 +178,13 @@ def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
         tokens = fixed
     tokens = apply_synonyms(tokens, vocab)
     words = tuple(stem(t) for t in tokens)
-    terms = tuple(w for t, w in zip(tokens, words) if t not in STOPWORDS and w not in STOPWORDS)
+    terms = tuple(w for t, w in zip(tokens, words, strict=True) if t not in STOPWORDS and w not in STOPWORDS)
     return Analysis(words=words, surface=tuple(tokens), terms=terms, corrections=tuple(corrections))
 
 
 def unstem(analysis: Analysis, stems: Sequence[str]) -> list[str]:
     """The question's own words for these stems, in the order they were given."""
-    spoken = dict(reversed(list(zip(analysis.words, analysis.surface))))
+    spoken = dict(reversed(list(zip(analysis.words, analysis.surface, strict=True))))
     return [spoken.get(s, s) for s in stems]
 
 

@@ -74,7 +74,7 @@ def envelope_sender(mail_from: str) -> str:
     return parseaddr(mail_from)[1] or mail_from
 
 
-def store(outbox: Outbox, outgoing: Outgoing, mail_from: str) -> tuple[Item, bool]:
+def put(outbox: Outbox, outgoing: Outgoing, mail_from: str) -> tuple[Item, bool]:
     """Store the message (synced to disk before this returns); the row and whether it is new."""
     return outbox.add(
         id=outgoing.reference,
@@ -97,7 +97,7 @@ class Mailroom:
 
     async def send(self, outgoing: Outgoing) -> tuple[Item, bool]:
         """Queue ``outgoing`` and wake the sender; a message with a known dedupe key returns the first row."""
-        item, created = await asyncio.to_thread(store, self.outbox, outgoing, self.mail_from)
+        item, created = await asyncio.to_thread(put, self.outbox, outgoing, self.mail_from)
         if created:
             self.sender.wake()
         return item, created

@@ -16,8 +16,8 @@ import time
 import uuid
 
 from routing.delivery.transport import Outcome, Transport, backoff
-from routing.store.outbox import FAILED, Item, Outbox
 from routing.settings import Settings
+from routing.store.outbox import FAILED, Item, Outbox
 
 log = logging.getLogger("routing.sender")
 
@@ -53,7 +53,7 @@ class Sender:
         self._wake.set()
         if not self._tasks:
             return
-        done, pending = await asyncio.wait(self._tasks, timeout=grace)
+        _done, pending = await asyncio.wait(self._tasks, timeout=grace)
         for task in pending:
             task.cancel()
         for task in pending:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from routing.core.model import Directory
@@ -27,7 +27,7 @@ def item_json(item: Item) -> dict[str, Any]:
 
 
 def _iso(epoch: float | None) -> str | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
 
 def what_happens_next(item: Item, directory: Directory, now: datetime, mine: bool = True) -> list[str]:

@@ -10,7 +10,7 @@ from routing.core.email.triage import Triage
 from routing.core.model import Directory
 from routing.core.rules import CONFIDENT
 
-HONORIFICS = frozenset("dr dr. dra dra. mr mr. mrs mrs. ms ms. miss mx prof sr sra".split())
+HONORIFICS = frozenset(["dr", "dr.", "dra", "dra.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "prof", "sr", "sra"])
 
 
 @dataclass(frozen=True)

@@ -130,9 +130,9 @@ def check_headers(msg: EmailMessage) -> None:
 
     The last guard against header injection, whatever path a value took.
     """
-    wanted = [name.lower() for name in msg.keys()]
+    wanted = [name.lower() for name in msg]
     written = message_from_bytes(msg.as_bytes(), policy=policy.compat32)
-    if [name.lower() for name in written.keys()] != wanted or any(CONTROL.search(str(v)) for v in msg.values()):
+    if [name.lower() for name in written] != wanted or any(CONTROL.search(str(v)) for v in msg.values()):
         raise UnsafeHeaders("A header would carry text that changes the message's headers.")
 
 

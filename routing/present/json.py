@@ -64,7 +64,7 @@ def status_json(hours: Hours, directory: Directory, now: datetime) -> dict[str, 
 def hours_json(hours: Hours) -> dict[str, Any]:
     weekly = None
     if hours.kind is HoursKind.WEEKLY:
-        weekly = {day: [[_clock(r.start), _clock(r.end, end=True)] for r in ranges] for day, ranges in zip(WEEKDAYS, hours.weekly)}
+        weekly = {day: [[_clock(r.start), _clock(r.end, end=True)] for r in ranges] for day, ranges in zip(WEEKDAYS, hours.weekly, strict=True)}
     return {
         "kind": hours.kind.value,
         "timezone": hours.timezone,

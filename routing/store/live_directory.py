@@ -7,15 +7,17 @@ good directory keeps answering, and its problems are reported at /healthz.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import signal
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from routing.core.directory import DirectoryError, load
+from routing.core.directory import load
 from routing.core.model import Directory
+from routing.errors import DirectoryError
 from routing.store.search_index import SearchIndex, open_index
 
 log = logging.getLogger("routing.store")
@@ -70,7 +72,7 @@ class LiveDirectory:
 
     def _install(self, directory: Directory, raw: bytes) -> None:
         index = open_index(directory, self.index_dir)
-        self._snapshot = Snapshot(directory=directory, index=index, loaded_at=datetime.now(timezone.utc))
+        self._snapshot = Snapshot(directory=directory, index=index, loaded_at=datetime.now(UTC))
         self._seen_hash = hashlib.sha256(raw).hexdigest()
         self.errors = []
 
@@ -83,10 +85,9 @@ class LiveDirectory:
 
     async def watch(self, interval: float) -> None:
         loop = asyncio.get_running_loop()
-        try:
+        # No signals off the main thread or on Windows; the interval still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signal.SIGHUP, self._reload_soon)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # no signals off the main thread or on Windows; the interval still works
         while interval > 0:
             await asyncio.sleep(interval)
             await asyncio.to_thread(self.reload)

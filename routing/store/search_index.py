@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections import Counter
 import shutil
 import tempfile
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import scoring

@@ -53,17 +53,17 @@ class CallState:
     failures: int = 0
     turn: int = 0
 
-    def next_turn(self) -> "CallState":
+    def next_turn(self) -> CallState:
         return replace(self, turn=self.turn + 1)
 
-    def failed(self) -> "CallState":
+    def failed(self) -> CallState:
         return CallState(failures=self.failures + 1, turn=self.turn + 1)
 
     def url(self, path: str) -> str:
         return f"{path}?{urlencode({'failures': self.failures, 'turn': self.turn})}"
 
     @classmethod
-    def from_query(cls, params: Any) -> "CallState":
+    def from_query(cls, params: Any) -> CallState:
         return cls(failures=_count(params.get("failures")), turn=_count(params.get("turn")))
 
 

@@ -8,8 +8,8 @@ against ``X-Twilio-Signature`` first; the TwiML itself is built in ``ivr.py``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Awaitable, Callable
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -18,8 +18,8 @@ from starlette.routing import Route
 from twilio.request_validator import SIGNATURE_HEADER, SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 from twilio.twiml.voice_response import VoiceResponse
 
-from routing.channels.ivr import twiml as ivr
 from routing.channels.http import render, requested_instant
+from routing.channels.ivr import twiml as ivr
 from routing.clock import now
 from routing.core.rules import route
 from routing.present.phone_tree import phone_tree

@@ -87,13 +87,12 @@ async def forward(svc: Services, record: Record) -> tuple[Item, str]:
     # One forward per email and team: a second click finds the first one.
     key = f"triage-forward:{record.id}:{result.address.address}"
     item, _ = await svc.mailroom.send(Outgoing(reference, key, result.team.id, result.address.address, message, details))
-    store = svc.triage_log
-    await asyncio.to_thread(store.mark, record.id, FORWARDED, item.id)
+    await asyncio.to_thread(svc.triage_log.mark, record.id, FORWARDED, item.id)
     return item, f"{result.team.name} ({result.address.address})"
 
 
 async def ask_sender(svc: Services, record: Record) -> tuple[Item, str]:
-    store = svc.triage_log
+    triage_log = svc.triage_log
     result = current(svc, record)
     parsed = result.email
     if parsed.loop_signals:
@@ -108,8 +107,8 @@ async def ask_sender(svc: Services, record: Record) -> tuple[Item, str]:
     settings = svc.settings
     instant = now()
     day = instant.astimezone(ZoneInfo(directory.timezone)).date().isoformat()
-    if not await asyncio.to_thread(store.claim_ask, draft.to, day, record.id):
-        earlier = await asyncio.to_thread(store.asked_today, draft.to, day)
+    if not await asyncio.to_thread(triage_log.claim_ask, draft.to, day, record.id):
+        earlier = await asyncio.to_thread(triage_log.asked_today, draft.to, day)
         if earlier == record.id:
             raise RequestError(409, f"The reply for this email was already sent today{f' (reference {record.ask_id})' if record.ask_id else ''}.")
         raise RequestError(
@@ -135,10 +134,10 @@ async def ask_sender(svc: Services, record: Record) -> tuple[Item, str]:
         team = result.team or result.contact
         item, _ = await svc.mailroom.send(Outgoing(reference, f"triage-ask:{record.id}", team.id if team else "", draft.to, message, details))
     except Unsendable as exc:
-        await asyncio.to_thread(store.release_ask, draft.to, day, record.id)
+        await asyncio.to_thread(triage_log.release_ask, draft.to, day, record.id)
         raise RequestError(422, f"The reply cannot be sent: {exc} Contact the sender another way.") from None
     except BaseException:
-        await asyncio.to_thread(store.release_ask, draft.to, day, record.id)
+        await asyncio.to_thread(triage_log.release_ask, draft.to, day, record.id)
         raise
-    await asyncio.to_thread(store.mark, record.id, ASKED, item.id)
+    await asyncio.to_thread(triage_log.mark, record.id, ASKED, item.id)
     return item, draft.to

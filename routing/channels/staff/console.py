@@ -22,13 +22,21 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from routing.channels.http import (
-    CSRF_FIELD, check_csrf, client_key, csrf_token, is_staff, password_matches, read_form, render, staff_only,
+    CSRF_FIELD,
+    check_csrf,
+    client_key,
+    csrf_token,
+    is_staff,
+    password_matches,
+    read_form,
+    render,
+    staff_only,
 )
 from routing.channels.staff.actions import ask_sender, current, forward, validate_correction
 from routing.clock import now
 from routing.core.email.parse import parse
 from routing.core.email.triage import Correction, triage
-from routing.core.forward_request import writable
+from routing.core.written_request import writable
 from routing.delivery.intake import take_in
 from routing.errors import RequestError
 from routing.present.drafts import ask_sender_draft
@@ -106,11 +114,11 @@ async def list_page(request: Request) -> Response:
     svc = services(request)
     wanted = request.query_params.get("status", "")
     status = wanted if wanted in STATUSES else None
-    store = svc.triage_log
-    records = await asyncio.to_thread(store.recent, 200, status)
+    triage_log = svc.triage_log
+    records = await asyncio.to_thread(triage_log.recent, 200, status)
     context = {
         "records": [_row(r, svc.snapshot.directory.timezone) for r in records],
-        "counts": store.counts(),
+        "counts": triage_log.counts(),
         "status": status or "",
         "statuses": STATUSES,
         **_common(request),

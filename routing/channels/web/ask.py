@@ -48,7 +48,7 @@ async def api_route(request: Request) -> Response:
 
     def make() -> bytes:
         decision = route(snapshot.index, question, channel, instant)
-        return JSONResponse(decision_json(decision, directory)).body
+        return bytes(JSONResponse(decision_json(decision, directory)).body)
 
     body = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
     return Response(body, media_type="application/json")

@@ -1,6 +1,6 @@
 """The contact form (``/contact``) and its JSON twin (``/api/forward``): an employer's written request, forwarded to the right team.
 
-Both check the request the same way (``routing.core.forward_request``), let
+Both check the request the same way (``routing.core.written_request``), let
 the rules pick the team on the ``email`` channel, and queue the message
 through the mailroom before they answer, so nothing accepted is lost. The
 background sender delivers it.
@@ -20,15 +20,15 @@ from starlette.routing import Route
 
 from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, read_limited, render, require_content_type
 from routing.clock import now
-from routing.core.forward_request import FIELDS, MAX_CHARS, Choice, ForwardRequest, choose_recipient, dedupe_key, parse, writable
+from routing.core.written_request import FIELDS, MAX_CHARS, Choice, WrittenRequest, choose_recipient, dedupe_key, parse, writable
 from routing.delivery.enqueue import form_outgoing
 from routing.errors import RequestError, UnsafeHeaders
-from routing.present.email import Letter
 from routing.present.deliveries import item_json, what_happens_next
+from routing.present.email import Letter
 from routing.services import services
 from routing.store.outbox import DONE, Item, new_reference
 
-log = logging.getLogger("routing.forward")
+log = logging.getLogger("routing.contact_form")
 
 DEFAULT_SUBJECT = "Request from the help desk form"
 SENT_KEY = "forwarded"  # the session's own recent references
@@ -67,7 +67,7 @@ async def _accept(request: Request, raw: Mapping[str, Any], *, strict: bool, ide
     return item, created
 
 
-def _subject(form: ForwardRequest, choice: Choice) -> str:
+def _subject(form: WrittenRequest, choice: Choice) -> str:
     if form.subject:
         return form.subject
     topic = choice.decision.topic

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from routing.core.email.parse import ParsedEmail
 from routing.core.model import Directory
@@ -29,8 +29,7 @@ _ID = re.compile(
 )
 # "ID" after these words names some other number: a tax ID, a member's ID, a ticket.
 _OTHER_IDS = frozenset(
-    "tax member employee subscriber patient medical ticket case claim order invoice confirmation transaction reference"
-    " policy federal employer ein user login customer tracking application".split()
+    ["tax", "member", "employee", "subscriber", "patient", "medical", "ticket", "case", "claim", "order", "invoice", "confirmation", "transaction", "reference", "policy", "federal", "employer", "ein", "user", "login", "customer", "tracking", "application"]
 )
 
 
@@ -64,22 +63,16 @@ _NAME_LABEL = re.compile(
 )
 _INLINE_NAME = re.compile(r"^\s*(?P<name>[^,()\[\]]{3,80}?)\s*(?:,|\(|\[|–|—|-)\s*group\b[^\n]*\d", re.IGNORECASE)
 _SUFFIXES = frozenset(
-    "llc l.l.c. inc inc. incorporated corp corp. corporation co co. company ltd ltd. limited llp lp pc p.c. pllc plc"
-    " gmbh pa p.a. dds md".split()
+    ["llc", "l.l.c.", "inc", "inc.", "incorporated", "corp", "corp.", "corporation", "co", "co.", "company", "ltd", "ltd.", "limited", "llp", "lp", "pc", "p.c.", "pllc", "plc", "gmbh", "pa", "p.a.", "dds", "md"]
 )
-_CONNECTORS = frozenset("& and of the de del la las los y e for + at on in du des van von da di a".split())
-_HONORIFICS = frozenset("dr dr. dra dra. mr mr. mrs mrs. ms ms. miss mx prof sr sra jr".split())
+_CONNECTORS = frozenset(["&", "and", "of", "the", "de", "del", "la", "las", "los", "y", "e", "for", "+", "at", "on", "in", "du", "des", "van", "von", "da", "di", "a"])
+_HONORIFICS = frozenset(["dr", "dr.", "dra", "dra.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "prof", "sr", "sra", "jr"])
 _ROLES = frozenset(
-    """manager owner director bookkeeper hr head president vice vp ceo cfo coo cto founder co-founder cofounder
-    administrator admin assistant coordinator accountant partner principal controller officer secretary supervisor
-    specialist lead payroll operations office human resources proprietor treasurer executive clerk generalist
-    associate analyst consultant representative agent broker dueño dueña gérante gerente gérant propriétaire
-    inhaber geschäftsführer md dds pharmd rn np pa benefits administrative chief team staff""".split()
+    ["manager", "owner", "director", "bookkeeper", "hr", "head", "president", "vice", "vp", "ceo", "cfo", "coo", "cto", "founder", "co-founder", "cofounder", "administrator", "admin", "assistant", "coordinator", "accountant", "partner", "principal", "controller", "officer", "secretary", "supervisor", "specialist", "lead", "payroll", "operations", "office", "human", "resources", "proprietor", "treasurer", "executive", "clerk", "generalist", "associate", "analyst", "consultant", "representative", "agent", "broker", "dueño", "dueña", "gérante", "gerente", "gérant", "propriétaire", "inhaber", "geschäftsführer", "md", "dds", "pharmd", "rn", "np", "pa", "benefits", "administrative", "chief", "team", "staff"]
 )
 # Words that make a subject a request rather than a name ("Eligibility question").
 _REQUEST_WORDS = frozenset(
-    "question questions request requests inquiry inquiries help issue issues problem problems update updates change changes"
-    " follow up urgent info information please thanks re fw fwd action required reminder".split()
+    ["question", "questions", "request", "requests", "inquiry", "inquiries", "help", "issue", "issues", "problem", "problems", "update", "updates", "change", "changes", "follow", "up", "urgent", "info", "information", "please", "thanks", "re", "fw", "fwd", "action", "required", "reminder"]
 )
 _CLOSINGS = re.compile(
     r"^\s*(?:thanks?(?:\s+(?:you|so\s+much|again|in\s+advance))*|thank\s+you(?:\s+so\s+much|\s+very\s+much)?|many\s+thanks"

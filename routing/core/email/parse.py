@@ -13,12 +13,12 @@ forwarded message and quoted history.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.header import Header, decode_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
-from typing import Iterator
 
 from routing.core.email.addresses import is_email_address
 from routing.core.email.sections import SUBJECT_FORWARD, SUBJECT_REPLY, html_to_text, split_sections, trim
@@ -158,9 +158,7 @@ def _is_attachment(part: Message) -> bool:
     if disposition == "attachment":
         return True
     ctype = _ctype(part)
-    if ctype in ("text/plain", "text/html") and disposition != "attachment":
-        return False
-    return True
+    return not (ctype in ("text/plain", "text/html") and disposition != "attachment")
 
 
 def _filename(part: Message) -> str:

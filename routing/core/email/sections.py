@@ -13,12 +13,10 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-
 # --- HTML ------------------------------------------------------------------------
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr"
-    " li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+    ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
 )
 _SKIP_TAGS = frozenset(("script", "style", "head", "title", "template", "noscript"))
 

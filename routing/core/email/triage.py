@@ -17,8 +17,17 @@ from datetime import datetime
 from typing import Any
 
 from routing.core.email.group_fields import (
-    FIELD_WORDS, GROUP_ID, GROUP_NAME, Found, clean_subject, find_group_id, find_group_name, meaningful_words, person_words,
-    request_lines, without,
+    FIELD_WORDS,
+    GROUP_ID,
+    GROUP_NAME,
+    Found,
+    clean_subject,
+    find_group_id,
+    find_group_name,
+    meaningful_words,
+    person_words,
+    request_lines,
+    without,
 )
 from routing.core.email.parse import ParsedEmail
 from routing.core.model import Contact, Directory, Email
@@ -60,7 +69,7 @@ class Correction:
         return {k: v for k, v in (("contact_id", self.contact_id), ("group_id", self.group_id), ("group_name", self.group_name)) if v}
 
     @classmethod
-    def from_json(cls, data: Any) -> "Correction":
+    def from_json(cls, data: Any) -> Correction:
         if not isinstance(data, dict):
             return cls()
         return cls(**{k: str(data.get(k) or "") for k in ("contact_id", "group_id", "group_name")})
@@ -129,7 +138,7 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
     confidence = decision.confidence if decision is not None else 0.0
     if correction.contact_id:
         confidence = 1.0
-    action, reason = _choose(parsed, decision, contact, team, missing, gid_note, correction, gid, gname)
+    action, reason = _choose(_Reading(parsed, decision, contact, team, missing, gid_note, correction, gid, gname))
     return Triage(
         email=parsed,
         action=action,
@@ -215,17 +224,25 @@ def _team(contact: Contact | None, decision: Decision | None, directory: Directo
     return (found.team, found.address) if found is not None else (None, None)
 
 
-def _choose(
-    parsed: ParsedEmail,
-    decision: Decision | None,
-    contact: Contact | None,
-    team: Contact | None,
-    missing: tuple[str, ...],
-    gid_note: str,
-    correction: Correction,
-    gid: Found | None,
-    gname: Found | None,
-) -> tuple[str, str]:
+@dataclass(frozen=True)
+class _Reading:
+    """Everything ``_choose`` weighs, read from the email, the router and staff's corrections."""
+
+    parsed: ParsedEmail
+    decision: Decision | None
+    contact: Contact | None  # who handles it
+    team: Contact | None  # who a forward goes to
+    missing: tuple[str, ...]
+    gid_note: str  # why the group ID is in doubt, when it is
+    correction: Correction
+    gid: Found | None
+    gname: Found | None
+
+
+def _choose(reading: _Reading) -> tuple[str, str]:
+    """The action, and the sentence that tells staff why."""
+    parsed, decision, contact, team, missing = reading.parsed, reading.decision, reading.contact, reading.team, reading.missing
+    gid_note, correction, gid, gname = reading.gid_note, reading.correction, reading.gid, reading.gname
     if decision is None and not correction.contact_id:
         return REVIEW, "There is no text to read in this message" + (f" ({parsed.problems[0]})" if parsed.problems else "") + ", so a person should look at it."
     if decision is not None and decision.safety and not correction.contact_id:

@@ -8,11 +8,12 @@ every answer against them.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
+from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW
 from routing.core.model import CHANNELS, WEEKDAYS, ContactKind, HoursKind
 from routing.store.outbox import STATUSES as FORWARD_STATUSES
-from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW
 from routing.store.triage_log import STATUSES as TRIAGE_STATUSES
 
 Schema = dict[str, Any]
@@ -92,6 +93,21 @@ def _status_fields() -> dict[str, Schema]:
 
 
 def schemas() -> dict[str, Schema]:
+    """Every component schema, by name: one function per family of answers."""
+    return {
+        **_contact_schemas(),
+        "Decision": _decision_schema(),
+        **_forward_schemas(),
+        "Triage": _triage_schema(),
+        "PhoneTree": _phone_tree_schema(),
+        **_service_schemas(),
+    }
+
+
+KINDS = [kind.value for kind in ContactKind]
+
+
+def _contact_schemas() -> dict[str, Schema]:
     clock = string(pattern="^([01][0-9]|2[0-4]):[0-5][0-9]$")
     opening = array(clock, "A range [start, end] in local time; an end of 24:00 is midnight.", minItems=2, maxItems=2)
     hours = obj({
@@ -102,7 +118,6 @@ def schemas() -> dict[str, Schema]:
         "observes_holidays": boolean(),
         "note": string(),
     })
-    kinds = [kind.value for kind in ContactKind]
     phone = obj({
         "number": string("E.164, or a three-digit code such as an emergency number."),
         "display": string(),
@@ -122,7 +137,7 @@ def schemas() -> dict[str, Schema]:
     contact = obj({
         "id": string(),
         "name": string(),
-        "kind": one_of(kinds),
+        "kind": one_of(KINDS),
         "kind_label": string(),
         "summary": string(),
         "url": string("Its main web address; empty when it has none."),
@@ -135,7 +150,11 @@ def schemas() -> dict[str, Schema]:
         **_status_fields(),
         "sources": array(obj({"id": string(), "description": string()}), "The source pages these facts come from."),
     })
-    decision = obj({
+    return {"Contact": contact, "Phone": phone, "Email": email, "Hours": hours}
+
+
+def _decision_schema() -> Schema:
+    return obj({
         "query": string("The question as asked."),
         "channel": one_of(CHANNELS),
         "at": instant("The instant the hours were evaluated at, in the directory's time zone."),
@@ -155,6 +174,9 @@ def schemas() -> dict[str, Schema]:
         }, "A way to do it alone on a website, when there is one.")),
         "corrections": array(obj({"typed": string(), "understood": string()}), "Misspellings that were corrected."),
     })
+
+
+def _forward_schemas() -> dict[str, Schema]:
     forward_status = obj({
         "id": string("The reference number."),
         "status": one_of(FORWARD_STATUSES, "queued, sending, sent, failed, or written (saved as an .eml file, no mail server)."),
@@ -174,13 +196,17 @@ def schemas() -> dict[str, Schema]:
         "contact_id": string(),
         "duplicate": boolean("Present and true when the same request was already accepted today."),
     }, optional=["duplicate"])
+    return {"ForwardAccepted": accepted, "ForwardStatus": forward_status}
+
+
+def _triage_schema() -> Schema:
     found_or_null = nullable(string())
-    triaged = obj({
+    return obj({
         "id": string(),
         "status": one_of(TRIAGE_STATUSES),
         "url": string("The message's page in the staff console."),
         "duplicate": boolean("Present and true when the same email was triaged before."),
-        "contact": nullable(obj({"id": string(), "name": string(), "kind": one_of(kinds), "email": found_or_null})),
+        "contact": nullable(obj({"id": string(), "name": string(), "kind": one_of(KINDS), "email": found_or_null})),
         "forward_to": nullable(obj({"id": string(), "name": string(), "address": string()})),
         "group_id": found_or_null,
         "group_name": found_or_null,
@@ -208,17 +234,20 @@ def schemas() -> dict[str, Schema]:
         "corrected": nullable(obj({"contact_id": string(), "group_id": string(), "group_name": string()},
                                   optional=["contact_id", "group_id", "group_name"])),
     }, optional=["duplicate"])
+
+
+def _phone_tree_schema() -> Schema:
     status_then = _status_fields()
     badge = obj({"state": one_of(["open", "closed", "unknown"]), "label": string()}, "What a page shows for the hours: the words carry the meaning, the state picks the style.")
     option = obj({
         "keys": string(),
-        "contact": obj({"id": string(), "name": string(), "kind": one_of(kinds)}),
+        "contact": obj({"id": string(), "name": string(), "kind": one_of(KINDS)}),
         "hours": ref("Hours"),
         **status_then,
         "badge": badge,
     })
     named = obj({"id": string(), "name": string()})
-    phone_tree = obj({
+    return obj({
         "at": instant(),
         "ivr": obj({
             "number": string(), "display": string(), "language": string(), "repeat_key": string(),
@@ -228,13 +257,16 @@ def schemas() -> dict[str, Schema]:
         }, "The phone menu callers hear."),
         "numbers": array(obj({"number": string(), "display": string(), "label": string(), "options": array(option)})),
         "contacts": array(obj({
-            "id": string(), "name": string(), "kind": one_of(kinds),
+            "id": string(), "name": string(), "kind": one_of(KINDS),
             "calls": array(obj({"number": string(), "display": string(), "keys": string(), "instructions": string(), "tel": string()})),
             "hours": ref("Hours"),
             **status_then,
             "badge": badge,
         })),
     })
+
+
+def _service_schemas() -> dict[str, Schema]:
     health = obj({
         "status": one_of(["ok", "degraded"], "degraded when a changed directory file was refused; the last good one still serves."),
         "directory": obj({"version": nullable(string()), "loaded_at": nullable(instant()), "path": string()}),
@@ -247,8 +279,4 @@ def schemas() -> dict[str, Schema]:
             "fields": mapping(string(), "For invalid input: one sentence per field."),
         }, optional=["fields"]),
     })
-    return {
-        "Contact": contact, "Phone": phone, "Email": email, "Hours": hours, "Decision": decision,
-        "ForwardAccepted": accepted, "ForwardStatus": forward_status, "Triage": triaged,
-        "PhoneTree": phone_tree, "Health": health, "Error": error,
-    }
+    return {"Health": health, "Error": error}

@@ -15,13 +15,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from routing.core.instants import FIRST_YEAR, LAST_YEAR
-from routing.core.forward_request import FIELDS, MAX_CHARS, writable
-from routing.core.model import CHANNELS, Directory
 from routing.channels.web.openapi.docs import docs_view
 from routing.channels.web.openapi.schemas import Schema, array, instant, nullable, obj, ref, schemas, string
-from routing.services import services
+from routing.core.instants import FIRST_YEAR, LAST_YEAR
+from routing.core.model import CHANNELS, Directory
 from routing.core.text import MAX_QUERY_CHARS
+from routing.core.written_request import FIELDS, MAX_CHARS, writable
+from routing.services import services
 
 JSON = "application/json"
 TWIML = "text/xml"
@@ -64,7 +64,7 @@ BAD_AT = "`at` is not a date and time with a UTC offset, or is outside the years
 NOT_STARTED = "The service is still starting; try again in a minute."
 NEEDS_STAFF = "No staff session and no valid `Authorization: Bearer <STAFF_PASSWORD>`."
 TOO_MANY_GUESSES = "More than STAFF_LOGIN_RATE_LIMIT wrong passwords or tokens a minute from this address; every token is refused until the minute is over."
-STAFF_ONLY = [{"staffPassword": []}, {"staffSession": []}]
+STAFF_ONLY: list[Schema] = [{"staffPassword": []}, {"staffSession": []}]
 
 
 def _contacts(directory: Directory) -> dict[str, Schema]:

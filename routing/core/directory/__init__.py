@@ -1,0 +1,48 @@
+"""Load directory.yaml, check every fact, and build the immutable model.
+
+Every problem is collected (not just the first) and carries ``file:line`` and
+a sentence saying what to fix, because the people editing this file are
+support staff, not programmers. The checks are split by what they read:
+``reader`` (typed values), ``hours``, ``contacts`` and ``checker`` (the whole
+document).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from routing.core.directory.checker import Checker
+from routing.core.model import Directory
+from routing.core.yaml_source import Problem, YamlSyntaxError, parse
+from routing.errors import DirectoryError
+
+__all__ = ["load", "loads"]
+
+
+def load(path: str | Path) -> Directory:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DirectoryError([Problem(str(path), 1, f"cannot read the directory file ({exc.strerror}).")]) from None
+    return loads(raw, str(path))
+
+
+def loads(raw: bytes | str, file: str = "directory.yaml") -> Directory:
+    data = raw.encode() if isinstance(raw, str) else raw
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DirectoryError([Problem(file, 1, "the file is not UTF-8 text; save it as UTF-8.")]) from None
+    try:
+        located = parse(text, file)
+    except YamlSyntaxError as exc:
+        raise DirectoryError([exc.problem]) from None
+    checker = Checker(located, version=hashlib.sha256(data).hexdigest()[:16])
+    directory = checker.directory()
+    if checker.problems:
+        problems: list[Problem] = sorted(checker.problems, key=lambda p: p.line)
+        raise DirectoryError(problems)
+    assert directory is not None
+    return directory

@@ -1,0 +1,171 @@
+"""The whole document: contacts, synonyms, rules, the group ID format and the phone menu, checked together."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from routing.core.directory.contacts import ContactChecks
+from routing.core.model import (
+    CHANNELS,
+    Contact,
+    ContactKind,
+    Directory,
+    GroupIdFormat,
+    IvrConfig,
+    Rule,
+    RuleCondition,
+)
+from routing.core.yaml_source import Path as YPath
+
+
+class Checker(ContactChecks):
+    def directory(self) -> Directory | None:
+        doc = self.mapping(
+            self.src.data,
+            (),
+            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr"},
+            required=("timezone", "contacts", "fallback", "group_id", "ivr"),
+        )
+        timezone = self.timezone(doc.get("timezone"), ("timezone",)) or "America/Los_Angeles"
+        sources = doc.get("sources") or {}
+        if not isinstance(sources, dict):
+            self.problem(("sources",), "'sources' should map a source id to its description.")
+            sources = {}
+        self.source_ids = {str(k) for k in sources}
+        contacts = tuple(self.contact(item, p, timezone) for p, item in self.items(doc.get("contacts"), ("contacts",)))
+        self.unique([(("contacts", i, "id"), c.id) for i, c in enumerate(contacts)], "contact id")
+        self.unique(
+            [(("contacts", i), t.id) for i, c in enumerate(contacts) for t in c.topics], "topic id"
+        )
+        self.contact_ids = {c.id for c in contacts}
+        self.topic_ids = {t.id for c in contacts for t in c.topics}
+        self.check_topic_links(contacts)
+        self.check_keys(contacts)
+        fallback = self.text(doc.get("fallback"), ("fallback",))
+        if fallback and fallback not in self.contact_ids:
+            self.problem(("fallback",), f"fallback names '{fallback}', which is not a contact id.")
+        rules = tuple(self.rule(item, p) for p, item in self.items(doc.get("rules"), ("rules",)))
+        self.unique([(("rules", i, "id"), r.id) for i, r in enumerate(rules)], "rule id")
+        directory = Directory(
+            version=self.version,
+            source=self.src.file,
+            timezone=timezone,
+            contacts=contacts,
+            rules=tuple(sorted(rules, key=lambda r: not r.safety)),
+            synonyms=self.synonyms(doc.get("synonyms"), ("synonyms",)),
+            holidays=self.holidays(doc.get("holidays"), ("holidays",)),
+            group_id=self.group_id(doc.get("group_id"), ("group_id",)),
+            fallback=fallback,
+            ivr=self.ivr(doc.get("ivr"), ("ivr",), contacts),
+            sources={str(k): str(v) for k, v in sources.items()},
+        )
+        return directory
+
+    def synonyms(self, value: Any, path: YPath) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.problem(path, "synonyms should map a word to the list of words that mean it.")
+            return ()
+        result = []
+        for canonical, variants in value.items():
+            words = self.texts(variants, path + (str(canonical),))
+            result.append((str(canonical).lower(), tuple(w.lower() for w in words)))
+        return tuple(result)
+
+    def rule(self, value: Any, path: YPath) -> Rule:
+        doc = self.mapping(value, path, {"id", "description", "when", "route", "prefer", "alternatives", "note", "safety"}, required=("id", "description", "when"))
+        rule_id = self.text(doc.get("id"), path + ("id",))
+        when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now"})
+        if not any(when.get(k) for k in ("phrases", "all_words", "topics")):
+            self.problem(path + ("when",), f"rule '{rule_id}' needs phrases, all_words or topics, or it would match every question.")
+        channels = self.texts(when.get("channels"), path + ("when", "channels"))
+        for i, channel in enumerate(channels):
+            if channel not in CHANNELS:
+                self.problem(path + ("when", "channels", i), f"channel '{channel}' is not one of: {', '.join(CHANNELS)}.")
+        topics = self.texts(when.get("topics"), path + ("when", "topics"))
+        for i, topic in enumerate(topics):
+            if topic not in self.topic_ids:
+                self.problem(path + ("when", "topics", i), f"rule '{rule_id}' names topic '{topic}', which no contact has.")
+        open_now: list[tuple[str, bool]] = []
+        raw_open = when.get("open_now") or {}
+        if not isinstance(raw_open, dict):
+            self.problem(path + ("when", "open_now"), "open_now should map a contact id to true or false.")
+            raw_open = {}
+        for contact_id, wanted in raw_open.items():
+            self.known_contact(str(contact_id), path + ("when", "open_now", str(contact_id)), rule_id)
+            if not isinstance(wanted, bool):
+                self.problem(path + ("when", "open_now", str(contact_id)), "open_now values should be true or false.")
+            open_now.append((str(contact_id), bool(wanted)))
+        route = self.text(doc.get("route"), path + ("route",), required=False)
+        kinds = {k.value: k for k in ContactKind}
+        prefer: list[ContactKind] = []
+        for i, kind in enumerate(self.texts(doc.get("prefer"), path + ("prefer",))):
+            if kind in kinds:
+                prefer.append(kinds[kind])
+            else:
+                self.problem(path + ("prefer", i), f"prefer names kind '{kind}'; use one of: {', '.join(kinds)}.")
+        if route and prefer:
+            self.problem(path + ("prefer",), f"rule '{rule_id}' has both route and prefer; keep one.")
+        alternatives = self.texts(doc.get("alternatives"), path + ("alternatives",))
+        note = self.text(doc.get("note"), path + ("note",), required=False)
+        if not (route or prefer or alternatives or note):
+            self.problem(path, f"rule '{rule_id}' does nothing; give it route, prefer, alternatives or note.")
+        if route:
+            self.known_contact(route, path + ("route",), rule_id)
+        for i, alt in enumerate(alternatives):
+            self.known_contact(alt, path + ("alternatives", i), rule_id)
+        safety = doc.get("safety", False)
+        if not isinstance(safety, bool):
+            self.problem(path + ("safety",), "safety should be true or false.")
+        return Rule(
+            id=rule_id,
+            description=self.text(doc.get("description"), path + ("description",)),
+            when=RuleCondition(
+                phrases=tuple(p.lower() for p in self.texts(when.get("phrases"), path + ("when", "phrases"))),
+                all_words=tuple(w.lower() for w in self.texts(when.get("all_words"), path + ("when", "all_words"))),
+                topics=topics,
+                channels=channels,
+                open_now=tuple(open_now),
+            ),
+            route=route,
+            prefer=tuple(prefer),
+            alternatives=alternatives,
+            note=note,
+            safety=safety is True,
+        )
+
+    def known_contact(self, contact_id: str, path: YPath, rule_id: str) -> None:
+        if contact_id not in self.contact_ids:
+            self.problem(path, f"rule '{rule_id}' names contact '{contact_id}', which is not in the directory.")
+
+    def group_id(self, value: Any, path: YPath) -> GroupIdFormat:
+        doc = self.mapping(value, path, {"pattern", "description", "example"}, required=("pattern", "description", "example"))
+        pattern = self.text(doc.get("pattern"), path + ("pattern",)) or r"^\d+$"
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            self.problem(path + ("pattern",), f"group_id pattern is not a valid regular expression ({exc}).")
+            compiled = re.compile(r"^\d+$")
+        example = self.text(doc.get("example"), path + ("example",))
+        if example and not compiled.match(example):
+            self.problem(path + ("example",), f"the example group ID '{example}' does not match the pattern.")
+        return GroupIdFormat(pattern=pattern, description=self.text(doc.get("description"), path + ("description",)), example=example)
+
+    def ivr(self, value: Any, path: YPath, contacts: tuple[Contact, ...]) -> IvrConfig:
+        fields = ("line", "greeting", "menu_intro", "repeat_key", "language", "goodbye", "not_understood", "emergency")
+        doc = self.mapping(value, path, set(fields) | {"max_failures"}, required=fields)
+        values: dict[str, Callable[..., Any] | str] = {f: self.text(doc.get(f), path + (f,)) for f in fields}
+        line = str(values["line"])
+        used = {p.keys for c in contacts for p in c.phones if p.number == line and p.keys}
+        if line and not used:
+            self.problem(path + ("line",), f"no contact has a key option on {line}, so the phone menu would be empty.")
+        if values["repeat_key"] in used:
+            self.problem(path + ("repeat_key",), f"repeat_key {values['repeat_key']} is already a team's key on {line}.")
+        max_failures = doc.get("max_failures", 2)
+        if not isinstance(max_failures, int) or not 1 <= max_failures <= 5:
+            self.problem(path + ("max_failures",), "max_failures should be a number from 1 to 5.")
+            max_failures = 2
+        return IvrConfig(max_failures=max_failures, **values)  # type: ignore[arg-type]

@@ -1,0 +1,125 @@
+"""Checking contacts: their topics, phones and keys, emails, faxes and links."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from routing.core.directory.hours import HoursChecks
+from routing.core.directory.reader import E164, EMAIL, ID, KEYS, SHORT_CODE
+from routing.core.model import (
+    Contact,
+    ContactKind,
+    Email,
+    Fax,
+    Link,
+    Phone,
+    Topic,
+)
+from routing.core.yaml_source import Path as YPath
+
+
+class ContactChecks(HoursChecks):
+    def contact(self, value: Any, path: YPath, timezone: str) -> Contact:
+        doc = self.mapping(
+            value,
+            path,
+            {"id", "name", "kind", "summary", "hours", "topics", "phones", "emails", "faxes", "links", "sources"},
+            required=("id", "name", "kind", "hours"),
+        )
+        contact_id = self.text(doc.get("id"), path + ("id",))
+        if contact_id and not ID.match(contact_id):
+            self.problem(path + ("id",), f"contact id '{contact_id}' should be lower-case words joined by hyphens.")
+        kind = self.enum(ContactKind, doc.get("kind"), path + ("kind",)) or ContactKind.TEAM
+        hours = self.hours(doc.get("hours"), path + ("hours",), timezone)
+        sources = self.texts(doc.get("sources"), path + ("sources",))
+        for i, source in enumerate(sources):
+            if self.source_ids and source not in self.source_ids:
+                self.problem(path + ("sources", i), f"source '{source}' is not listed under 'sources'.")
+        return Contact(
+            id=contact_id,
+            name=self.text(doc.get("name"), path + ("name",)),
+            kind=kind,
+            summary=self.text(doc.get("summary"), path + ("summary",), required=False),
+            hours=hours,
+            topics=tuple(self.topic(item, p) for p, item in self.items(doc.get("topics"), path + ("topics",))),
+            phones=tuple(self.phone(item, p, timezone) for p, item in self.items(doc.get("phones"), path + ("phones",))),
+            emails=tuple(self.email(item, p) for p, item in self.items(doc.get("emails"), path + ("emails",))),
+            faxes=tuple(self.fax(item, p) for p, item in self.items(doc.get("faxes"), path + ("faxes",))),
+            links=tuple(self.link(item, p) for p, item in self.items(doc.get("links"), path + ("links",))),
+            sources=sources,
+        )
+
+    def topic(self, value: Any, path: YPath) -> Topic:
+        doc = self.mapping(value, path, {"id", "title", "words", "where", "self_service"}, required=("id", "title"))
+        topic_id = self.text(doc.get("id"), path + ("id",))
+        if topic_id and not ID.match(topic_id):
+            self.problem(path + ("id",), f"topic id '{topic_id}' should be lower-case words joined by hyphens.")
+        return Topic(
+            id=topic_id,
+            title=self.text(doc.get("title"), path + ("title",)),
+            words=self.texts(doc.get("words"), path + ("words",)),
+            where=self.text(doc.get("where"), path + ("where",), required=False),
+            self_service=self.text(doc.get("self_service"), path + ("self_service",), required=False),
+        )
+
+    def check_topic_links(self, contacts: tuple[Contact, ...]) -> None:
+        for i, contact in enumerate(contacts):
+            for j, topic in enumerate(contact.topics):
+                if topic.self_service and topic.self_service not in self.topic_ids:
+                    self.problem(
+                        ("contacts", i, "topics", j, "self_service"),
+                        f"self_service names '{topic.self_service}', which is not a topic id.",
+                    )
+
+    def phone(self, value: Any, path: YPath, timezone: str) -> Phone:
+        doc = self.mapping(value, path, {"number", "display", "keys", "label", "hours"}, required=("number", "display"))
+        number = self.text(doc.get("number"), path + ("number",))
+        if number and not (E164.match(number) or SHORT_CODE.match(number)):
+            self.problem(path + ("number",), f"phone number '{number}' is not in E.164 form; write it like +18007904661.")
+        keys = self.text(doc.get("keys"), path + ("keys",), required=False)
+        if keys and not KEYS.match(keys):
+            self.problem(path + ("keys",), f"keys '{keys}' should be the digits to press, such as 3.")
+        display = self.text(doc.get("display"), path + ("display",))
+        if number and display and re.sub(r"\D", "", display)[-10:] != re.sub(r"\D", "", number)[-10:]:
+            self.problem(path + ("display",), f"display '{display}' does not show the same number as '{number}'.")
+        hours = self.hours(doc["hours"], path + ("hours",), timezone) if "hours" in doc else None
+        return Phone(number=number, display=display, keys=keys, label=self.text(doc.get("label"), path + ("label",), required=False), hours=hours)
+
+    def check_keys(self, contacts: tuple[Contact, ...]) -> None:
+        seen: dict[tuple[str, str], str] = {}
+        for i, contact in enumerate(contacts):
+            for j, phone in enumerate(contact.phones):
+                if not phone.keys:
+                    continue
+                owner = seen.setdefault((phone.number, phone.keys), contact.id)
+                if owner != contact.id:
+                    self.problem(
+                        ("contacts", i, "phones", j, "keys"),
+                        f"key {phone.keys} on {phone.display} is already used by '{owner}'; one key press leads to one team.",
+                    )
+
+    def email(self, value: Any, path: YPath) -> Email:
+        doc = self.mapping(value, path, {"address", "purpose", "include"}, required=("address", "purpose"))
+        address = self.text(doc.get("address"), path + ("address",))
+        if address and not EMAIL.match(address):
+            self.problem(path + ("address",), f"'{address}' is not an email address.")
+        return Email(
+            address=address,
+            purpose=self.text(doc.get("purpose"), path + ("purpose",)),
+            include=self.texts(doc.get("include"), path + ("include",)),
+        )
+
+    def fax(self, value: Any, path: YPath) -> Fax:
+        doc = self.mapping(value, path, {"number", "display", "purpose"}, required=("number", "display", "purpose"))
+        number = self.text(doc.get("number"), path + ("number",))
+        if number and not E164.match(number):
+            self.problem(path + ("number",), f"fax number '{number}' is not in E.164 form; write it like +18553555334.")
+        return Fax(number=number, display=self.text(doc.get("display"), path + ("display",)), purpose=self.text(doc.get("purpose"), path + ("purpose",)))
+
+    def link(self, value: Any, path: YPath) -> Link:
+        doc = self.mapping(value, path, {"title", "url", "note"}, required=("title",))
+        url = self.text(doc.get("url"), path + ("url",), required=False)
+        if url and not url.startswith("https://"):
+            self.problem(path + ("url",), f"link '{url}' should start with https://.")
+        return Link(title=self.text(doc.get("title"), path + ("title",)), url=url, note=self.text(doc.get("note"), path + ("note",), required=False))

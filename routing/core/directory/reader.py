@@ -1,0 +1,109 @@
+"""Reading the YAML tree: typed values, each problem with its file and line, never the first one only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from routing.core.yaml_source import Located, Problem
+from routing.core.yaml_source import Path as YPath
+
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+SHORT_CODE = re.compile(r"^[2-9]11$")  # 911 and its N11 siblings are not E.164
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+KEYS = re.compile(r"^[0-9*#]{1,6}$")
+CLOCK = re.compile(r"^([01][0-9]|2[0-4]):([0-5][0-9])$")
+RANGE = re.compile(r"^\s*(\S+)\s*-\s*(\S+)\s*$")
+
+
+class Reader:
+    """Collects every problem; each method returns a usable value even when the input is wrong."""
+
+    def __init__(self, located: Located, version: str) -> None:
+        self.src = located
+        self.version = version
+        self.problems: list[Problem] = list(located.duplicates)
+        # Filled in as the document is read, so later sections can refer to earlier ones.
+        self.source_ids: set[str] = set()
+        self.topic_ids: set[str] = set()
+
+    # -- reporting -----------------------------------------------------------
+
+    def problem(self, path: YPath, message: str) -> None:
+        self.problems.append(Problem(self.src.file, self.src.line(path), message))
+
+    def mapping(self, value: Any, path: YPath, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
+        where = _describe(path)
+        if not isinstance(value, dict):
+            self.problem(path, f"{where} should be a mapping of keys to values.")
+            return {}
+        allowed = set(allowed)
+        for key in value:
+            if key not in allowed:
+                self.problem(path + (str(key),), f"unknown key '{key}' in {where}; expected one of: {', '.join(sorted(allowed))}.")
+        for key in required:
+            if value.get(key) in (None, "", [], {}):
+                self.problem(path, f"{where} needs '{key}'.")
+        return value
+
+    def text(self, value: Any, path: YPath, required: bool = True) -> str:
+        if value is None or value == "":
+            if required:
+                self.problem(path, f"{_describe(path)} is empty; give it a value.")
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(path, f"{_describe(path)} should be text.")
+            return ""
+        return str(value).strip()
+
+    def texts(self, value: Any, path: YPath) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(path, f"{_describe(path)} should be a list.")
+            return ()
+        return tuple(t for i, item in enumerate(value) if (t := self.text(item, path + (i,))))
+
+    def items(self, value: Any, path: YPath) -> list[tuple[YPath, Any]]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(path, f"{_describe(path)} should be a list.")
+            return []
+        return [(path + (i,), item) for i, item in enumerate(value)]
+
+    def enum(self, enum_type: Any, value: Any, path: YPath) -> Any:
+        name = self.text(value, path)
+        try:
+            return enum_type(name) if name else None
+        except ValueError:
+            choices = ", ".join(e.value for e in enum_type)
+            self.problem(path, f"'{name}' is not a valid {_describe(path)}; use one of: {choices}.")
+            return None
+
+
+    def unique(self, pairs: list[tuple[YPath, str]], what: str) -> None:
+        seen: set[str] = set()
+        for path, value in pairs:
+            if value and value in seen:
+                self.problem(path, f"{what} '{value}' is used twice; each must be unique.")
+            seen.add(value)
+
+    def timezone(self, value: Any, path: YPath) -> str:
+        name = self.text(value, path)
+        if not name:
+            return ""
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem(path, f"'{name}' is not a time zone; use an IANA name such as America/Los_Angeles.")
+            return ""
+        return name
+
+
+def _describe(path: YPath) -> str:
+    named = [p for p in path if isinstance(p, str)]
+    return f"'{named[-1]}'" if named else "the file"

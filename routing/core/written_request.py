@@ -1,0 +1,201 @@
+"""A forwarded request: its fields, their checks, and the team it goes to.
+
+Shared by the form and the JSON API, so both refuse the same things with the
+same sentences. The team always comes from the directory (chosen by the
+employer from the teams that take email, or by the rules engine): nothing in
+the request can name an address, so this can never become an open relay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from routing.core.email.addresses import is_email_address, unsafe_in_header
+from routing.core.model import Contact, Directory, Email
+from routing.core.recipients import handler, nearest_team
+from routing.core.rules import Decision, route
+from routing.core.search import Searcher
+from routing.errors import RequestError
+
+FIELDS = ("group_name", "group_id", "name", "email", "phone", "subject", "message", "contact_id")
+# Everything that ends up in a header line of the email, or in its subject.
+HEADER_FIELDS = ("group_name", "group_id", "name", "email", "phone", "subject", "contact_id")
+MAX_CHARS = {
+    "group_name": 200, "group_id": 40, "name": 200, "email": 254,
+    "phone": 40, "subject": 200, "message": 10_000, "contact_id": 100,
+}
+# Fields a program might send hoping to choose the address itself.
+RECIPIENT_FIELDS = ("to", "cc", "bcc", "from", "reply_to", "recipient", "recipients", "address")
+
+_PHONE = re.compile(r"^\+?[0-9 ().\-]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
+# The message keeps its lines and tabs; other control characters (pasted from
+# other programs) are dropped rather than refused, as they never reach a header.
+_MESSAGE_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class WrittenRequest:
+    group_name: str
+    group_id: str
+    name: str
+    email: str
+    phone: str
+    subject: str
+    message: str
+    contact_id: str
+
+    def fields(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def invalid(fields: Mapping[str, str]) -> RequestError:
+    count = len(fields)
+    return RequestError(422, f"Please correct the {'field' if count == 1 else f'{count} fields'} marked below and send it again.", fields)
+
+
+def parse(raw: Mapping[str, Any], directory: Directory, *, strict: bool) -> WrittenRequest:
+    """Check every field and report every problem at once (a 422 with a sentence per field).
+
+    ``strict`` (the JSON API) also refuses unknown fields, so a typo in a field
+    name is not silently dropped; the form ignores its own extras (the CSRF token).
+    """
+    problems: dict[str, str] = {}
+    if strict:
+        for key in raw:
+            if key in RECIPIENT_FIELDS:
+                problems[key] = "Recipients always come from the directory. Choose a team with contact_id, or leave it out to let us route the message."
+            elif key not in FIELDS:
+                problems[key] = f"This field is not accepted; the fields are {', '.join(FIELDS)}."
+    values: dict[str, str] = {}
+    for name in FIELDS:
+        value = raw.get(name)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            problems[name] = "Send this field as text."
+            value = ""
+        values[name] = _clean(name, value)
+    for name in FIELDS:
+        if name in problems:
+            continue
+        problem = _problem(name, values[name], directory)
+        if problem:
+            problems[name] = problem
+    if problems:
+        raise invalid(problems)
+    return WrittenRequest(**values)
+
+
+def _clean(name: str, value: str) -> str:
+    if name == "message":
+        return _MESSAGE_JUNK.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return value.strip()
+
+
+def _problem(name: str, value: str, directory: Directory) -> str:
+    if name in HEADER_FIELDS and unsafe_in_header(value):
+        return "Keep this to a single line of plain text: line breaks, control characters and encoded words (=?…?=) are not allowed here."
+    limit = MAX_CHARS[name]
+    if len(value) > limit:
+        return f"Shorten this to {limit:,} characters or fewer (it has {len(value):,})."
+    fmt = directory.group_id
+    if name == "group_name" and not value:
+        return "Enter your group name, so the team can find your account."
+    if name == "group_id":
+        if not value:
+            return f"Enter your group ID: {fmt.description}."
+        if not re.fullmatch(fmt.pattern, value):
+            return f"“{value}” is not a group ID. A group ID is {fmt.description}."
+    if name == "email":
+        if not value:
+            return "Enter the email address where the team should reply."
+        if not is_email_address(value):
+            return f"“{value}” does not look like an email address. Enter one like name@example.com, where the team can reply."
+    if name == "phone" and value:
+        digits = sum(c.isdigit() for c in value)
+        if not _PHONE.match(value) or not 7 <= digits <= 20:
+            return "Enter a phone number with digits, spaces, dashes, dots or brackets (and a leading + for abroad), or leave it empty."
+    if name == "message" and not value:
+        return "Write your request, so the team knows what you need."
+    if name == "contact_id" and value:
+        if not directory.has_contact(value):
+            return f"There is no team “{value}”. {_choices(directory)}"
+        contact = directory.contact(value)
+        if not contact.emails:
+            return f"{contact.name} does not take written requests. {_choices(directory)}"
+    return ""
+
+
+def writable(directory: Directory) -> list[Contact]:
+    """The contacts a request can be sent to: those with an address in the directory."""
+    return [c for c in directory.contacts if c.emails]
+
+
+def _choices(directory: Directory, or_route: bool = True) -> str:
+    names = ", ".join(f"{c.name} ({c.id})" for c in writable(directory))
+    return f"Choose one of {names}" + (", or leave it empty to let us route your message." if or_route else ".")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The team a request goes to, the address, why, and the router's decision behind it."""
+
+    contact: Contact
+    email: Email
+    reason: str
+    decision: Decision
+
+
+def choose_recipient(request: WrittenRequest, index: Searcher, now: datetime) -> Choice:
+    """The team, by the employer's choice or by the rules engine on the email channel."""
+    directory = index.directory
+    decision = route(index, f"{request.subject}\n{request.message}", "email", now)
+    if decision.safety:
+        raise _emergency(decision)
+    if request.contact_id:
+        contact = directory.contact(request.contact_id)
+        reason = f"The employer chose {contact.name} on the form."
+        if decision.contact.id != contact.id and decision.confident:
+            reason += f" The router would have suggested {decision.contact.name}: {decision.reason}"
+        chosen = nearest_team(contact, None, directory)
+        assert chosen is not None  # parse() only accepts teams that take email
+        return Choice(contact, chosen.address, reason, decision)
+    # The rules may pick a phone-only line or a website (Member Services, the
+    # self-service site): the same rule as triage then finds the nearest team that takes email.
+    found = nearest_team(handler(decision, directory), decision, directory)
+    if found is None:
+        raise invalid({"contact_id": f"We could not tell from your message which team should get it. {_choices(directory, or_route=False)}"})
+    reason = decision.reason
+    if found.team.id != decision.contact.id:
+        reason += f" {decision.contact.name} does not take written requests, so it went to {found.team.name}."
+    return Choice(found.team, found.address, reason, decision)
+
+
+def _emergency(decision: Decision) -> RequestError:
+    line = decision.contact.phones[0].instructions if decision.contact.phones else decision.contact.name
+    message = (
+        f"This sounds like a medical emergency: {line} now. A written request is the wrong way to get urgent help, "
+        "because it may not be read for a day or more. If it is not an emergency, reword your message and send it again."
+    )
+    return RequestError(422, message, {"message": f"Written requests are not for emergencies: {line}."})
+
+
+def dedupe_key(request: WrittenRequest, recipient: Choice, now: datetime, timezone: str, idempotency_key: str = "") -> str:
+    """The same request to the same team on the same (Pacific) day is accepted once.
+
+    A client that means to send the same words twice in a day passes a
+    different Idempotency-Key each time; one that retries passes the same one.
+    """
+    if idempotency_key:
+        content = json.dumps({**request.fields(), "to": recipient.email.address}, sort_keys=True)
+        return hashlib.sha256(f"key:{idempotency_key}\n{content}".encode()).hexdigest()
+    day = now.astimezone(ZoneInfo(timezone)).date().isoformat()
+    content = json.dumps({**request.fields(), "to": recipient.email.address, "day": day}, sort_keys=True)
+    return hashlib.sha256(f"content\n{content}".encode()).hexdigest()

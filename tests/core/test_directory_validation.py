@@ -1,0 +1,115 @@
+"""A bad directory is refused with every problem at file:line, in a sentence that says what to fix.
+
+Each file in tests/bad_directories breaks one small, otherwise valid
+directory in one way; the table says the line and words it must produce.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from paths import BAD
+
+from routing.core.directory import DirectoryError, load, loads
+from routing.settings import ROOT
+
+EXPECTED: dict[str, tuple[int, str]] = {
+    "yaml_syntax.yaml": (17, "YAML syntax error: mapping values are not allowed here"),
+    "unknown_key.yaml": (23, "unknown key 'email'"),
+    "bad_phone.yaml": (21, "phone number '800-790-4661' is not in E.164 form"),
+    "bad_email.yaml": (23, "'billing(at)example.org' is not an email address"),
+    "malformed_hour_range.yaml": (19, "'8am' is not a time of day; write 24-hour time"),
+    "overlapping_ranges.yaml": (19, "hour ranges overlap on Mon"),
+    "invalid_timezone.yaml": (3, "'Pacific Time' is not a time zone"),
+    "same_key_twice.yaml": (34, "key 1 on 1-800-790-4661 is already used by 'billing-team'"),
+    "rule_unknown_contact.yaml": (41, "names contact 'payments-team', which is not in the directory"),
+    "rule_unknown_kind.yaml": (41, "prefer names kind 'teams'; use one of: team, help_line"),
+    "unparseable_holiday.yaml": (12, "holiday 'Thanksgiving Day': nth should be 1 to 5"),
+    "duplicate_contact_id.yaml": (28, "contact id 'billing-team' is used twice"),
+    "same_yaml_key_twice.yaml": (18, "'summary' is given twice"),
+}
+
+
+def test_every_bad_directory_has_an_expected_message():
+    assert sorted(p.name for p in BAD.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "line", "words"), [(n, line, w) for n, (line, w) in EXPECTED.items()])
+def test_bad_directory_is_refused_at_file_and_line(name, line, words):
+    path = BAD / name
+    with pytest.raises(DirectoryError) as refused:
+        load(path)
+    found = [(p.file, p.line, p.message) for p in refused.value.problems]
+    assert any(file == str(path) and at == line and words in message for file, at, message in found), found
+    for _, _, message in found:
+        assert message.endswith("."), message  # a sentence, not a fragment
+
+
+def test_the_unbroken_small_directory_loads():
+    # Each bad file is the same small directory with one thing broken, so the
+    # good original must load; otherwise the table above tests the wrong thing.
+    good = (BAD / "duplicate_contact_id.yaml").read_text().replace("  - id: billing-team\n    name: The website", "  - id: website\n    name: The website")
+    directory = loads(good, "good.yaml")
+    assert [c.id for c in directory.contacts] == ["billing-team", "website"]
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    text = (BAD / "bad_email.yaml").read_text().replace('"+18553555334"', '"1-855-FAX"')
+    with pytest.raises(DirectoryError) as refused:
+        loads(text, "two.yaml")
+    lines = {p.line for p in refused.value.problems}
+    assert {23, 25} <= lines
+
+
+def test_a_missing_file_is_a_problem_not_a_crash(tmp_path):
+    with pytest.raises(DirectoryError) as refused:
+        load(tmp_path / "nowhere.yaml")
+    (problem,) = refused.value.problems
+    assert problem.file.endswith("nowhere.yaml") and "cannot read the directory file" in problem.message
+
+
+def test_the_real_directory_is_valid():
+    assert load(ROOT / "directory.yaml").contacts
+
+
+def check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "routing", "check", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_check_command_on_a_good_file_prints_one_summary_line():
+    result = check("directory.yaml")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("directory.yaml: OK — 9 contacts, ")
+    assert "holidays (version " in line
+    assert result.stderr == ""
+
+
+def test_check_command_on_a_bad_file_prints_each_problem_and_exits_1():
+    path = BAD / "overlapping_ranges.yaml"
+    result = check(str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"{path}:19: hour ranges overlap on Mon" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_check_command_never_shows_a_traceback(name):
+    path = BAD / name
+    result = check(str(path))
+    line, words = EXPECTED[name]
+    assert result.returncode == 1
+    assert f"{path}:{line}: " in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_command_on_a_missing_file(tmp_path):
+    result = check(str(tmp_path / "nowhere.yaml"))
+    assert result.returncode == 1
+    assert "nowhere.yaml:1: cannot read the directory file" in result.stderr
+    assert "Traceback" not in result.stderr

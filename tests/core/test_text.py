@@ -1,0 +1,67 @@
+"""The wording pipeline: what an employer types becomes the directory's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing.core.directory import load
+from routing.core.text import analyze, apply_synonyms, build_vocabulary, contains_phrase, correct, tokenize
+from routing.settings import ROOT
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return build_vocabulary(load(ROOT / "directory.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("brokr", "broker"), ("recrod", "record"), ("recieve", "receive"), ("bil", "bill"), ("cobar", "cobra")],
+)
+def test_one_typo_is_repaired(vocab, typed, meant):
+    assert correct(typed, vocab) == meant
+
+
+def test_a_misspelling_that_stems_alike_needs_no_repair(vocab):
+    assert analyze("reinstatment", vocab).terms == analyze("reinstatement", vocab).terms
+
+
+@pytest.mark.parametrize("word", ["weather", "pizza", "the", "604213", "ok"])
+def test_unknown_and_short_words_are_left_alone(vocab, word):
+    assert correct(word, vocab) == word
+
+
+@pytest.mark.parametrize(
+    ("said", "means"),
+    [
+        ("continuation coverage", "cobra"),
+        ("BOR", "broker of record"),
+        ("change agent", "broker of record"),
+        ("invoice", "bill"),
+        ("statement", "bill"),
+        ("5500", "a 5500 report"),
+        ("Cal-COBRA", "cobra"),
+    ],
+)
+def test_synonyms_rewrite_to_the_directory_words(vocab, said, means):
+    assert apply_synonyms(tokenize(said), vocab) == tokenize(means)
+
+
+def test_canonical_phrase_is_not_rewritten_again(vocab):
+    assert apply_synonyms(tokenize("a-5500 report"), vocab) == ["a", "5500", "report"]
+
+
+def test_tokenize_folds_case_accents_apostrophes_and_hyphens():
+    assert tokenize("Can't ACCESS Peña's e-sign “form”!") == ["cant", "access", "penas", "e", "sign", "form"]
+
+
+def test_analysis_keeps_every_word_for_phrases_but_only_meaningful_terms_for_search(vocab):
+    analysis = analyze("Is this an emergency?", vocab)
+    assert contains_phrase(analysis.words, analyze("this is an emergency", vocab).words[1:2])
+    assert "is" not in analysis.terms and "an" not in analysis.terms
+
+
+@pytest.mark.parametrize("junk", ['"quoted', "(AND OR NOT)", "***", "😀" * 50, "x" * 5000, "", "   ", "\x00\x01"])
+def test_odd_input_never_raises(vocab, junk):
+    analysis = analyze(junk, vocab)
+    assert isinstance(analysis.terms, tuple)
