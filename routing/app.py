@@ -36,6 +36,7 @@ from routing.store.answer_cache import AnswerCache
 from routing.store.limits import RateLimiter
 from routing.store.live_directory import LiveDirectory
 from routing.store.outbox import Outbox, outbox_path
+from routing.store.staff_sessions import StaffSessions, sessions_path
 from routing.store.triage_log import TriageLog, triage_path
 
 log = logging.getLogger("routing")
@@ -61,6 +62,7 @@ def build_services(settings: Settings) -> Services:
         triage_log=TriageLog(triage_path(settings.data_dir)),
         forward_limit=RateLimiter(settings.forward_rate_limit),
         staff_logins=RateLimiter(settings.staff_login_rate_limit),
+        staff_sessions=StaffSessions(sessions_path(settings.data_dir), settings.staff_password, settings.session_secret),
         answers=AnswerCache(),
     )
 
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await watcher
             svc.outbox.close()
             svc.triage_log.close()
+            svc.staff_sessions.close()
 
     app = Starlette(
         routes=routes(),

@@ -18,6 +18,7 @@ from routing.store.answer_cache import AnswerCache
 from routing.store.limits import RateLimiter
 from routing.store.live_directory import LiveDirectory, Snapshot
 from routing.store.outbox import Outbox
+from routing.store.staff_sessions import StaffSessions
 from routing.store.triage_log import TriageLog
 
 
@@ -32,6 +33,7 @@ class Services:
     triage_log: TriageLog
     forward_limit: RateLimiter  # requests per client per minute on /contact and /api/forward
     staff_logins: RateLimiter  # failed staff sign-ins and wrong Bearer tokens per client per minute
+    staff_sessions: StaffSessions  # signed-in staff, on the server so sign-out revokes
     answers: AnswerCache
 
     @property

@@ -7,6 +7,7 @@ Twilio token turns signature checks off with a warning at start.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -47,6 +48,19 @@ def _text(name: str, raw: str) -> str:
     return raw.strip()
 
 
+def _proxies(name: str, raw: str) -> str:
+    """A comma-separated list of IP addresses or networks, checked here so a typo stops the start."""
+    entries = [e.strip() for e in raw.split(",") if e.strip()]
+    for entry in entries:
+        if entry == "*":
+            raise SettingsError(f"{name} should list your proxies' addresses; '*' would let any client choose its own address.")
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name} should be IP addresses or networks separated by commas, such as 10.0.0.5,10.1.0.0/16; '{entry}' is not one.") from None
+    return ",".join(entries)
+
+
 @dataclass(frozen=True)
 class Settings:
     directory_path: Path = ROOT / "directory.yaml"
@@ -74,6 +88,11 @@ class Settings:
     staff_password: str = field(default="", repr=False)
     session_secret: str = field(default="", repr=False)
     generated_staff_password: bool = False
+    # Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (a reverse
+    # proxy in front); empty trusts nobody, so a client cannot pick its own address.
+    trusted_proxies: str = ""
+    body_timeout: float = 30.0  # seconds a client may take to send a request body
+    keep_alive_timeout: float = 5.0  # seconds an idle keep-alive connection stays open
 
     @property
     def delivers_by_smtp(self) -> bool:
@@ -130,6 +149,9 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "PUBLIC_BASE_URL": ("public_base_url", lambda n, r: r.strip().rstrip("/")),
     "STAFF_PASSWORD": ("staff_password", lambda n, r: r),
     "SESSION_SECRET": ("session_secret", lambda n, r: r),
+    "TRUSTED_PROXIES": ("trusted_proxies", _proxies),
+    "BODY_TIMEOUT": ("body_timeout", _number(float)),
+    "KEEP_ALIVE_TIMEOUT": ("keep_alive_timeout", _number(float)),
 }
 
 # The README's settings table is checked against this list by the tests.

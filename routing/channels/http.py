@@ -10,11 +10,13 @@ Sessions are Starlette's signed cookies; the signing key is SESSION_SECRET
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -34,6 +36,7 @@ from routing.services import Services, services
 log = logging.getLogger("routing")
 
 CSRF_FIELD = "csrf_token"
+STAFF_KEY = "staff"  # the cookie's staff session token; the session itself is on the server
 STAFF_SIGN_IN = "This needs staff access: sign in at /staff/login, or send the header Authorization: Bearer <STAFF_PASSWORD>."
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -65,19 +68,34 @@ async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
     _refuse_declared_length(request, limit, too_large)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise RequestError(413, too_large)
-        chunks.append(chunk)
+    async with _deadline(request):
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestError(413, too_large)
+            chunks.append(chunk)
     return b"".join(chunks)
+
+
+@contextlib.asynccontextmanager
+async def _deadline(request: Request) -> AsyncIterator[None]:
+    """BODY_TIMEOUT for the whole body: a client sending a byte every few seconds cannot hold a connection open."""
+    seconds = services(request).settings.body_timeout
+    try:
+        async with asyncio.timeout(seconds or None):
+            yield
+    except TimeoutError:
+        raise RequestError(408, f"The request took longer than {seconds:g} seconds to arrive. Check your connection and send it again.") from None
 
 
 async def read_form(request: Request, limit: int, too_large: str) -> FormData:
     """A posted form (urlencoded or multipart with one file), refused with a sentence when it is too big or unreadable."""
     _refuse_declared_length(request, limit + 1024, too_large, required=True)
     try:
-        return await request.form(max_files=1, max_fields=20, max_part_size=limit + 1024)
+        async with _deadline(request):
+            return await request.form(max_files=1, max_fields=20, max_part_size=limit + 1024)
+    except RequestError:
+        raise
     except Exception:  # Starlette reports a malformed body as an HTTP 400 with a technical detail
         raise RequestError(400, "The form could not be read. Reload the page and send it again.") from None
 
@@ -125,7 +143,8 @@ def password_matches(given: str, expected: str) -> bool:
 
 
 def signed_in(request: Request) -> bool:
-    return bool(request.session.get("staff"))
+    token = request.session.get(STAFF_KEY)
+    return isinstance(token, str) and services(request).staff_sessions.valid(token)
 
 
 def is_staff(request: Request) -> bool:

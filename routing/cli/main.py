@@ -204,7 +204,17 @@ def serve(args: argparse.Namespace) -> int:
     except DirectoryError as exc:
         raise exc.stopping("The app cannot start without a valid directory; fix the problems above.") from None
     print(f"Serving on http://{settings.host}:{settings.port}  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise;
+        # only the configured proxies may say who the client is (rate limits key on it).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or "",
+        timeout_keep_alive=int(settings.keep_alive_timeout) or 1,
+    )
     return 0
 
 

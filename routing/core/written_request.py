@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from routing.core.email.addresses import is_email_address, unsafe_in_header
+from routing.core.email.addresses import is_email_address, not_text, printable, unsafe_in_header
 from routing.core.model import Contact, Directory, Email
 from routing.core.recipients import handler, nearest_team
 from routing.core.rules import Decision, route
@@ -72,7 +72,8 @@ def parse(raw: Mapping[str, Any], directory: Directory, *, strict: bool) -> Writ
             if key in RECIPIENT_FIELDS:
                 problems[key] = "Recipients always come from the directory. Choose a team with contact_id, or leave it out to let us route the message."
             elif key not in FIELDS:
-                problems[key] = f"This field is not accepted; the fields are {', '.join(FIELDS)}."
+                # The name is echoed back, so a broken character in it must not break the answer.
+                problems[printable(str(key))[:100]] = f"This field is not accepted; the fields are {', '.join(FIELDS)}."
     values: dict[str, str] = {}
     for name in FIELDS:
         value = raw.get(name)
@@ -100,6 +101,8 @@ def _clean(name: str, value: str) -> str:
 
 
 def _problem(name: str, value: str, directory: Directory) -> str:
+    if not_text(value):
+        return "This has a character that is not valid text (a broken emoji or symbol). Retype it and send it again."
     if name in HEADER_FIELDS and unsafe_in_header(value):
         return "Keep this to a single line of plain text: line breaks, control characters and encoded words (=?…?=) are not allowed here."
     limit = MAX_CHARS[name]

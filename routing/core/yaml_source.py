@@ -15,6 +15,13 @@ from routing.errors import DirectoryError
 
 Path = tuple[str | int, ...]
 
+# An alias repeats a whole subtree, so a chain of them grows exponentially (a
+# "billion laughs" file). The directory needs none; a few are allowed, and the
+# values they expand to are capped, so a hostile file is refused in milliseconds.
+MAX_ALIASES = 20
+MAX_VALUES = 100_000
+MAX_BYTES = 2_000_000
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -34,6 +41,9 @@ class Located:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[Problem] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)  # ids of the nodes already built: seeing one again is an alias
+    aliases: int = 0
+    values: int = 0
 
     def line(self, path: Path) -> int:
         # A value that is absent is reported at its nearest present parent.
@@ -50,6 +60,10 @@ class YamlSyntaxError(DirectoryError):
         self.problem = problem
 
 
+class YamlTooLarge(YamlSyntaxError):
+    """The file is YAML, but too big or too repetitive to read: no point parsing it a second way."""
+
+
 # libyaml's parser is several times faster on a large directory, but words its
 # errors differently; a file that fails is parsed again by the pure-Python one,
 # whose messages the docs and tests show.
@@ -57,8 +71,12 @@ _FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoad
 
 
 def parse(text: str, file: str) -> Located:
+    if len(text) > MAX_BYTES:
+        raise YamlTooLarge(Problem(file, 1, f"the file is {len(text):,} characters long; a directory should be well under {MAX_BYTES:,}. Check that this is the right file."))
     try:
         return _parse(text, file, _FAST_LOADER)
+    except YamlTooLarge:
+        raise
     except YamlSyntaxError:
         if _FAST_LOADER is yaml.SafeLoader:
             raise
@@ -86,6 +104,7 @@ def _parse(text: str, file: str, loader_type: type[yaml.SafeLoader]) -> Located:
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Located) -> Any:
+    _count(node, located)
     located.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
@@ -103,3 +122,16 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Locate
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, path + (i,), located) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+def _count(node: yaml.Node, located: Located) -> None:
+    line = node.start_mark.line + 1
+    located.values += 1
+    if located.values > MAX_VALUES:
+        raise YamlTooLarge(Problem(located.file, line, f"the file expands to more than {MAX_VALUES:,} values; remove the aliases (*name) that repeat large parts of it."))
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in located.seen:
+            located.aliases += 1
+            if located.aliases > MAX_ALIASES:
+                raise YamlTooLarge(Problem(located.file, line, f"more than {MAX_ALIASES} aliases (*name); write the values out instead of repeating them by alias."))
+        located.seen.add(id(node))

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
 from zoneinfo import ZoneInfo
 
 from routing.core.email.addresses import CONTROL, header_text
@@ -71,7 +72,7 @@ class Letter:
     timezone: str
 
 
-def new_message(*, mail_from: str, to: str, subject: str, moment: datetime, zone: str, reference: str, kind: str) -> EmailMessage:
+def new_message(*, mail_from: str, to: Address, subject: str, moment: datetime, zone: str, reference: str, kind: str) -> EmailMessage:
     """The headers every message of ours carries; callers add theirs, then ``check_headers``."""
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = mail_from
@@ -88,14 +89,14 @@ def compose(letter: Letter, mail_from: str) -> EmailMessage:
     fields = letter.fields
     msg = new_message(
         mail_from=mail_from,
-        to=formataddr((letter.contact.name, letter.to.address)),
+        to=mailbox(letter.contact.name, letter.to.address),
         subject=subject_line(fields["group_id"], fields["group_name"], fields["subject"]),
         moment=letter.submitted_at,
         zone=letter.timezone,
         reference=letter.reference,
         kind="forward",
     )
-    msg["Reply-To"] = formataddr((fields.get("name", ""), fields["email"]))
+    msg["Reply-To"] = mailbox(fields.get("name", ""), fields["email"])
     check_headers(msg)
     msg.set_content(body(letter), charset="utf-8")
     return msg
@@ -125,15 +126,37 @@ def body(letter: Letter) -> str:
     return "\n".join(lines) + "\n"
 
 
+def mailbox(name: str, address: str) -> Address:
+    """One address with its display name, quoted or encoded as RFC 5322 needs (commas, semicolons, <>, accents)."""
+    local, _, domain = address.rpartition("@")
+    return Address(display_name=name, username=local, domain=domain)
+
+
+_ADDRESS_HEADERS = ("from", "to", "reply-to", "cc")
+
+
 def check_headers(msg: EmailMessage) -> None:
     """Refuse a message whose headers, once written out and read back, are not the ones that were set.
 
-    The last guard against header injection, whatever path a value took.
+    The last guard against header injection and mangled addresses, whatever
+    path a value took: the same header names in the same order, and each
+    address header naming the same people at the same addresses.
     """
+    raw = msg.as_bytes()
     wanted = [name.lower() for name in msg]
-    written = message_from_bytes(msg.as_bytes(), policy=policy.compat32)
+    written = message_from_bytes(raw, policy=policy.compat32)
     if [name.lower() for name in written] != wanted or any(CONTROL.search(str(v)) for v in msg.values()):
         raise UnsafeHeaders("A header would carry text that changes the message's headers.")
+    parsed = message_from_bytes(raw, policy=policy.default)
+    for name in _ADDRESS_HEADERS:
+        if msg[name] is not None and _people(msg[name]) != _people(parsed[name]):
+            raise UnsafeHeaders(f"The {name} header would not read back as the address it was given.")
+    if msg["subject"] is not None and " ".join(str(msg["subject"]).split()) != " ".join(str(parsed["subject"]).split()):
+        raise UnsafeHeaders("The subject would not read back as it was written.")
+
+
+def _people(header: object) -> list[tuple[str, str]]:
+    return [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
 
 
 # --- triage's two messages: the forward to the team, and the reply asking the sender ---
@@ -150,7 +173,7 @@ def forward_message(
     try:
         msg = new_message(
             mail_from=mail_from,
-            to=formataddr((result.team.name, result.address.address)),
+            to=mailbox(result.team.name, result.address.address),
             subject=subject_line(result.group_id.value, result.group_name.value, subject),
             moment=now,
             zone=timezone,
@@ -158,7 +181,7 @@ def forward_message(
             kind="forward",
         )
         if parsed.reply_to:
-            msg["Reply-To"] = formataddr((header_text(parsed.from_name), parsed.reply_to))
+            msg["Reply-To"] = mailbox(header_text(parsed.from_name), parsed.reply_to)
         if parsed.message_id:
             msg["X-Original-Message-ID"] = header_text(parsed.message_id)
     except (ValueError, TypeError) as exc:
@@ -231,7 +254,7 @@ def ask_message(draft: Draft, reference: str, mail_from: str, now: datetime, tim
     try:
         msg = new_message(
             mail_from=mail_from,
-            to=formataddr((header_text(draft.to_name), draft.to)),
+            to=mailbox(header_text(draft.to_name), draft.to),
             subject=header_text(draft.subject),
             moment=now,
             zone=timezone,

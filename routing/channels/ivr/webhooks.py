@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from urllib.parse import parse_qsl
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from twilio.request_validator import SIGNATURE_HEADER, SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 from twilio.twiml.voice_response import VoiceResponse
 
-from routing.channels.http import render, requested_instant
+from routing.channels.http import read_limited, render, requested_instant
 from routing.channels.ivr import twiml as ivr
 from routing.clock import now
 from routing.core.rules import route
@@ -30,6 +31,7 @@ from routing.store.live_directory import Snapshot
 log = logging.getLogger("routing.ivr")
 
 TWIML = "text/xml"
+WEBHOOK_LIMIT = 64_000
 FORBIDDEN = (
     "This request is not signed by Twilio, so it was refused. Point the number's voice webhook at "
     "PUBLIC_BASE_URL/ivr/voice and set TWILIO_AUTH_TOKEN to the account's auth token."
@@ -65,7 +67,11 @@ def webhook(turn: Turn) -> Callable[[Request], Awaitable[Response]]:
 
     async def endpoint(request: Request) -> Response:
         svc = services(request)
-        form = await request.form()
+        # Twilio posts a few dozen short fields; anything far bigger is not Twilio.
+        # Read with a size limit and a deadline, then parsed as the urlencoded form Twilio posts.
+        body = await read_limited(request, WEBHOOK_LIMIT, "This request is too large to be a Twilio webhook.")
+        fields: list[tuple[str, str | UploadFile]] = [*parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)]
+        form = FormData(fields)
         if not signed_by_twilio(request, form, svc.settings):
             log.warning("refused an unsigned or wrongly signed request for %s", signed_url(request, svc.settings))
             return PlainTextResponse(FORBIDDEN, status_code=403)

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from routing.channels.http import (
     CSRF_FIELD,
+    STAFF_KEY,
     check_csrf,
     client_key,
     csrf_token,
@@ -95,13 +96,17 @@ async def login(request: Request) -> Response:
         return _login(request, next_url, "That password is not right. Check STAFF_PASSWORD (or the password printed when the app started) and try again.", 401)
     # A fresh session on sign-in, so a session planted before it is worth nothing.
     request.session.clear()
-    request.session["staff"] = True
+    request.session[STAFF_KEY] = await asyncio.to_thread(services(request).staff_sessions.open)
     return RedirectResponse(next_url, status_code=303)
 
 
 async def logout(request: Request) -> Response:
     form = await _form(request)
     check_csrf(request, form)
+    token = request.session.get(STAFF_KEY)
+    if isinstance(token, str):
+        # Ends the session on the server too: a copy of the cookie no longer opens anything.
+        await asyncio.to_thread(services(request).staff_sessions.close_session, token)
     request.session.clear()
     return RedirectResponse("/staff/login", status_code=303)
 

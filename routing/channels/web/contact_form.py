@@ -105,6 +105,8 @@ async def api_forward(request: Request) -> Response:
         raise RequestError(400, f"The body is not valid JSON ({exc}). Send one JSON object with the request's fields.") from None
     except RecursionError:
         raise RequestError(400, "The body nests too deeply to read. Send one flat JSON object with the request's fields.") from None
+    except ValueError:  # a number too long to convert (over 4,300 digits), which json reports as a plain ValueError
+        raise RequestError(400, "The body holds a number too long to read. Send each field as text, in one flat JSON object.") from None
     if not isinstance(raw, dict):
         raise RequestError(422, f"Send one JSON object with the fields {', '.join(FIELDS)}.")
     key = request.headers.get("idempotency-key", "").strip()

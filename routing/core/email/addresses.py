@@ -14,7 +14,12 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 # An RFC 2047 encoded word. The mail library decodes these when it writes a
 # header (CVE-2024-6923 on Python before 3.11.10), so "=?utf-8?q?=0D=0ABcc:…?="
 # typed as plain text would come out as a real line break and a new header.
-_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+# Its parser is lenient (it accepts spaces inside a word), so the opener "=?"
+# alone is what we refuse or break up: a pattern for the whole word misses some.
+_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,75}\?[bBqQ]\?[^?\s]{0,900}\?=")
+OPENER = "=?"
+# A lone surrogate cannot be encoded as UTF-8: it comes from a JSON escape such as "\ud800".
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
@@ -22,7 +27,17 @@ _EMAIL = re.compile(
 
 def unsafe_in_header(value: str) -> bool:
     """True when text typed by a person could not go into a header as it is: line breaks, control characters, encoded words."""
-    return bool(CONTROL.search(value) or _ENCODED_WORD.search(value))
+    return bool(CONTROL.search(value) or OPENER in value)
+
+
+def printable(value: str) -> str:
+    """The value with any lone surrogate replaced, so it can be shown and encoded."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def not_text(value: str) -> bool:
+    """True when the value holds a lone surrogate, which no mail, page or database can store."""
+    return bool(_SURROGATE.search(value))
 
 
 def header_text(value: str) -> str:
@@ -39,7 +54,7 @@ def header_text(value: str) -> str:
             value = str(make_header(decode_header(value)))
         except (ValueError, LookupError, UnicodeError, HeaderParseError):
             break
-    value = _ENCODED_WORD.sub(lambda m: m.group(0).replace("=?", "= ?"), value)
+    value = _SURROGATE.sub("\ufffd", value).replace(OPENER, "= ?")
     return " ".join(CONTROL.sub(" ", value).split())
 
 
