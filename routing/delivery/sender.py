@@ -3,6 +3,13 @@
 It wakes at once when a request is queued (``wake()``), and otherwise sleeps
 until the next retry falls due, checking at least every ``POLL_SECONDS`` so a
 row queued by another process is not left waiting.
+
+Each attempt holds its row with a short lease (``LEASE_SECONDS``) that a
+heartbeat renews while the attempt runs, so a slow but live attempt keeps its
+row and the rows of a sender that died are sent by another (or by the next
+start) within one lease. A 250 to DATA is recorded the moment it arrives,
+before QUIT, so a crash while the server takes its time saying goodbye does
+not send the message again.
 """
 
 from __future__ import annotations
@@ -23,18 +30,26 @@ log = logging.getLogger("routing.sender")
 
 POLL_SECONDS = 5.0
 WORKERS = 4
+# How long a claimed row stays ours without a heartbeat: the longest a dead
+# sender's rows wait. Renewed every LEASE_SECONDS / HEARTBEATS_PER_LEASE, so a
+# live sender keeps its lease through a stall (a busy SQLite file waits up to
+# 10 s) of four fifths of it.
+LEASE_SECONDS = 15.0
+HEARTBEATS_PER_LEASE = 5
 
 
 class Sender:
-    def __init__(self, outbox: Outbox, transport: Transport, settings: Settings, workers: int = WORKERS) -> None:
+    def __init__(
+        self, outbox: Outbox, transport: Transport, settings: Settings, workers: int = WORKERS, lease_seconds: float = LEASE_SECONDS
+    ) -> None:
         self.outbox = outbox
         self.transport = transport
         self.settings = settings
         self.workers = workers
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        # A lease outlives the slowest honest attempt (connect, EHLO, TLS, AUTH,
-        # MAIL, RCPT, DATA each get the timeout), so a live sender never looks dead.
-        self.lease_seconds = settings.smtp_timeout * 8 + 30
+        # Short, because it follows progress rather than the slowest honest
+        # attempt: the heartbeat renews it for as long as the attempt runs.
+        self.lease_seconds = lease_seconds
         self._wake = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -81,16 +96,76 @@ class Sender:
             await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def _attempt(self, item: Item) -> None:
+        """One try at a claimed row, its lease renewed until the outcome is recorded."""
+        recording: asyncio.Future[None] | None = None
+        settled = asyncio.Event()  # the heartbeat's signal to stop
+
+        async def accepted(outcome: Outcome) -> None:
+            # The server has the message (250 to DATA): write that down before
+            # QUIT, so a crash from here on cannot send it a second time.
+            nonlocal recording
+            settled.set()
+            recording = asyncio.ensure_future(asyncio.to_thread(self._record, item, outcome))
+            await asyncio.shield(recording)
+
+        delivery = asyncio.create_task(self.transport.deliver(item, accepted), name=f"deliver-{item.id}")
+        heartbeat = asyncio.create_task(self._keep_lease(item, delivery, settled), name=f"lease-{item.id}")
         try:
-            outcome = await self.transport.deliver(item)
+            outcome = await delivery
         except asyncio.CancelledError:
-            # Stopped mid-send: hand the row back so the next start sends it.
-            await asyncio.shield(asyncio.to_thread(self.outbox.release, item.id, self.owner))
-            raise
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # Stopped mid-send: keep a 250 already being written down, else
+                # hand the row back so the next start sends it.
+                if recording is not None:
+                    await self._settle(item, recording)
+                else:
+                    await asyncio.shield(asyncio.to_thread(self.outbox.release, item.id, self.owner))
+                raise
+            # The heartbeat stopped the attempt: the row is another sender's now.
+            if recording is not None:
+                await self._settle(item, recording)
+            return
         except Exception as exc:  # a transport bug must not lose the row or kill the worker
+            if recording is not None:  # the 250 is in; only something after it went wrong
+                await self._settle(item, recording)
+                return
             log.exception("sending %s failed unexpectedly", item.id)
             outcome = Outcome("", f"Unexpected problem while sending ({type(exc).__name__}).")
-        await asyncio.to_thread(self._record, item, outcome)
+        finally:
+            # Stopped, not cancelled: a renewal under way finishes before the outcome is written.
+            settled.set()
+            await heartbeat
+        if recording is not None:
+            await self._settle(item, recording)
+        else:
+            await asyncio.to_thread(self._record, item, outcome)
+
+    async def _settle(self, item: Item, recording: asyncio.Future[None]) -> None:
+        """Wait for a 250's record to be written (even while stopping), logging a failure to write it."""
+        try:
+            await asyncio.shield(recording)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s was accepted by the mail server but could not be marked sent", item.id)
+
+    async def _keep_lease(self, item: Item, delivery: asyncio.Task[Outcome], settled: asyncio.Event) -> None:
+        """The heartbeat: renew the lease until ``settled``; stop the attempt if the row was taken over."""
+        interval = self.lease_seconds / HEARTBEATS_PER_LEASE
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(settled.wait(), interval)
+                return
+            try:
+                kept = await asyncio.to_thread(self.outbox.renew, item.id, self.owner, self.lease_seconds)
+            except Exception:
+                log.exception("could not renew the lease on %s; trying again", item.id)
+                continue
+            if not kept and not settled.is_set():
+                log.warning("%s: the lease was lost mid-send (another sender owns the row now); stopping this attempt", item.id)
+                delivery.cancel()
+                return
 
     def _record(self, item: Item, outcome: Outcome) -> None:
         if not outcome.retry:

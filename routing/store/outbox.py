@@ -7,17 +7,24 @@ restart. Statuses move queued → sending → sent | failed | written.
 Claim before send. A sender takes a row by switching it to ``sending`` with a
 lease (an owner and an expiry) inside one ``BEGIN IMMEDIATE`` transaction, so
 two senders (two workers, two processes) can never hold the same row. Only
-the owner of a live lease may record the outcome.
+the lease's owner may record the outcome or renew the lease. Leases are
+short (seconds) and renewed while an attempt runs, so a live sender keeps its
+rows however slow the mail server is, and the rows of a sender that died are
+due again within one lease.
 
 The trade-off: at-least-once, never at-most-once. If a sender dies after the
 mail server said 250 to our DATA but before the row was marked ``sent``, the
 lease runs out and the row is queued again, so that message goes out a second
 time. The other choice (treat a stale lease as failed) would silently drop
 requests that may never have left, and this product promises never to lose
-one. The window is the few milliseconds between the server's 250 and our
-commit, and the resend carries the same Message-ID, which lets the receiving
-system recognise it. Everything else (two senders, retries, restarts with
-queued rows) sends exactly once.
+one. The row is marked ``sent`` as soon as the 250 arrives, before QUIT, so
+the window is the 250's trip back over the network plus one synced SQLite
+write: about 2 ms typically, a few hundred ms at worst under a burst of
+deliveries contending for this file, longer while another process holds the
+write lock (up to the busy timeout). The resend carries the same Message-ID,
+which lets the receiving system recognise it. Everything else (two senders,
+retries, restarts with queued rows, a server slow to answer QUIT) sends
+exactly once.
 """
 
 from __future__ import annotations
@@ -135,7 +142,8 @@ class Outbox(Database):
         """Take the next due row for sending, or None when nothing is due.
 
         A ``sending`` row whose lease has run out belongs to a sender that died
-        or hung; it is due again, which is where at-least-once comes from.
+        or hung (a live one renews its lease); it is due again, which is where
+        at-least-once comes from.
         """
         moment = time.time() if now is None else now
         with self._lock:
@@ -161,19 +169,37 @@ class Outbox(Database):
         return _item(claimed)
 
     def finish(self, id: str, owner: str, status: str, message: str = "", now: float | None = None) -> bool:
-        """Record a final outcome (sent, written or failed). False when the lease was lost."""
+        """Record a final outcome (sent, written or failed). False when the lease was lost.
+
+        ``last_error`` says why the row is not delivered: a failure's reason, or
+        cleared on success, so an earlier attempt's problem never sits next to
+        ``sent``.
+        """
         if status not in DONE:
             raise ValueError(f"not a final status: {status}")
         moment = time.time() if now is None else now
-        error_update = ", last_error = ?" if status == FAILED else ""
-        params: tuple[Any, ...] = (status, message, moment if status != FAILED else None)
-        if status == FAILED:
-            params += (message,)
+        sent_at = None if status == FAILED else moment
+        last_error = message if status == FAILED else ""
         with self._lock:
             cursor = self._db.execute(
-                f"UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, lease_owner = '', lease_until = 0{error_update}"
+                "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
                 " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-                params + (id, owner),
+                (status, message, sent_at, last_error, id, owner),
+            )
+        return cursor.rowcount == 1
+
+    def renew(self, id: str, owner: str, lease_seconds: float, now: float | None = None) -> bool:
+        """Extend a lease (the sender's heartbeat). False when the row is no longer this owner's to send.
+
+        A lease that ran out but was not taken over is still the owner's: claim
+        and renew each change the row in one statement, so renewing can never
+        overlap another sender's claim.
+        """
+        moment = time.time() if now is None else now
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+                (moment + lease_seconds, id, owner),
             )
         return cursor.rowcount == 1
 

@@ -209,7 +209,7 @@ async def test_421_and_451_are_retried_until_the_message_is_delivered_once(
     done = await until_done(box, item.id)
     await sender.stop()
     assert (done.status, done.attempts) == (SENT, 3)
-    assert "451" in done.last_error
+    assert done.last_error == ""  # the 451 was the problem then; delivered, there is none
     assert len(smtp_server.messages) == 1
 
 
@@ -240,13 +240,14 @@ async def test_a_server_that_comes_up_later_gets_the_message_exactly_once(
     sender.wake()
     while (box.get(item.id) or item).attempts < 2:
         await asyncio.sleep(0.01)
+    assert "Could not reach" in box.get(item.id).last_error  # type: ignore[union-attr]
     server.start()
     try:
         done = await until_done(box, item.id)
         await asyncio.sleep(0.3)  # long enough for a wrong second send to show up
         await sender.stop()
         assert done.status == SENT and done.attempts >= 2
-        assert "Could not reach" in done.last_error
+        assert done.last_error == ""
         assert len(server.messages) == 1
     finally:
         server.stop()

@@ -163,3 +163,30 @@ def test_the_command_line_lists_requests_and_retries_a_failed_one(
     assert f"{ref} is queued again" in capsys.readouterr().out
     assert main(["outbox", "retry", ref]) == 2  # no longer failed
     assert "it is queued, not failed" in capsys.readouterr().err
+
+
+def test_a_request_sent_after_a_failed_try_no_longer_shows_that_try_s_error(box: Outbox) -> None:
+    ref = add(box, 1)
+    box.claim("a", 30, now=T0)
+    assert box.retry_later(ref, "a", "451 4.3.0 Try later", delay=1, now=T0)
+    box.claim("a", 30, now=T0 + 2)
+    assert box.finish(ref, "a", SENT, "Delivered to the mail server.", now=T0 + 2)
+    done = box.get(ref)
+    assert done is not None and (done.status, done.attempts) == (SENT, 2)
+    assert done.last_error == ""  # what the console shows, too
+    assert item_json(done)["last_error"] is None
+    assert item_json(done)["status_message"] == "Delivered to the mail server."
+
+
+def test_a_renewed_lease_is_not_taken_over_and_a_lost_one_cannot_be_renewed(box: Outbox) -> None:
+    ref = add(box, 1)
+    assert box.claim("alive", lease_seconds=10, now=T0) is not None
+    assert box.renew(ref, "alive", 10, now=T0 + 8)  # the heartbeat
+    assert box.claim("other", lease_seconds=10, now=T0 + 12) is None  # past the first lease, inside the renewed one
+    assert box.requeue_stale(now=T0 + 12) == 0
+    assert not box.renew(ref, "other", 10, now=T0 + 12)  # only the owner renews
+    taken = box.claim("other", lease_seconds=10, now=T0 + 18.5)  # no heartbeat since T0 + 8: the owner is gone
+    assert taken is not None and taken.attempts == 2
+    assert not box.renew(ref, "alive", 10, now=T0 + 19)  # too late: the row is another sender's now
+    assert box.finish(ref, "other", SENT)
+    assert not box.renew(ref, "other", 10, now=T0 + 20)  # a finished row has no lease to renew

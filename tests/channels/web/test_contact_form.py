@@ -181,7 +181,7 @@ def test_421_then_451_are_retried_and_the_status_shows_the_attempts(mail_client:
     ref = mail_client.post("/api/forward", json=BROKER).json()["id"]
     status = wait_done(mail_client, ref)
     assert (status["status"], status["attempts"]) == ("sent", 3)
-    assert "451 4.3.0" in status["last_error"]
+    assert status["last_error"] is None  # a sent request no longer shows the error of an earlier try
     assert len(smtp_server.wait_for(1)) == 1
 
 
