@@ -24,7 +24,7 @@ test: lint
 # The dependency rule, the lint rules and the types: each fails the build on its own.
 lint: $(DEV_STAMP)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/ruff check routing tests bench app.py
+	$(BIN)/ruff check routing tests bench tools app.py
 	$(BIN)/mypy
 
 check: $(RUNTIME_STAMP)

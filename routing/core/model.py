@@ -174,6 +174,17 @@ class RuleCondition:
     topics: tuple[str, ...] = ()  # any of these topic ids among the search hits
     channels: tuple[str, ...] = ()  # empty means every channel
     open_now: tuple[tuple[str, bool], ...] = ()  # (contact id, must be open)
+    # Every group needs one of its phrases said: "fell" and "not moving", each in many wordings.
+    concepts: tuple[tuple[str, ...], ...] = ()
+    unless: tuple[str, ...] = ()  # any of these said and the rule does not apply ("last month", "passed away")
+
+
+@dataclass(frozen=True)
+class OtherDomain:
+    """Something people ask a help desk about that this one does not handle (car insurance, phones, pets)."""
+
+    name: str  # in words, for the answer: "car insurance"
+    phrases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -223,6 +234,7 @@ class Directory:
     fallback: str  # contact id used when nothing matches
     ivr: IvrConfig
     sources: Mapping[str, str] = field(default_factory=dict)
+    other_domains: tuple[OtherDomain, ...] = ()  # what this help desk is not for, so it can say so
 
     # Lookups by id, built once per Directory: route() asks many times per
     # question, and a directory may hold thousands of contacts.

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TypedDict
 
 from routing.core.hours import status
-from routing.core.model import Contact, ContactKind, Directory, Rule, Topic
+from routing.core.model import Contact, ContactKind, Directory, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
 from routing.core.text import Analysis, analyze, unstem
 
@@ -63,11 +63,18 @@ class Decision:
     corrections: tuple[tuple[str, str], ...] = ()
     fallback: bool = False
     safety: bool = False
+    offtopic: bool = False  # about something else (car insurance, phones): said plainly, never answered confidently
     topics: tuple[str, ...] = field(default=())  # every topic id search found, best first
 
     @property
     def confident(self) -> bool:
         return self.confidence >= CONFIDENT
+
+
+# A question that names another domain is off-topic unless this many of its
+# own words also match the plan's topics ("pay my car insurance bill" matches
+# two: still off-topic; a long question about coverage that mentions a car is not).
+PLAN_WORDS_OVER_DOMAIN = 3
 
 
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
@@ -76,6 +83,24 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
     hits = index.search(analysis.terms)
     topics = tuple(hit.topic_id for hit in hits)
     base: _Asked = {"query": question, "channel": channel, "at": now, "corrections": analysis.corrections, "topics": topics}
+    decision = _decide(directory, index, analysis, hits, base, channel, now)
+    if decision.safety:
+        return decision
+    other = _other_domain(directory, index, analysis)
+    if other is None:
+        return decision
+    domain, phrase = other
+    own = set(index.phrase_words(phrase))
+    plan_words = {t for t in (hits[0].matched if hits else ()) if t not in own}
+    if len(plan_words) >= PLAN_WORDS_OVER_DOMAIN:
+        return decision
+    return _off_topic(directory, domain, phrase, base)
+
+
+def _decide(
+    directory: Directory, index: Searcher, analysis: Analysis, hits: list[Hit], base: _Asked, channel: str, now: datetime
+) -> Decision:
+    topics = base["topics"]
     for rule in directory.rules:
         matched = _rule_matches(rule, directory, index, analysis, topics, channel, now)
         if matched is None:
@@ -100,7 +125,14 @@ def _rule_matches(
     when = rule.when
     if when.channels and channel not in when.channels:
         return None
+    if any(analysis.says(index.phrase_words(p)) for p in when.unless):
+        return None
     matched: list[str] = []
+    for group in when.concepts:
+        said = next((p for p in group if analysis.says(index.phrase_words(p))), None)
+        if said is None:
+            return None
+        matched.append(said)
     if when.phrases:
         by_meaning: dict[tuple[str, ...], str] = {}  # "chest pain" and "chest pains" stem alike: quote one
         for phrase in when.phrases:
@@ -251,6 +283,23 @@ def _fallback(directory: Directory, base: _Asked, hint: Decision | None) -> Deci
         fallback=True,
         **base,
     )
+
+
+def _other_domain(directory: Directory, index: Searcher, analysis: Analysis) -> tuple[OtherDomain, str] | None:
+    for domain in directory.other_domains:
+        for phrase in domain.phrases:
+            if analysis.says(index.phrase_words(phrase)):
+                return domain, phrase
+    return None
+
+
+def _off_topic(directory: Directory, domain: OtherDomain, phrase: str, base: _Asked) -> Decision:
+    contact = directory.contact(directory.fallback)
+    reason = (
+        f"This sounds like {domain.name} (“{phrase}”), which this help desk does not handle: it is for the small-business "
+        f"health plan (its bills, coverage, members and employer account). For anything about your plan, {contact.name} can help."
+    )
+    return Decision(contact=contact, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True, **base)
 
 
 def _unique(contacts: list[Contact], exclude: Contact) -> tuple[Contact, ...]:

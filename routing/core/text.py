@@ -50,6 +50,10 @@ class Vocabulary:
     words: frozenset[str]  # every known surface word
     stems: frozenset[str]  # every known stemmed word
     deletes: dict[str, tuple[str, ...]]  # one-deletion variants → known words (SymSpell)
+    # Real words from other domains ("stock", "gym"): never "repaired" into a
+    # directory word, yet not directory words themselves (a group named
+    # "Copperline Electric" is still a business name).
+    kept: frozenset[str] = frozenset()
 
 
 def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> Vocabulary:
@@ -71,7 +75,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> V
         for topic in contact.topics:
             texts += [topic.title, *topic.words]
     for rule in directory.rules:
-        texts += [*rule.when.phrases, *rule.when.all_words]
+        texts += [*rule.when.phrases, *rule.when.all_words, *rule.when.unless, *(p for group in rule.when.concepts for p in group)]
     for canonical, variants in directory.synonyms:
         texts += [canonical, *variants]
     for text in texts:
@@ -86,6 +90,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> V
         words=frozenset(words),
         stems=frozenset(stem(w) for w in words),
         deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
+        kept=frozenset(t for domain in directory.other_domains for p in domain.phrases for t in tokenize(p)) - words,
     )
 
 
@@ -120,7 +125,7 @@ def _inside(tokens: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
 
 def correct(word: str, vocab: Vocabulary) -> str:
     """The known word one edit away from ``word``, if it is unknown and one is close."""
-    if word in vocab.words or word in STOPWORDS or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
+    if word in vocab.words or word in vocab.kept or word in STOPWORDS or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
         return word
     candidates: set[str] = set()
     for variant in _deletions(word):

@@ -23,6 +23,7 @@ def decision_json(decision: Decision, directory: Directory) -> dict[str, Any]:
         "confident": decision.confident,
         "fallback": decision.fallback,
         "safety": decision.safety,
+        "off_topic": decision.offtopic,
         "rule": decision.rule.id if decision.rule else None,
         "topic": {"id": decision.topic.id, "title": decision.topic.title} if decision.topic else None,
         "matched": list(decision.matched),

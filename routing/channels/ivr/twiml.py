@@ -178,7 +178,7 @@ def pressed(directory: Directory, digits: str, state: CallState, now: datetime) 
 def heard(directory: Directory, decision: Decision, state: CallState, now: datetime) -> VoiceResponse:
     """Speech, after the rules engine decided on it with channel ``ivr``."""
     if decision.safety or decision.contact.kind is ContactKind.EMERGENCY_LINE:
-        return emergency(directory)
+        return emergency(directory, state)
     if decision.fallback or not decision.confident:
         return not_understood(directory, state, now)
     return connect(directory, decision.contact, now, decision=decision)
@@ -319,11 +319,12 @@ def transfer(directory: Directory, contact_id: str, digits: str, now: datetime) 
     return connect(directory, directory.contact(contact_id), now)
 
 
-def emergency(directory: Directory) -> VoiceResponse:
+def emergency(directory: Directory, state: CallState | None = None) -> VoiceResponse:
+    """The emergency sentence first, then the menu again: a caller who also needs a team is never hung up on."""
     # Never Dial the emergency number from here: a call bridged through Twilio reaches the
     # dispatcher without the caller's location, and may not connect at all.
     # Asking the caller to dial from their own phone is the safe choice.
-    return goodbye(directory, [directory.ivr.emergency], sign_off=False)
+    return menu(directory, (state or CallState()).next_turn(), lead=(directory.ivr.emergency,))
 
 
 def goodbye(directory: Directory, sentences: list[str], sign_off: bool = True) -> VoiceResponse:

@@ -14,6 +14,7 @@ from routing.core.model import (
     Directory,
     GroupIdFormat,
     IvrConfig,
+    OtherDomain,
     Rule,
     RuleCondition,
 )
@@ -25,7 +26,7 @@ class Checker(ContactChecks):
         doc = self.mapping(
             self.src.data,
             (),
-            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr"},
+            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr", "other_domains"},
             required=("timezone", "contacts", "fallback", "group_id", "ivr"),
         )
         timezone = self.timezone(doc.get("timezone"), ("timezone",)) or "America/Los_Angeles"
@@ -55,6 +56,7 @@ class Checker(ContactChecks):
             contacts=contacts,
             rules=tuple(sorted(rules, key=lambda r: not r.safety)),
             synonyms=self.synonyms(doc.get("synonyms"), ("synonyms",)),
+            other_domains=tuple(self.other_domain(v, p) for p, v in self.items(doc.get("other_domains") or [], ("other_domains",))),
             holidays=self.holidays(doc.get("holidays"), ("holidays",)),
             group_id=self.group_id(doc.get("group_id"), ("group_id",)),
             fallback=fallback,
@@ -75,12 +77,28 @@ class Checker(ContactChecks):
             result.append((str(canonical).lower(), tuple(w.lower() for w in words)))
         return tuple(result)
 
+    def other_domain(self, value: Any, path: YPath) -> OtherDomain:
+        doc = self.mapping(value, path, {"name", "phrases"}, required=("name", "phrases"))
+        return OtherDomain(
+            name=self.text(doc.get("name"), path + ("name",)),
+            phrases=tuple(p.lower() for p in self.texts(doc.get("phrases"), path + ("phrases",))),
+        )
+
+    def concepts(self, value: Any, path: YPath) -> tuple[tuple[str, ...], ...]:
+        groups = []
+        for group_path, group in self.items(value or [], path):
+            phrases = tuple(p.lower() for p in self.texts(group, group_path))
+            if not phrases:
+                self.problem(group_path, "each concept group should list at least one phrase.")
+            groups.append(phrases)
+        return tuple(groups)
+
     def rule(self, value: Any, path: YPath) -> Rule:
         doc = self.mapping(value, path, {"id", "description", "when", "route", "prefer", "alternatives", "note", "safety"}, required=("id", "description", "when"))
         rule_id = self.text(doc.get("id"), path + ("id",))
-        when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now"})
-        if not any(when.get(k) for k in ("phrases", "all_words", "topics")):
-            self.problem(path + ("when",), f"rule '{rule_id}' needs phrases, all_words or topics, or it would match every question.")
+        when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now", "concepts", "unless"})
+        if not any(when.get(k) for k in ("phrases", "all_words", "topics", "concepts")):
+            self.problem(path + ("when",), f"rule '{rule_id}' needs phrases, all_words, concepts or topics, or it would match every question.")
         channels = self.texts(when.get("channels"), path + ("when", "channels"))
         for i, channel in enumerate(channels):
             if channel not in CHANNELS:
@@ -129,6 +147,8 @@ class Checker(ContactChecks):
                 topics=topics,
                 channels=channels,
                 open_now=tuple(open_now),
+                concepts=self.concepts(when.get("concepts"), path + ("when", "concepts")),
+                unless=tuple(p.lower() for p in self.texts(when.get("unless"), path + ("when", "unless"))),
             ),
             route=route,
             prefer=tuple(prefer),

@@ -290,13 +290,16 @@ def test_a_closed_team_asked_for_by_speech_points_at_the_right_page(phone, clock
 
 @pytest.mark.parametrize("instant", [MONDAY_10AM, SATURDAY])
 @pytest.mark.parametrize("speech", ["my husband is having chest pain", "Member services, someone collapsed in the office"])
-def test_emergency_speech_says_dial_911_and_hangs_up_without_dialing(phone, clock, directory, instant, speech):
+def test_emergency_speech_says_dial_911_then_the_call_goes_on(phone, clock, directory, instant, speech):
     clock(instant)
     call = Call(phone)
     root = call.say(call.dial_in(), speech)
-    assert call.heard[-1] == "If this is a medical emergency, hang up and dial 911."
-    assert ended(root) == "Hangup"
+    said = [s.text for s in root.iter("Say")]
+    assert said[0] == "If this is a medical emergency, hang up and dial 911."
     assert root.find("Dial") is None
+    # Never a dead end: the menu follows, and pressing a key still reaches a team.
+    assert root.find("Gather") is not None
+    assert ended(call.press(root, "1")) in ("Dial", "Hangup")
 
 
 # -- signatures ----------------------------------------------------------------------------------

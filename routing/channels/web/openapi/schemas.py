@@ -165,6 +165,7 @@ def _decision_schema() -> Schema:
         "confident": boolean("Whether confidence is high enough to act on without asking."),
         "fallback": boolean("True when nothing matched and the general line was chosen."),
         "safety": boolean("True for emergency wording: the contact is the emergency line."),
+        "off_topic": boolean("True when the question is about something this help desk does not handle (car insurance, phones, pets…); the general line is offered."),
         "rule": nullable(string("The id of the directory rule that decided, if any.")),
         "topic": nullable(obj({"id": string(), "title": string()})),
         "matched": array(string(), "The words of the question that decided it."),
