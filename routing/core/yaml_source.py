@@ -17,10 +17,12 @@ Path = tuple[str | int, ...]
 
 # An alias repeats a whole subtree, so a chain of them grows exponentially (a
 # "billion laughs" file). The directory needs none; a few are allowed, and the
-# values they expand to are capped, so a hostile file is refused in milliseconds.
+# values they repeat are capped, so a hostile file is refused in milliseconds.
+# What is written out is bounded by the file size (a 10,000-contact directory
+# is about 5.5 MB).
 MAX_ALIASES = 20
-MAX_VALUES = 100_000
-MAX_BYTES = 2_000_000
+MAX_REPEATED_VALUES = 100_000
+MAX_BYTES = 32_000_000
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Located:
     duplicates: list[Problem] = field(default_factory=list)
     seen: set[int] = field(default_factory=set)  # ids of the nodes already built: seeing one again is an alias
     aliases: int = 0
-    values: int = 0
+    repeated: int = 0  # values built again because an alias pointed at them
 
     def line(self, path: Path) -> int:
         # A value that is absent is reported at its nearest present parent.
@@ -103,8 +105,8 @@ def _parse(text: str, file: str, loader_type: type[yaml.SafeLoader]) -> Located:
     return located
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Located) -> Any:
-    _count(node, located)
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Located, again: bool = False) -> Any:
+    again = _count(node, located, again)
     located.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
@@ -117,21 +119,25 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Locate
                 located.duplicates.append(
                     Problem(located.file, key_node.start_mark.line + 1, f"'{key}' is given twice; keep one.")
                 )
-            result[key] = _build(loader, value_node, path + (str(key),), located)
+            result[key] = _build(loader, value_node, path + (str(key),), located, again)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), located) for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), located, again) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
 
 
-def _count(node: yaml.Node, located: Located) -> None:
+def _count(node: yaml.Node, located: Located, again: bool) -> bool:
+    """Count the value; True when it is being built again, inside a subtree an alias repeats."""
     line = node.start_mark.line + 1
-    located.values += 1
-    if located.values > MAX_VALUES:
-        raise YamlTooLarge(Problem(located.file, line, f"the file expands to more than {MAX_VALUES:,} values; remove the aliases (*name) that repeat large parts of it."))
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if id(node) in located.seen:
+        if id(node) in located.seen and not again:
+            again = True
             located.aliases += 1
             if located.aliases > MAX_ALIASES:
                 raise YamlTooLarge(Problem(located.file, line, f"more than {MAX_ALIASES} aliases (*name); write the values out instead of repeating them by alias."))
         located.seen.add(id(node))
+    if again:
+        located.repeated += 1
+        if located.repeated > MAX_REPEATED_VALUES:
+            raise YamlTooLarge(Problem(located.file, line, f"aliases (*name) repeat more than {MAX_REPEATED_VALUES:,} values; write the values out instead."))
+    return again
