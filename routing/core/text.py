@@ -54,9 +54,10 @@ class Vocabulary:
     # directory word, yet not directory words themselves (a group named
     # "Copperline Electric" is still a business name).
     kept: frozenset[str] = frozenset()
+    english: frozenset[str] = frozenset()  # a dictionary of English words: a real word is never "repaired" into another
 
 
-def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> Vocabulary:
+def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), english: frozenset[str] = frozenset()) -> Vocabulary:
     pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for canonical, variants in directory.synonyms:
         target = tuple(tokenize(canonical))
@@ -91,6 +92,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = ()) -> V
         stems=frozenset(stem(w) for w in words),
         deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
         kept=frozenset(t for domain in directory.other_domains for p in domain.phrases for t in tokenize(p)) - words,
+        english=english,
     )
 
 
@@ -125,7 +127,7 @@ def _inside(tokens: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
 
 def correct(word: str, vocab: Vocabulary) -> str:
     """The known word one edit away from ``word``, if it is unknown and one is close."""
-    if word in vocab.words or word in vocab.kept or word in STOPWORDS or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
+    if word in vocab.words or word in vocab.kept or is_english(word, vocab.english) or word in STOPWORDS or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
         return word
     candidates: set[str] = set()
     for variant in _deletions(word):
@@ -135,6 +137,18 @@ def correct(word: str, vocab: Vocabulary) -> str:
     fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
     best = sorted(fits, key=lambda c: (abs(len(c) - len(word)), c))
     return best[0] if best else word
+
+
+def is_english(word: str, english: frozenset[str]) -> bool:
+    """The word, or it less a common ending (-s, -es, -ed, -ing), is in the dictionary."""
+    if not english:
+        return False
+    return any(
+        form in english
+        for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith(("es", "ed")) else "",
+                     word[:-3] if word.endswith("ing") else "", word[:-3] + "e" if word.endswith("ing") else "", word[:-1] if word.endswith("d") else "")
+        if len(form) >= 3
+    )
 
 
 def _one_edit(a: str, b: str) -> bool:

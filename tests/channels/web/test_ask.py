@@ -6,6 +6,7 @@ import html
 import json
 
 import pytest
+from starlette.testclient import TestClient
 
 from routing.cli.main import main
 
@@ -206,3 +207,18 @@ def test_a_repeated_question_is_answered_alike_until_the_directory_changes(make_
         assert app.state.services.directory.reload()
         again = ask(client, "where do we park for the visit").json()
         assert again["contact"]["id"] == "member-services" and again["rule"] == "parking"
+
+
+def test_an_off_topic_question_is_told_plainly_on_the_page_and_in_the_api(client: TestClient) -> None:
+    answer = client.get("/api/route", params={"q": "how do I pay my car insurance bill"}).json()
+    assert answer["off_topic"] is True and answer["confident"] is False
+    assert "does not handle" in answer["reason"] and answer["contact"]["id"] == "small-business-representative"
+    page = client.get("/search", params={"q": "how do I pay my car insurance bill"})
+    assert "This help desk cannot help with that" in page.text
+    assert "Low confidence" not in page.text
+
+
+def test_a_real_word_is_never_repaired_into_a_directory_word(client: TestClient) -> None:
+    answer = client.get("/api/route", params={"q": "What is Apple's stock price right now?"}).json()
+    assert answer["corrections"] == []
+    assert answer["off_topic"] is True
