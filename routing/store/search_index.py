@@ -5,6 +5,12 @@ One document per topic, holding the topic's words already run through
 terms: user text is never handed to a query parser that could fail on it.
 The index lives in ``search_index/<directory version>/`` and is reused on a
 warm start; a changed directory gets a fresh one built beside the old.
+
+One ``SearchIndex`` is shared by the event loop (the web's questions) and the
+worker threads that triage email. A Whoosh searcher is not safe to use from
+two threads at once (its readers seek in shared files), so every use of it
+and of the caches beside it holds ``_lock``; a term's postings are read once
+and cached, so the lock is held for a dictionary look-up on all but the first.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import heapq
 import os
 import shutil
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +33,7 @@ from whoosh.query import Term
 from routing.core.model import ContactKind, Directory
 from routing.core.search import Hit
 from routing.core.text import Vocabulary, analyze, build_vocabulary, index_terms
+from routing.store.english import english_words
 
 READY = "READY"
 
@@ -50,15 +58,17 @@ class SearchIndex:
         self._phrases: dict[str, tuple[str, ...]] = {}
         self._scored: dict[str, tuple[tuple[int, float], ...]] = {}
         self._topics: dict[int, tuple[str, str]] = {}  # docnum → (topic id, contact id)
+        self._lock = threading.Lock()  # the searcher and the caches, across threads
 
     def phrase_words(self, phrase: str) -> tuple[str, ...]:
         """A rule's phrase as the router sees words: the question's pipeline minus typo repair.
 
         Cached: the rules ask for the same few dozen phrases on every question.
         """
-        words = self._phrases.get(phrase)
+        words = self._phrases.get(phrase)  # a dictionary read is atomic; the rules ask this thousands of times an email
         if words is None:
-            words = self._phrases[phrase] = analyze(phrase, self.vocab, fix_typos=False).words
+            with self._lock:
+                words = self._phrases[phrase] = analyze(phrase, self.vocab, fix_typos=False).words
         return words
 
     def search(self, terms: Sequence[str], limit: int = 8) -> list[Hit]:
@@ -73,15 +83,18 @@ class SearchIndex:
         counts = Counter(t for t in terms if t and t in self.vocab.stems)
         totals: dict[int, float] = {}
         matched: dict[int, list[str]] = {}
-        for term, n in counts.items():
-            boost = 1.0 + 0.5 * (n - 1)
-            for docnum, score in self._postings(term):
-                totals[docnum] = totals.get(docnum, 0.0) + boost * score
-                matched.setdefault(docnum, []).append(term)
+        with self._lock:
+            for term, n in counts.items():
+                boost = 1.0 + 0.5 * (n - 1)
+                for docnum, score in self._postings(term):
+                    totals[docnum] = totals.get(docnum, 0.0) + boost * score
+                    matched.setdefault(docnum, []).append(term)
+            topics = {d: self._topics[d] for d in totals}
         best = heapq.nsmallest(limit, totals, key=lambda d: (-totals[d], d))
-        return [Hit(*self._topics[d], totals[d], tuple(matched[d])) for d in best]
+        return [Hit(*topics[d], totals[d], tuple(matched[d])) for d in best]
 
     def _postings(self, term: str) -> tuple[tuple[int, float], ...]:
+        """A term's scored postings, read from the index once. The caller holds ``_lock``."""
         found = self._scored.get(term)
         if found is None:
             results = self._searcher.search(Term("terms", term), limit=None)
@@ -92,7 +105,8 @@ class SearchIndex:
         return found
 
     def close(self) -> None:
-        self._searcher.close()
+        with self._lock:
+            self._searcher.close()
 
 
 def topic_documents(directory: Directory, vocab: Vocabulary) -> list[dict[str, str]]:
@@ -111,7 +125,7 @@ def topic_documents(directory: Directory, vocab: Vocabulary) -> list[dict[str, s
 
 
 def open_index(directory: Directory, index_dir: Path) -> SearchIndex:
-    vocab = build_vocabulary(directory)
+    vocab = build_vocabulary(directory, english=english_words())
     target = Path(index_dir) / directory.version
     if (target / READY).exists():
         return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=False)

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from routing.clock import now
 from routing.core.email.addresses import unsafe_in_header
-from routing.core.email.parse import parse
-from routing.core.email.triage import LOOP_REASONS, Correction, Triage, triage
+from routing.core.email.triage import LOOP_REASONS, Correction, Triage
 from routing.core.model import Directory
 from routing.delivery.enqueue import TRIAGE_ASK, TRIAGE_FORWARD, Details, Outgoing
+from routing.delivery.intake import read_in_worker
 from routing.errors import RequestError, Unsendable
 from routing.present.drafts import ask_sender_draft
 from routing.present.email import ask_message, forward_message
@@ -49,13 +49,13 @@ def validate_correction(values: Mapping[str, str], directory: Directory) -> Corr
     return Correction(contact_id=contact_id, group_id=group_id, group_name=group_name)
 
 
-def current(svc: Services, record: Record) -> Triage:
-    """The triage as it stands now: the stored email, staff's corrections and the live directory."""
-    return triage(parse(record.raw), svc.snapshot.index, now(), Correction.from_json(record.correction))
+async def current(svc: Services, record: Record) -> Triage:
+    """The triage as it stands now: the stored email, staff's corrections and the live directory (read in a worker thread)."""
+    return await read_in_worker(record.raw, svc.snapshot.index, now(), Correction.from_json(record.correction))
 
 
 async def forward(svc: Services, record: Record) -> tuple[Item, str]:
-    result = current(svc, record)
+    result = await current(svc, record)
     if result.team is None or result.address is None:
         raise RequestError(409, "Choose a team that takes email in the corrections below, save, then forward.")
     if result.missing:
@@ -93,7 +93,7 @@ async def forward(svc: Services, record: Record) -> tuple[Item, str]:
 
 async def ask_sender(svc: Services, record: Record) -> tuple[Item, str]:
     triage_log = svc.triage_log
-    result = current(svc, record)
+    result = await current(svc, record)
     parsed = result.email
     if parsed.loop_signals:
         because = "; ".join(LOOP_REASONS.get(s, s) for s in parsed.loop_signals)

@@ -35,10 +35,9 @@ from routing.channels.http import (
 )
 from routing.channels.staff.actions import ask_sender, current, forward, validate_correction
 from routing.clock import now
-from routing.core.email.parse import parse
-from routing.core.email.triage import Correction, triage
+from routing.core.email.triage import Correction
 from routing.core.written_request import writable
-from routing.delivery.intake import take_in
+from routing.delivery.intake import read_in_worker, take_in
 from routing.errors import RequestError
 from routing.present.drafts import ask_sender_draft
 from routing.present.triage import triage_json
@@ -197,7 +196,7 @@ async def _message(
 ) -> Response:
     svc = services(request)
     snapshot = svc.snapshot
-    result = current(svc, record)
+    result = await current(svc, record)
     parsed = result.email
     draft = ask_sender_draft(result, snapshot.directory)
     correction = Correction.from_json(record.correction)
@@ -257,8 +256,7 @@ async def correct_action(request: Request) -> Response:
         correction = validate_correction(values, svc.snapshot.directory)
     except RequestError as exc:
         return await _message(request, record, exc.message, exc.status, values, exc.fields)
-    parsed = parse(record.raw)
-    result = triage(parsed, svc.snapshot.index, now(), correction)
+    result = await read_in_worker(record.raw, svc.snapshot.index, now(), correction)
     await asyncio.to_thread(svc.triage_log.correct, record.id, correction.as_json(), triage_json(result))
     request.session[FLASH] = "Saved. The triage below uses your corrections."
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)

@@ -5,6 +5,11 @@ shape or the signature's shape says what it is, because a wrong group sends
 the team after the wrong account while a missing one only costs a short
 reply. Only the newest text, the subject and a forwarded message are read;
 quoted reply history never is.
+
+Every pattern here runs on a stranger's text, so each one is linear in it:
+runs of spaces, digits and dashes are matched possessively (``*+``) or
+atomically (``(?>…)``), so a failed match never tries them again split
+another way, and what a pattern cannot decide cheaply is checked in Python.
 """
 
 from __future__ import annotations
@@ -22,11 +27,20 @@ GROUP_ID, GROUP_NAME = "group_id", "group_name"
 FIELD_WORDS = {GROUP_ID: "group ID", GROUP_NAME: "group name"}
 
 
+# A label, what may stand between it and the number ("is", ":", "#"), then the
+# whole run of digits and dashes. The run is taken whole (possessively) and
+# checked in ``group_ids``: the ID is the run without trailing dashes, and
+# none is read when a letter follows the run ("12345abc"). Written as one
+# backtracking pattern ("\d[\d-]*\d" and a look-ahead) it took quadratic time on
+# a long run of "1-1-1-…", and the five optional spaces between label and
+# number, matched every way they could split a long run of spaces, took longer still.
 _ID = re.compile(
-    r"(?P<label>\bgroup\b\s*(?:\bid\b|\bnumber\b|\bnum\b|\bnbr\b|\bno\b\.?|#)?|\bgrp\b\s*(?:\bid\b|#|\bno\b\.?)?|\bid\b)"
-    r"\s*(?:is\b|:|=|-)?\s*(?:number\b)?\s*[:#]?\s*(?P<id>\d[\d-]*\d)(?![\d-]*[A-Za-z0-9])",
+    r"(?P<label>\bgroup\b\s*+(?:\bid\b|\bnumber\b|\bnum\b|\bnbr\b|\bno\b\.?|#)?|\bgrp\b\s*+(?:\bid\b|#|\bno\b\.?)?|\bid\b)"
+    r"(?>\s*(?:is\b|:|=|-)?\s*(?:number\b)?\s*[:#]?\s*)(?P<id>\d[\d-]*+)",
     re.IGNORECASE,
 )
+_ALNUM = re.compile(r"[A-Za-z0-9]", re.IGNORECASE)  # what may not follow an ID (the old look-ahead's class, flags and all)
+MAX_ID_CHARS = 64  # a longer run of digits is no group ID; the directory's pattern never sees it
 # "ID" after these words names some other number: a tax ID, a member's ID, a ticket.
 _OTHER_IDS = frozenset(
     ["tax", "member", "employee", "subscriber", "patient", "medical", "ticket", "case", "claim", "order", "invoice", "confirmation", "transaction", "reference", "policy", "federal", "employer", "ein", "user", "login", "customer", "tracking", "application"]
@@ -43,13 +57,15 @@ def group_ids(text: str, directory: Directory) -> list[str]:
     """Every valid group ID in ``text`` that follows a label, in order, without repeats."""
     found: list[str] = []
     for match in _ID.finditer(text):
+        value = match.group("id").rstrip("-")
+        if len(value) < 2 or _ALNUM.match(text, match.end()):
+            continue
         label = match.group("label").strip().lower()
         if label == "id":
             before = re.findall(r"[A-Za-z]+", text[max(0, match.start() - 30) : match.start()])
             if before and before[-1].lower() in _OTHER_IDS:
                 continue
-        value = match.group("id")
-        if re.fullmatch(directory.group_id.pattern, value) and value not in found:
+        if len(value) <= MAX_ID_CHARS and re.fullmatch(directory.group_id.pattern, value) and value not in found:
             found.append(value)
     return found
 
@@ -58,10 +74,10 @@ def group_ids(text: str, directory: Directory) -> list[str]:
 
 _NAME_LABEL = re.compile(
     r"^[\s*•>-]*(?:group\s+name|company(?:\s+name)?|employer(?:\s+name)?|business(?:\s+name)?|organi[sz]ation(?:\s+name)?"
-    r"|group)\s*[:：]\s*(?P<name>.+?)\s*$",
+    r"|group)\s*+[:：]\s*(?P<name>.*\S|\s)\s*$",
     re.IGNORECASE,
 )
-_INLINE_NAME = re.compile(r"^\s*(?P<name>[^,()\[\]]{3,80}?)\s*(?:,|\(|\[|–|—|-)\s*group\b[^\n]*\d", re.IGNORECASE)
+_INLINE_NAME = re.compile(r"^\s*+(?P<name>[^,()\[\]]{3,80}?)\s*+(?:,|\(|\[|–|—|-)\s*+group\b\D*+\d", re.IGNORECASE)
 _SUFFIXES = frozenset(
     ["llc", "l.l.c.", "inc", "inc.", "incorporated", "corp", "corp.", "corporation", "co", "co.", "company", "ltd", "ltd.", "limited", "llp", "lp", "pc", "p.c.", "pllc", "plc", "gmbh", "pa", "p.a.", "dds", "md"]
 )
@@ -78,7 +94,7 @@ _CLOSINGS = re.compile(
     r"^\s*(?:thanks?(?:\s+(?:you|so\s+much|again|in\s+advance))*|thank\s+you(?:\s+so\s+much|\s+very\s+much)?|many\s+thanks"
     r"|best(?:\s+(?:regards|wishes))?|kind(?:est)?\s+regards|warm(?:est)?\s+regards|regards|sincerely(?:\s+yours)?|yours(?:\s+truly)?"
     r"|cheers|warmly|respectfully|take\s+care|all\s+the\s+best|gracias|saludos|merci|cordialement|danke|atentamente|thx)"
-    r"\s*[,.!]*\s*$",
+    r"\s*+[,.!]*+\s*+$",
     re.IGNORECASE,
 )
 _CONTACT_LINE = re.compile(r"\d|@|https?://|www\.|\.com\b|\.org\b|\.net\b", re.IGNORECASE)
@@ -156,29 +172,48 @@ def _subject_parts(subject: str, directory: Directory) -> list[str]:
     return [p.strip() for p in re.split(r"\s+[-–—|:]\s+|:\s+", cleaned) if p.strip()]
 
 
+# Every "Re:", "Fwd:" and "[list]" at the start, in one pass (removing them one
+# at a time copied the rest of the subject once per prefix).
+_SUBJECT_PREFIXES = re.compile(r"^(?:\s*+(?:(?:re|aw|sv|antw|fwd?|fw|tr|wg|rv)\s*+(?:\[\d++\])?\s*+:|\[[^\]]{1,40}\])\s*+)+", re.IGNORECASE)
+_GROUP_TAG = re.compile(r"[\[(]\s*+group\b[^\])]*+[\])]", re.IGNORECASE)
+_WAS = re.compile(r"\(\s*+was:.*?\)", re.IGNORECASE)
+
+
 def clean_subject(subject: str) -> str:
     """The subject without Re:/Fwd: prefixes, list tags and group tags."""
-    cleaned = subject
-    while True:
-        stripped = re.sub(r"^\s*(?:(?:re|aw|sv|antw|fwd?|fw|tr|wg|rv)\s*(?:\[\d+\])?\s*:|\[[^\]]{1,40}\])\s*", "", cleaned, flags=re.IGNORECASE)
-        if stripped == cleaned:
-            break
-        cleaned = stripped
-    cleaned = re.sub(r"[\[(]\s*group\b[^\])]*[\])]", " ", cleaned, flags=re.IGNORECASE)
-    cleaned = re.sub(r"\(\s*was:.*?\)", " ", cleaned, flags=re.IGNORECASE)
+    cleaned = _SUBJECT_PREFIXES.sub("", subject, count=1)
+    cleaned = _before_last(")]", _GROUP_TAG, cleaned)
+    cleaned = _before_last(")", _WAS, cleaned)
     return re.sub(r"\s+", " ", cleaned).strip()
+
+
+def _before_last(closers: str, pattern: re.Pattern[str], text: str) -> str:
+    """``pattern.sub(" ", text)`` for a pattern that ends at the first of ``closers``.
+
+    Only the text up to the last closer can match, so the rest is left out of
+    the search: from every opener after it the search would scan to the end
+    and fail, which is quadratic in a subject of "(group (group (group …".
+    """
+    end = max(text.rfind(c) for c in closers) + 1
+    return pattern.sub(" ", text[:end]) + text[end:]
 
 
 def _subject_name(subject: str, body: str, directory: Directory, vocab_words: frozenset[str], person: frozenset[str]) -> str:
     candidates = []
+    lowered = ""
     for part in _subject_parts(subject, directory):
         part = _clean_name(part)
         if not name_like(part, person):
             continue
         folded = {fold(w) for w in _words(part)}
         plain = not (folded & _REQUEST_WORDS) and not any(t in vocab_words for w in folded for t in tokenize(w))
-        if has_suffix(part) or plain or part.lower() in body.lower():
-            candidates.append(part)
+        if not (has_suffix(part) or plain):
+            lowered = lowered or body.lower()
+            if part.lower() not in lowered:
+                continue
+        candidates.append(part)
+        if len(candidates) > 1:
+            break
     # Two name-like parts ("Acme Bakery - Sunrise Deli") would be a guess.
     return candidates[0] if len(candidates) == 1 else ""
 
@@ -221,6 +256,24 @@ def signature_start(lines: list[str], person: frozenset[str]) -> int | None:
     return None
 
 
+# What splits a signature line ("Owner, Acme LLC", "Acme LLC | Owner", "Acme – Owner"),
+# and a run of spaces that splits nothing. The run is matched whole so the
+# search skips it: started at each of its spaces in turn, the two splitters
+# would each scan the rest of it again, quadratic in a long run of spaces.
+_SIGNATURE_SPLIT = re.compile(r"(?P<cut>\s*+[,|]\s*+|\s++[–—-]\s++)|\s++")
+
+
+def _signature_parts(line: str) -> list[str]:
+    """``re.split(r"\\s*[,|]\\s*|\\s+[–—-]\\s+", line)``, in linear time."""
+    parts, start = [], 0
+    for match in _SIGNATURE_SPLIT.finditer(line):
+        if match.group("cut") is not None:
+            parts.append(line[start : match.start()])
+            start = match.end()
+    parts.append(line[start:])
+    return parts
+
+
 def _signature_name(text: str, person: frozenset[str]) -> str:
     lines = text.split("\n")
     start = signature_start(lines, person)
@@ -240,7 +293,7 @@ def _signature_name(text: str, person: frozenset[str]) -> str:
             break
         if _CONTACT_LINE.search(stripped):
             continue
-        parts = [p.strip() for p in re.split(r"\s*[,|]\s*|\s+[–—-]\s+", stripped) if p.strip()]
+        parts = [p.strip() for p in _signature_parts(stripped) if p.strip()]
         kept = [p for p in parts if not _is_role(p)]
         if len(kept) == 1 and name_like(kept[0], person) and (after_person or has_suffix(kept[0])):
             return kept[0]
@@ -249,6 +302,7 @@ def _signature_name(text: str, person: frozenset[str]) -> str:
 
 # --- what the router reads ---------------------------------------------------------------
 
+_GROUP_LINE = re.compile(r"^\s*+(?:our\s++)?(?:group|grp)\s*+(?:id|number|no\.?|#)?\s*+(?:is)?\s*+[:#]?\s*+\d[\d-]*+\s*+\.?\s*+$", re.IGNORECASE)
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|greetings)\b[^\n]{0,40}$", re.IGNORECASE)
 
 
@@ -262,7 +316,7 @@ def request_lines(text: str, person: frozenset[str]) -> str:
     for line in lines:
         if _GREETING.match(line) or _NAME_LABEL.match(line):
             continue
-        if re.match(r"^\s*(?:our\s+)?(?:group|grp)\s*(?:id|number|no\.?|#)?\s*(?:is)?\s*[:#]?\s*\d[\d-]*\s*\.?\s*$", line, re.IGNORECASE):
+        if _GROUP_LINE.match(line):
             continue
         kept.append(line)
     return "\n".join(kept).strip()

@@ -8,25 +8,44 @@ read is reported in ``problems`` instead.
 
 The body is then split by ``mail_text`` into the sender's newest text, a
 forwarded message and quoted history.
+
+A message is read in time linear in its size: every header is cut at
+``MAX_HEADER_CHARS`` as it is parsed (the mail library's own header and
+parameter parsers are quadratic in a header's length), a structure of more
+than ``MAX_BOUNDARIES`` multiparts is not taken apart, and a body's text is
+kept to ``MAX_TEXT_CHARS``. A message cut or left unread like this says so in
+``too_complex``, and triage sends it to a person.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
 from email.header import Header, decode_header
 from email.message import Message
+from email.parser import BytesParser
+from email.policy import Compat32
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from routing.core.email.addresses import is_email_address
-from routing.core.email.sections import SUBJECT_FORWARD, SUBJECT_REPLY, html_to_text, split_sections, trim
+from routing.core.email.sections import SUBJECT_FORWARD, SUBJECT_REPLY, html_text, split_sections, trim
 
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
 MAX_PARTS = 200  # a hostile message can nest thousands of parts; the first ones tell us enough
 MAX_DEPTH = 3  # message/rfc822 inside message/rfc822 ...
 MAX_TEXT_CHARS = 200_000
+# A header longer than this is cut as it is parsed: RFC 5322 lines stop at 998
+# characters, and a real Subject, even encoded, is far shorter than this.
+# Uncut, decoding 40,000 RFC 2231 continuations or a megabyte of encoded words
+# took seconds (the mail library's parsers are quadratic in a header's length).
+MAX_HEADER_CHARS = 8_000
+# Multiparts nested inside each other cost the mail library time for every line
+# at every level; more than this many "boundary" parameters is not taken apart.
+MAX_BOUNDARIES = 100
+# Codecs that decode in quadratic time: a part that declares one is read as UTF-8 and the rest.
+_SLOW_CODECS = frozenset(("punycode", "idna"))
 
 # Sender mailboxes that never read replies (RFC 3834 §3.2 asks responders not to answer them).
 NO_REPLY_LOCALS = re.compile(
@@ -66,6 +85,8 @@ class ParsedEmail:
     loop_signals: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # Why the message was not read in full, in words ("its text is longer than …"); empty when it was.
+    too_complex: str = ""
 
     @property
     def sender(self) -> str:
@@ -79,13 +100,26 @@ class ParsedEmail:
 # --- decoding ------------------------------------------------------------------
 
 
+class _BoundedHeaders(Compat32):
+    """compat32, with every header value cut at ``MAX_HEADER_CHARS`` as the parser reads it."""
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        name, value = super().header_source_parse(sourcelines)
+        return name, value[:MAX_HEADER_CHARS]
+
+
+POLICY = _BoundedHeaders()
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Text from bytes: the declared charset if it fits, else UTF-8, Windows-1252, Latin-1."""
     candidates = ((_charset_name(declared),) if declared else ()) + FALLBACK_CHARSETS
     for charset in candidates:
         try:
+            if codecs.lookup(charset).name in _SLOW_CODECS:
+                continue
             return data.decode(charset)
-        except (LookupError, UnicodeDecodeError, ValueError):
+        except (LookupError, UnicodeError, ValueError):
             continue
     return data.decode("latin-1")  # unreachable: Latin-1 maps every byte
 
@@ -204,8 +238,8 @@ def part_text(part: Message) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
-def _body(msg: Message) -> tuple[str, bool, list[Attachment], list[Message]]:
-    """The text to read (plain preferred, else HTML as text), the attachments, and attached messages."""
+def _body(msg: Message) -> tuple[str, bool, list[Attachment], list[Message], bool]:
+    """The text to read (plain preferred, else HTML as text), the attachments, attached messages, and whether the text was cut."""
     plain: str | None = None
     html: str | None = None
     attachments: list[Attachment] = []
@@ -233,10 +267,11 @@ def _body(msg: Message) -> tuple[str, bool, list[Attachment], list[Message]]:
         elif ctype == "text/html" and html is None:
             html = part_text(part)
     if plain is not None and plain.strip():
-        return plain[:MAX_TEXT_CHARS], False, attachments, attached
+        return plain[:MAX_TEXT_CHARS], False, attachments, attached, len(plain) > MAX_TEXT_CHARS
     if html is not None:
-        return html_to_text(html[: MAX_TEXT_CHARS * 2])[:MAX_TEXT_CHARS], True, attachments, attached
-    return (plain or "")[:MAX_TEXT_CHARS], False, attachments, attached
+        text, cut = html_text(html[: MAX_TEXT_CHARS * 2], MAX_TEXT_CHARS)
+        return text, True, attachments, attached, cut or len(html) > MAX_TEXT_CHARS * 2
+    return (plain or "")[:MAX_TEXT_CHARS], False, attachments, attached, len(plain or "") > MAX_TEXT_CHARS
 
 
 # --- loop signals --------------------------------------------------------------------
@@ -247,7 +282,7 @@ def loop_signals(msg: Message, from_address: str, reply_to: str) -> tuple[str, .
     found: list[str] = []
     auto = _header(msg, "auto-submitted")
     # RFC 3834 §5: any value but "no" (ignoring case and comments) marks a machine.
-    if auto and re.sub(r"\([^)]*\)", "", auto).strip().lower() not in ("no", ""):
+    if auto and _without_comments(auto).strip().lower() not in ("no", ""):
         found.append("auto-submitted")
     if _header(msg, "x-autoreply") or _header(msg, "x-autorespond"):
         found.append("x-autoreply")
@@ -271,6 +306,19 @@ def loop_signals(msg: Message, from_address: str, reply_to: str) -> tuple[str, .
     return tuple(dict.fromkeys(found))
 
 
+def _without_comments(value: str) -> str:
+    """``re.sub(r"\\([^)]*\\)", "", value)`` without its search from every "(" to the end."""
+    kept, i = [], 0
+    while True:
+        start = value.find("(", i)
+        end = value.find(")", start + 1) if start >= 0 else -1
+        if end < 0:
+            kept.append(value[i:])
+            return "".join(kept)
+        kept.append(value[i:start])
+        i = end + 1
+
+
 def _header(msg: Message, name: str) -> str:
     try:
         value = msg.get(name)
@@ -287,18 +335,23 @@ def parse(raw: bytes, depth: int = 0) -> ParsedEmail:
     problems: list[str] = []
     if not raw or not raw.strip():
         return ParsedEmail(raw_size=len(raw), problems=("The message is empty.",))
+    nested = raw.lower().count(b"boundary")
     try:
-        msg = message_from_bytes(raw, policy=policy.compat32)
+        msg = BytesParser(policy=POLICY).parsebytes(raw, headersonly=nested > MAX_BOUNDARIES)
     except Exception as exc:  # the parser is tolerant; this is the last guard
         text = decode_bytes(raw[:MAX_TEXT_CHARS])
         return ParsedEmail(raw_size=len(raw), text=text, newest=trim(text), problems=(f"The message could not be parsed ({type(exc).__name__}).",))
     try:
+        if nested > MAX_BOUNDARIES:
+            problems.append(f"The message has more than {MAX_BOUNDARIES} MIME parts inside each other; its body was not read.")
+            return _parsed(msg, raw, problems, depth, f"it has more than {MAX_BOUNDARIES} MIME parts inside each other")
         return _parsed(msg, raw, problems, depth)
     except RecursionError:
         return ParsedEmail(raw_size=len(raw), problems=("The message is nested too deeply to read.",))
 
 
-def _parsed(msg: Message, raw: bytes, problems: list[str], depth: int) -> ParsedEmail:
+def _parsed(msg: Message, raw: bytes, problems: list[str], depth: int, unread: str = "") -> ParsedEmail:
+    """The facts of ``msg``; with ``unread`` (why), only its headers are read, not its body."""
     headers = tuple((str(k), decode_header_value(v)) for k, v in list(msg.items())[:500])
     if not headers:
         problems.append("The message has no headers; it may not be an email.")
@@ -307,7 +360,10 @@ def _parsed(msg: Message, raw: bytes, problems: list[str], depth: int) -> Parsed
     from_name, from_address = _address_header(msg, "from")
     _, reply_to = _address_header(msg, "reply-to")
     subject = _header(msg, "subject")
-    text, from_html, attachments, attached = _body(msg)
+    text, from_html, attachments, attached, cut = _body(msg) if not unread else ("", False, [], [], False)
+    too_complex = unread or (f"its text is longer than {MAX_TEXT_CHARS:,} characters" if cut else "")
+    if cut:
+        problems.append(f"The text is longer than {MAX_TEXT_CHARS:,} characters; only the start was read.")
     if len(attachments) > 50:
         attachments = attachments[:50]
     sections = split_sections(text, subject)
@@ -342,6 +398,7 @@ def _parsed(msg: Message, raw: bytes, problems: list[str], depth: int) -> Parsed
         loop_signals=loop_signals(msg, from_address, reply_to),
         problems=tuple(problems),
         headers=headers,
+        too_complex=too_complex,
     )
 
 

@@ -5,6 +5,11 @@ on forwards: a forwarded message is part of the request (the sender passes it
 on *for* us to act on), so it is kept apart in ``forwarded`` and triage reads
 it after the newest text. Quoted reply history is the old conversation: kept
 for display only, it never drives a decision.
+
+All of it is linear in the text, however it was made to look: the line
+patterns match runs of spaces and dashes possessively, forwards inside
+forwards are followed a few levels deep, and HTML is made safe for the
+standard library's parser (see ``_bounded_markup``) before it is read.
 """
 
 from __future__ import annotations
@@ -19,17 +24,23 @@ _BLOCK_TAGS = frozenset(
     ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
 )
 _SKIP_TAGS = frozenset(("script", "style", "head", "title", "template", "noscript"))
+MAX_QUOTE_DEPTH = 10  # "> " marks per line at most: deeper quotes read the same, and cost no more
+MAX_HTML_TEXT_CHARS = 200_000  # the text kept from one HTML body; the rest is not read
+_FEED_CHARS = 32_768  # markup is fed to the parser in pieces, so it can stop once the text is full
 
 
 class _HtmlText(HTMLParser):
     """Visible text, one block per line; blockquotes become "> " lines so replies split the same way."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_HTML_TEXT_CHARS) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self._line: list[str] = []
         self._skip = 0
         self._quote = 0
+        self._room = limit  # characters still to be kept
+        self._pending = 0  # characters in ``_line``
+        self.cut = False  # True when the text reached ``limit`` and the rest was dropped
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
@@ -61,15 +72,27 @@ class _HtmlText(HTMLParser):
             self._line.append(" ")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self.cut:
+            if self._pending + len(data) > self._room:
+                data = data[: max(0, self._room - self._pending)]
+                self.cut = True
             self._line.append(data)
+            self._pending += len(data)
 
     def _break(self) -> None:
         text = re.sub(r"[ \t\r\n\f\v\u00a0]+", " ", "".join(self._line)).strip()
         self._line = []
+        self._pending = 0
         if text:
-            self.lines.append("> " * self._quote + text)
-        elif self.lines and self.lines[-1] != "":
+            line = "> " * min(self._quote, MAX_QUOTE_DEPTH) + text
+            if len(line) + 1 > self._room:
+                line = line[: max(0, self._room - 1)]
+                self.cut = True
+            self._room -= len(line) + 1
+            if line:
+                self.lines.append(line)
+        elif self.lines and self.lines[-1] != "" and self._room > 0:
+            self._room -= 1
             self.lines.append("")
 
     def text(self) -> str:
@@ -77,35 +100,136 @@ class _HtmlText(HTMLParser):
         return "\n".join(self.lines).strip()
 
 
-def html_to_text(html: str) -> str:
-    parser = _HtmlText()
+def html_to_text(html: str, limit: int = MAX_HTML_TEXT_CHARS) -> str:
+    """The visible text of ``html``, at most ``limit`` characters of it."""
+    return html_text(html, limit)[0]
+
+
+def html_text(html: str, limit: int = MAX_HTML_TEXT_CHARS) -> tuple[str, bool]:
+    """The visible text of ``html`` and whether it was cut at ``limit`` characters."""
+    parser = _HtmlText(limit)
     try:
-        parser.feed(html)
-        parser.close()
+        markup = _bounded_markup(html)
+        for start in range(0, len(markup), _FEED_CHARS):
+            parser.feed(markup[start : start + _FEED_CHARS])
+            if parser.cut:
+                break  # the text is full: the rest of the markup would only be parsed to be dropped
+        else:
+            parser.close()
     except Exception:  # html.parser is lenient, but never let markup stop triage
-        return re.sub(r"<[^>]*>", " ", html)
-    return parser.text()
+        # Tags end at the first ">" after them; text after the last ">" has none to remove.
+        end = html.rfind(">") + 1
+        text = re.sub(r"<[^>]*>", " ", html[:end]) + html[end:]
+        return text[:limit], len(text) > limit
+    return parser.text(), parser.cut
+
+
+# A start tag whose end the standard parser finds where we do: no "<" outside
+# a quoted value, every quote after "=" closed, then ">". (Quadratic work in
+# ``html.parser`` comes from constructs it cannot close, read again from each
+# "<" to the end of the text: "<a<a<a…", "<!--<!--…", "<a b='x>'<a b='x>'…".)
+_START_TAG = re.compile(r"""<[a-zA-Z](?:[^<>="']|=++\s*+"[^"]*+"|=++\s*+'[^']*+'|=++(?!\s*["'])|["'])*+>""")
+_TEXT_LT = re.compile(r"<(?![a-zA-Z/!?])")  # a "<" that starts nothing: the parser reads it as text, one call per "<"
+_COMMENT_END = re.compile(r"--\s*>")
+_MARKED_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*+")
+_TAG_NAME = re.compile(r"[a-zA-Z][^\t\n\r\f />\x00]*+")  # as html.parser names a tag
+# Elements whose content the parser reads as text up to their end tag (its CDATA_CONTENT_ELEMENTS).
+_RAW_TEXT_ENDS = {name: re.compile(rf"</\s*{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
+_SECTION_END = re.compile(r"]\s*>")  # <![if …]> … <![endif]>, as Outlook writes them
+_CDATA_END = re.compile(r"]\s*]\s*>")  # <![CDATA[ … ]]>
+
+
+def _last_start(pattern: re.Pattern[str], text: str) -> int:
+    last = -1
+    for match in pattern.finditer(text):
+        last = match.start()
+    return last
+
+
+def _end_of(pattern: re.Pattern[str], text: str, start: int) -> int:
+    """Where the first match of ``pattern`` after ``start`` ends; called only when one is known to exist."""
+    found = pattern.search(text, start)
+    return found.end() if found else len(text)
+
+
+def _bounded_markup(html: str) -> str:
+    """``html`` with every "<" the standard parser could not close written as "&lt;".
+
+    Such a "<" is read as text by ``html.parser`` anyway, but only after it has
+    scanned to the end of the document for the construct's end, once per "<".
+    Written as "&lt;" it is the same text and is read once. The walk follows
+    the parser: a closed construct is stepped over whole (a comment, a tag and
+    its quoted values, a script's or style's content), so what the parser never
+    reads is never changed, and well-formed markup is left exactly as it was.
+    """
+    html = _TEXT_LT.sub("&lt;", html)
+    last_gt = html.rfind(">")
+    comment_end = _last_start(_COMMENT_END, html)
+    section_end = _last_start(_SECTION_END, html)
+    cdata_end = _last_start(_CDATA_END, html)
+    pieces: list[str] = []
+    done = 0
+    i = html.find("<")
+    while i >= 0:
+        closed, resume = True, i + 1
+        nxt = html[i + 1 : i + 2]
+        if nxt.isascii() and nxt.isalpha():
+            tag = _START_TAG.match(html, i)
+            closed = tag is not None
+            if tag is not None:
+                resume = tag.end()
+                name = _TAG_NAME.match(html, i + 1)
+                raw_text_end = _RAW_TEXT_ENDS.get(name.group().lower()) if name else None
+                if raw_text_end is not None and not tag.group().endswith("/>"):
+                    # The parser reads up to the element's end tag as text.
+                    found = raw_text_end.search(html, resume)
+                    resume = found.start() if found else len(html)
+        elif html.startswith("<!--", i):
+            closed = comment_end >= i + 4
+            resume = _end_of(_COMMENT_END, html, i + 4) if closed else resume
+        elif html.startswith("<![", i):
+            name = _MARKED_NAME.match(html, i + 3)
+            keyword = name.group().lower() if name else ""
+            if keyword in ("temp", "cdata", "ignore", "include", "rcdata"):
+                closed = cdata_end >= i + 3
+                resume = _end_of(_CDATA_END, html, i + 3) if closed else resume
+            elif keyword in ("if", "else", "endif"):
+                closed = section_end >= i + 3
+                resume = _end_of(_SECTION_END, html, i + 3) if closed else resume
+            else:
+                closed = False  # the standard parser raises on any other keyword
+        else:  # "</", "<?" and "<!…" end at the next ">"
+            closed = last_gt > i + 1
+            if closed:
+                resume = html.find(">", i + 2) + 1
+        if not closed:
+            pieces.append(html[done:i])
+            pieces.append("&lt;")
+            done = i + 1
+        i = html.find("<", resume)
+    pieces.append(html[done:])
+    return "".join(pieces)
 
 
 # --- newest text, forwards and quoted history ---------------------------------------------
 
 _FORWARD_MARKERS = re.compile(
-    r"^\s*(?:-{2,}\s*(?:forwarded message|original message|message transféré|weitergeleitete nachricht|mensaje reenviado)\s*-{2,}"
-    r"|begin forwarded message:)\s*$",
+    r"^\s*+(?:-{2,}+\s*+(?:forwarded message|original message|message transféré|weitergeleitete nachricht|mensaje reenviado)\s*+-{2,}+"
+    r"|begin forwarded message:)\s*+$",
     re.IGNORECASE,
 )
-_ORIGINAL_MESSAGE = re.compile(r"^\s*-{2,}\s*original message\s*-{2,}\s*$", re.IGNORECASE)
+_ORIGINAL_MESSAGE = re.compile(r"^\s*+-{2,}+\s*+original message\s*+-{2,}+\s*+$", re.IGNORECASE)
 _ATTRIBUTION = re.compile(
-    r"^\s*(?:on\s.{4,200}\swrote|le\s.{4,200}\sa\s+écrit|am\s.{4,200}\sschrieb|el\s.{4,200}\sescribió)\s*:\s*$",
+    r"^\s*+(?:on\s.{4,200}\swrote|le\s.{4,200}\sa\s++écrit|am\s.{4,200}\sschrieb|el\s.{4,200}\sescribió)\s*+:\s*+$",
     re.IGNORECASE,
 )
-_ATTRIBUTION_START = re.compile(r"^\s*(?:on|le|am|el)\s.+", re.IGNORECASE)
-_OUTLOOK_FROM = re.compile(r"^\s*\*?(?:from|de|von)\s*:\*?\s*\S", re.IGNORECASE)
-_OUTLOOK_SENT = re.compile(r"^\s*\*?(?:sent|date|envoyé|gesendet|enviado)\s*:\*?\s*\S", re.IGNORECASE)
-_UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
-_HEADER_LINE = re.compile(r"^\s*\*?(?:from|date|sent|to|cc|subject|reply-to)\s*:", re.IGNORECASE)
-SUBJECT_FORWARD = re.compile(r"^\s*(?:fwd?|fw|tr|wg|rv)\s*:", re.IGNORECASE)
-SUBJECT_REPLY = re.compile(r"^\s*(?:re|aw|sv|antw|r)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
+_ATTRIBUTION_START = re.compile(r"^\s*+(?:on|le|am|el)\s.", re.IGNORECASE)
+_OUTLOOK_FROM = re.compile(r"^\s*+\*?(?:from|de|von)\s*+:\*?\s*+\S", re.IGNORECASE)
+_OUTLOOK_SENT = re.compile(r"^\s*+\*?(?:sent|date|envoyé|gesendet|enviado)\s*+:\*?\s*+\S", re.IGNORECASE)
+_UNDERSCORES = re.compile(r"^\s*+_{10,}+\s*+$")
+_HEADER_LINE = re.compile(r"^\s*+\*?(?:from|date|sent|to|cc|subject|reply-to)\s*+:", re.IGNORECASE)
+SUBJECT_FORWARD = re.compile(r"^\s*+(?:fwd?|fw|tr|wg|rv)\s*+:", re.IGNORECASE)
+SUBJECT_REPLY = re.compile(r"^\s*+(?:re|aw|sv|antw|r)\s*+(?:\[\d++\])?\s*+:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,7 +241,10 @@ class Sections:
     is_reply: bool
 
 
-def split_sections(text: str, subject: str = "") -> Sections:
+MAX_FORWARDS = 5  # forwards inside forwards followed; deeper ones are read as the innermost one's text
+
+
+def split_sections(text: str, subject: str = "", depth: int = 0) -> Sections:
     """Newest text, forwarded content and quoted history.
 
     The first marker decides: an "On … wrote:" line, a ">" line, an Outlook
@@ -136,7 +263,10 @@ def split_sections(text: str, subject: str = "") -> Sections:
         below = lines[i:]
         if kind == "forward":
             content = _strip_header_block(below[1:] if _FORWARD_MARKERS.match(line) else below)
-            inner = split_sections(content)
+            if depth >= MAX_FORWARDS:
+                # Each level reads the rest of the text again: quadratic in a text of forward markers.
+                return Sections(above, trim(content), "", True, False)
+            inner = split_sections(content, depth=depth + 1)
             forwarded = trim("\n".join(part for part in (inner.newest, inner.forwarded) if part))
             return Sections(above, forwarded, inner.history, True, False)
         if not above:
@@ -155,10 +285,10 @@ def _marker(lines: list[str], i: int, forwarded_subject: bool) -> str | None:
         return "forward"
     if _ATTRIBUTION.match(line):
         return "reply"
-    if _ATTRIBUTION_START.match(line) and i + 1 < len(lines):
+    if len(line) < 300 and i + 1 < len(lines) and _ATTRIBUTION_START.match(line):
         # Mailers wrap a long attribution over two lines.
         joined = f"{line.rstrip()} {lines[i + 1].strip()}"
-        if _ATTRIBUTION.match(joined) and len(line) < 300:
+        if _ATTRIBUTION.match(joined):
             return "reply"
     if line.lstrip().startswith(">"):
         return "reply"

@@ -100,9 +100,26 @@ class Triage:
 # --- deciding --------------------------------------------------------------------------------
 
 
+def too_complex(parsed: ParsedEmail, why: str, index: Searcher, correction: Correction | None = None) -> Triage:
+    """A message left to a person because reading it would cost too much; it is kept all the same."""
+    correction = correction or Correction()
+    return Triage(
+        email=parsed,
+        action=REVIEW,
+        reason=f"This email is too large or too complex to read automatically ({why}), so a person should look at it.",
+        confidence=0.0,
+        # Staff may read it and fill in the group themselves; until then a forward waits for it.
+        missing=tuple(k for k, v in ((GROUP_ID, correction.group_id), (GROUP_NAME, correction.group_name)) if not v),
+        corrected=correction,
+        **_corrected_fields(correction, index.directory),
+    )
+
+
 def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Correction | None = None) -> Triage:
     directory = index.directory
     correction = correction or Correction()
+    if parsed.too_complex and not parsed.loop_signals:
+        return too_complex(parsed, parsed.too_complex, index, correction)
     if parsed.loop_signals:
         because = "; ".join(LOOP_REASONS.get(s, s) for s in parsed.loop_signals)
         return Triage(
