@@ -100,12 +100,17 @@ def hours(args: argparse.Namespace) -> int:
         if i:
             print()
         print(card["name"])
-        print(f"  {card['hours']['text']}")
-        print(f"  {card['status_line']}")
+        for line in _once(card["hours"]["text"], card["status_line"]):
+            print(f"  {line}")
         for phone in card["phones"]:
             if "hours" in phone:
-                print(f"  {phone['display']}: {phone['hours']['text']} · {phone['hours']['status_line']}")
+                print(f"  {phone['display']}: " + " · ".join(_once(phone["hours"]["text"], phone["hours"]["status_line"])))
     return 0
+
+
+def _once(*lines: str) -> list[str]:
+    """Each line once: for "Open 24/7" or "Hours not listed" the hours and the status say the same thing."""
+    return [line for line in dict.fromkeys(lines) if line]
 
 
 def _hours_card(card: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from routing.core.hours import zone
 from routing.core.model import Directory, Hours
 from routing.core.phone_menu import key_order, menu_options
 from routing.present.json import badge, hours_json, status_json
+from routing.present.topic_words import subjects
 
 
 def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
@@ -43,7 +44,10 @@ def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
             "repeat_key": ivr.repeat_key,
             "speech": True,
             "max_failures": ivr.max_failures,
-            "options": [{"key": o.key, "contact": {"id": o.contact.id, "name": o.contact.name}} for o in menu_options(directory)],
+            "options": [
+                {"key": o.key, "contact": {"id": o.contact.id, "name": o.contact.name}, "handles": subjects(o.contact)}
+                for o in menu_options(directory)
+            ],
             "fallback": {"id": directory.fallback, "name": directory.contact(directory.fallback).name},
         },
         "numbers": list(numbers.values()),
@@ -74,7 +78,7 @@ def tree_lines(tree: dict[str, Any]) -> list[str]:
     """The phone tree as plain text, for the command line."""
     ivr = tree["ivr"]
     lines = [f"Phone menu on {ivr['display']} (as of {tree['at']})"]
-    lines += [f"  press {o['key']}: {o['contact']['name']}" for o in ivr["options"]]
+    lines += [f"  press {o['key']}: {o['contact']['name']}" + (f" ({o['handles']})" if o["handles"] else "") for o in ivr["options"]]
     lines += [f"  press {ivr['repeat_key']}: hear the options again", "  or say in a few words what you need", ""]
     lines.append("Numbers")
     for number in tree["numbers"]:

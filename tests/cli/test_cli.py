@@ -141,3 +141,14 @@ def test_app_module_builds_the_app_on_first_use(monkeypatch, tmp_path):
         assert built.state.services.settings.index_dir == tmp_path / "index"
     finally:
         vars(app_module).pop("app", None)
+
+
+def test_hours_says_each_thing_once(capsys):
+    # "Open 24/7" and "Hours not listed" are both the hours and the status: printed once, not twice.
+    assert main(["hours", "--at", MONDAY_10AM]) == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    for block in blocks:
+        lines = [line.strip() for line in block.splitlines()]
+        assert len(lines) == len(set(lines)), block
+    assert "account.kp.org (employer self-service)\n  Open 24/7" in "\n\n".join(blocks)
+    assert "Member Services Center\n  Hours not listed\n" in "\n\n".join(blocks) + "\n"

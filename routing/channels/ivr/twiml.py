@@ -20,9 +20,11 @@ from urllib.parse import urlencode, urlsplit
 from twilio.twiml.voice_response import VoiceResponse
 
 from routing.core.hours import HoursStatus, spoken_next_open, status
-from routing.core.model import Contact, ContactKind, Directory, HoursKind, Phone
+from routing.core.model import Contact, ContactKind, Directory, HoursKind, Phone, Topic
 from routing.core.phone_menu import menu_options
 from routing.core.rules import Decision
+from routing.present.topic_words import echoes, is_task, named, spoken, subjects
+from routing.present.topic_words import phrase as title_phrase
 
 MENU_PATH = "/ivr/menu"
 GATHER_PATH = "/ivr/gather"
@@ -80,8 +82,26 @@ def _count(raw: object) -> int:
 
 
 def menu_sentences(directory: Directory) -> list[str]:
-    options = [f"For {option.contact.name}, press {option.key}." for option in menu_options(directory)]
+    options = [option_sentence(option.contact, option.key) for option in menu_options(directory)]
     return [*options, f"To hear these options again, press {directory.ivr.repeat_key}."]
+
+
+def option_sentence(contact: Contact, key: str) -> str:
+    """One menu option that says what the team does: "For billing and eligibility questions, the California Service Center, press" its key."""
+    what = spoken(subjects(contact))
+    if not what or echoes(what, contact):
+        return f"For {named(contact)}, press {key}."
+    lead = "To" if is_task(what) else "For"
+    return f"{lead} {what}, {named(contact)}, press {key}."
+
+
+def said_back(contact: Contact, topic: Topic) -> str:
+    """What the caller was understood to want, so a caller who was misheard can hang up before waiting on hold."""
+    what = spoken(title_phrase(topic.title))
+    if echoes(what, contact):
+        return f"{named(contact, start=True)} can help with that."
+    verb = "can help you" if is_task(what) else "handles"
+    return f"{named(contact, start=True)} {verb} {what}."
 
 
 def speech_hints(directory: Directory) -> str:
@@ -215,16 +235,15 @@ def connect(directory: Directory, contact: Contact, now: datetime, decision: Dec
     sentences = list(lead)
     topic = decision.topic if decision is not None else None
     if topic is not None:
-        # Said back, so a caller who was misheard can hang up before waiting on hold.
-        sentences.append(f"{contact.name} handles {_lower_first(topic.title)}.")
+        sentences.append(said_back(contact, topic))
     if found.open_now is False:
-        return closed(directory, contact, found, now, decision, sentences, named=topic is not None)
+        return closed(directory, contact, found, now, decision, sentences, named_already=topic is not None)
     if found.open_now is None:
         # The sources do not list these hours. The line may well be answered,
         # so the caller is put through rather than turned away on a guess.
-        sentences.append(f"The hours of {contact.name} are not listed, so I will try to connect you now.")
+        sentences.append(f"The hours of {named(contact)} are not listed, so I will try to connect you now.")
     else:
-        sentences.append("Please hold while I connect you." if topic is not None else f"{contact.name}. Please hold while I connect you.")
+        sentences.append("Please hold while I connect you." if topic is not None else f"I will connect you to {named(contact)}. Please hold.")
     response = _say(directory, VoiceResponse(), sentences)
     dial(response, phone)
     return response
@@ -248,12 +267,12 @@ def closed(
     now: datetime,
     decision: Decision | None,
     lead: list[str],
-    named: bool = False,
+    named_already: bool = False,
 ) -> VoiceResponse:
     """What to do instead: when it opens, where to write, and what can be done online meanwhile."""
     sentences = list(lead)
     when = f"today for {found.closed_for}" if found.closed_for else "now"
-    sentences.append(f"{'It' if named else contact.name} is closed {when}.")
+    sentences.append(f"{'It' if named_already else named(contact, start=True)} is closed {when}.")
     opens = spoken_next_open(found, now)
     if opens:
         sentences.append(f"It opens {opens}.")
@@ -288,21 +307,28 @@ def website(directory: Directory, site: Contact, now: datetime, decision: Decisi
     topic = None
     if decision is not None:
         topic = decision.self_service.topic if decision.self_service else decision.topic
-    where = topic.where if topic else ""
-    if topic is not None:
-        sentences.append(f"{topic.title}.")
-    if site.url:
-        sentences.append(f"You can do this yourself online{_any_time(site)} at {_spoken_site(site)}{_under(site, where)}.")
-    else:
-        sentences.append(f"You can do this yourself on {site.name}.")
+    sentences.append(website_sentence(site, topic))
     team = next((c for c in (decision.alternatives if decision else ()) if _open_phone(directory, c, now)), None)
     if team is None:
         return goodbye(directory, sentences)
     response = _say(directory, VoiceResponse(), sentences)
     offer = response.gather(input="dtmf", num_digits=1, action=f"{TRANSFER_PATH}?{urlencode({'to': team.id})}", method="POST")
-    offer.say(f"To speak with {team.name} instead, press any key now.", language=directory.ivr.language)
+    offer.say(f"To speak with {named(team)} instead, press any key now.", language=directory.ivr.language)
     _say(directory, response, [directory.ivr.goodbye]).hangup()
     return response
+
+
+def website_sentence(site: Contact, topic: Topic | None) -> str:
+    """Where on the site a task is done: "You can order member ID cards yourself online, any time, at …"."""
+    where = _under(site, topic.where) if topic is not None and site.url else ""
+    place = f" online{_any_time(site)} at {_spoken_site(site)}{where}" if site.url else f" on {site.name}"
+    if topic is None:
+        return f"You can do this yourself{place}."
+    what = spoken(title_phrase(topic.title))
+    if is_task(what):
+        # "complete renewal changes online" would read "online yourself online".
+        return f"You can {what.removesuffix(' online')} yourself{place}."
+    return f"For {what}, you can help yourself{place}."
 
 
 def _open_phone(directory: Directory, contact: Contact, now: datetime) -> bool:
@@ -337,11 +363,6 @@ def _say(directory: Directory, response: VoiceResponse, sentences: list[str]) ->
     for sentence in sentences:
         response.say(sentence, language=directory.ivr.language)
     return response
-
-
-def _lower_first(title: str) -> str:
-    # "Broker of record changes" reads mid-sentence in lower case; "COBRA inquiries" keeps its capitals.
-    return title[0].lower() + title[1:] if title[1:2].islower() else title
 
 
 def _any_time(site: Contact) -> str:

@@ -136,7 +136,7 @@ def test_an_incoming_call_hears_the_greeting_and_the_menu(phone, clock, director
     assert (gather.get("input"), gather.get("language"), gather.get("numDigits")) == ("dtmf speech", "en-US", "1")
     assert "broker of record" in gather.get("hints", "")
     assert call.heard[0] == directory.ivr.greeting
-    assert "For Account Management Support Team, press 3." in call.heard
+    assert "For broker of record, contact, group address, plan and renewal changes, the Account Management Support Team, press 3." in call.heard
     assert root[-1].tag == "Redirect"
 
 
@@ -146,14 +146,14 @@ def test_each_key_transfers_to_its_team_on_the_main_line(phone, clock, key, team
     root = call.press(call.dial_in(), key)
     assert ended(root) == "Dial"
     assert dialed(root) == [(MAIN_LINE, f"wwww{key}")]
-    assert call.heard[-1] == f"{team}. Please hold while I connect you."
+    assert call.heard[-1] == f"I will connect you to the {team}. Please hold."
 
 
 def test_the_repeat_key_plays_the_menu_again(phone, clock, directory):
     call = Call(phone)
     again = call.press(call.dial_in(), directory.ivr.repeat_key)
     said_again = [say.text for say in again.iter("Say")]
-    assert "For California Service Center, press 1." in said_again
+    assert "For billing and eligibility questions, the California Service Center, press 1." in said_again
     assert directory.ivr.greeting not in said_again
     assert directory.ivr.not_understood not in said_again
     # And the menu still works after it.
@@ -172,20 +172,20 @@ def test_speech_is_routed_like_the_web_and_transfers(phone, clock, speech, digit
     call = Call(phone)
     root = call.say(call.dial_in(), speech)
     assert dialed(root) == [(MAIN_LINE, digits)]
-    assert any(s.startswith(f"{team} handles ") for s in call.heard)
+    assert any(s.startswith((f"The {team} handles ", f"The {team} can help you ")) for s in call.heard)
 
 
 def test_speech_for_a_line_without_listed_hours_is_put_through_anyway(phone, clock):
     call = Call(phone)
     root = call.say(call.dial_in(), "I have feedback about my health plan")
     assert dialed(root) == [("+18004644000", None)]
-    assert "The hours of Member Services Center are not listed, so I will try to connect you now." in call.heard
+    assert "The hours of the Member Services Center are not listed, so I will try to connect you now." in call.heard
 
 
 def test_speech_for_a_website_task_offers_an_open_team(phone, clock):
     call = Call(phone)
     root = call.say(call.dial_in(), "order replacement ID cards")
-    assert "You can do this yourself online, any time, at account dot k p dot org, under Manage Members." in call.heard
+    assert "You can order member ID cards yourself online, any time, at account dot k p dot org, under Manage Members." in call.heard
     assert ended(root) == "Hangup"  # for a caller who does nothing more
     transferred = call.press(root, "5")
     assert dialed(transferred) == [("+18667524737", None)]
@@ -199,12 +199,12 @@ def test_no_input_replays_the_prompt_then_the_general_line_takes_the_call(phone,
     first = call.dial_in()
     second = call.stay_silent(first)
     assert second.find("Gather") is not None
-    assert "For California Service Center, press 1." in [s.text for s in second.iter("Say")]
+    assert "For billing and eligibility questions, the California Service Center, press 1." in [s.text for s in second.iter("Say")]
     assert directory.ivr.not_understood not in call.heard  # silence is not scolded
     last = call.stay_silent(second)
     assert ended(last) == "Dial"
     assert dialed(last) == [(MAIN_LINE, None)]
-    assert call.heard[-1] == "Small Business Representative. Please hold while I connect you."
+    assert call.heard[-1] == "I will connect you to the Small Business Representative. Please hold."
 
 
 def test_no_input_twice_after_hours_ends_with_the_after_hours_message(phone, clock, directory):
@@ -212,7 +212,7 @@ def test_no_input_twice_after_hours_ends_with_the_after_hours_message(phone, clo
     call = Call(phone)
     last = call.stay_silent(call.stay_silent(call.dial_in()))
     assert ended(last) == "Hangup" and not dialed(last)
-    assert "Small Business Representative is closed now." in call.heard
+    assert "The Small Business Representative is closed now." in call.heard
     assert "It opens Monday at 8:30 AM Pacific." in call.heard
     assert "Many requests can also be done online, any time, at account dot k p dot org." in call.heard
     assert call.heard[-1] == directory.ivr.goodbye
@@ -260,9 +260,9 @@ def test_no_call_loops_forever(phone, clock, directory, instant, caller):
 @pytest.mark.parametrize(
     ("instant", "key", "expected"),
     [
-        (SATURDAY, "3", ["Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "a m t at k p dot org"]),
-        (THANKSGIVING, "1", ["California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "c s c dash s d dash s b a at k p dot org"]),
-        (TUESDAY_6PM, "2", ["Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "c s u dot c a at k p dot org"]),
+        (SATURDAY, "3", ["The Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "a m t at k p dot org"]),
+        (THANKSGIVING, "1", ["The California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "c s c dash s d dash s b a at k p dot org"]),
+        (TUESDAY_6PM, "2", ["The Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "c s u dot c a at k p dot org"]),
     ],
 )
 def test_a_closed_team_gives_next_opening_email_and_website_then_hangs_up(phone, clock, directory, instant, key, expected):
@@ -407,7 +407,7 @@ def test_the_cli_prints_the_same_tree(capsys, monkeypatch):
     monkeypatch.delenv("DIRECTORY_PATH", raising=False)
     assert main(["ivr", "--at", SATURDAY]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "  press 3: Account Management Support Team" in out
+    assert "  press 3: Account Management Support Team (broker of record, contact, group address, plan and renewal changes)" in out
     assert "  Account Management Support Team (account-management-support): call 1-800-790-4661, press 3" in out
     assert main(["ivr", "--at", SATURDAY, "--json"]) == 0
     assert '"instructions": "call 1-800-790-4661, press 3"' in capsys.readouterr().out

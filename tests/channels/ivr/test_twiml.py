@@ -92,9 +92,9 @@ def test_the_greeting_gathers_a_key_or_speech_and_reads_the_options(directory):
     said = [say.text for say in gather.iter("Say")]
     assert said[0] == directory.ivr.greeting
     assert directory.ivr.menu_intro in said
-    assert "For California Service Center, press 1." in said
-    assert "For Client Services Unit, press 2." in said
-    assert "For Account Management Support Team, press 3." in said
+    assert "For billing and eligibility questions, the California Service Center, press 1." in said
+    assert "For benefit, COBRA and contract or eligibility inquiries, the Client Services Unit, press 2." in said
+    assert "For broker of record, contact, group address, plan and renewal changes, the Account Management Support Team, press 3." in said
     assert f"To hear these options again, press {directory.ivr.repeat_key}." in said
     # Silence falls through the Gather: the Redirect counts it as a failed try.
     assert last_verb(root) == "Redirect"
@@ -126,7 +126,7 @@ def test_the_menu_follows_the_directory_not_the_code():
     changed = loads(text)
     said = spoken(parsed(ivr.menu(changed, CallState())))
     assert said.startswith("Welcome to the help line.")
-    assert "For Benefits Desk, press 2." in said
+    assert "For benefit, COBRA and contract or eligibility inquiries, the Benefits Desk, press 2." in said
     assert "press 0" in said and "press 9" not in said
 
 
@@ -143,14 +143,14 @@ def test_no_phone_number_address_or_key_is_written_into_the_ivr_code():
 @pytest.mark.parametrize(("key", "name"), [("1", "California Service Center"), ("2", "Client Services Unit"), ("3", "Account Management Support Team")])
 def test_a_key_for_an_open_team_says_its_name_and_dials_the_line_then_its_key(directory, key, name):
     root = parsed(ivr.pressed(directory, key, CallState(), MONDAY_10AM))
-    assert spoken(root).startswith(name)
+    assert spoken(root).startswith(f"I will connect you to the {name}.")
     assert dialed(root) == [("+18007904661", f"wwww{key}")]
     assert last_verb(root) == "Dial"
 
 
 def test_the_repeat_key_reads_the_menu_again_without_counting_a_failure(directory):
     root = parsed(ivr.pressed(directory, directory.ivr.repeat_key, CallState(), MONDAY_10AM))
-    assert "For California Service Center, press 1." in spoken(root)
+    assert "For billing and eligibility questions, the California Service Center, press 1." in spoken(root)
     assert directory.ivr.not_understood not in spoken(root)
     action = root.find("Gather").get("action")  # type: ignore[union-attr]
     assert "failures=0" in action and "turn=1" in action
@@ -180,7 +180,7 @@ def test_after_the_last_failed_try_an_open_general_line_takes_the_call(directory
 def test_after_the_last_failed_try_a_closed_general_line_gives_its_after_hours_message(directory):
     root = parsed(ivr.pressed(directory, "7", CallState(failures=directory.ivr.max_failures - 1, turn=1), SATURDAY))
     said = spoken(root)
-    assert "Small Business Representative is closed now." in said
+    assert "The Small Business Representative is closed now." in said
     assert "It opens Monday at 8:30 AM Pacific." in said
     assert said.endswith(directory.ivr.goodbye)
     assert last_verb(root) == "Hangup" and not dialed(root)
@@ -189,9 +189,9 @@ def test_after_the_last_failed_try_a_closed_general_line_gives_its_after_hours_m
 @pytest.mark.parametrize(
     ("key", "at", "expected"),
     [
-        ("3", SATURDAY, ["Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "a m t at k p dot org"]),
-        ("1", THANKSGIVING, ["California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "c s c dash s d dash s b a at k p dot org"]),
-        ("2", TUESDAY_6PM, ["Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "c s u dot c a at k p dot org"]),
+        ("3", SATURDAY, ["The Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "a m t at k p dot org"]),
+        ("1", THANKSGIVING, ["The California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "c s c dash s d dash s b a at k p dot org"]),
+        ("2", TUESDAY_6PM, ["The Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "c s u dot c a at k p dot org"]),
     ],
 )
 def test_a_closed_team_says_when_it_opens_where_to_write_and_hangs_up(directory, key, at, expected):
@@ -211,7 +211,7 @@ def test_a_closed_team_says_when_it_opens_where_to_write_and_hangs_up(directory,
 def test_speech_is_routed_by_the_rules_engine_and_said_back(directory, index):
     decision = route(index, "I need to change our broker", "ivr", MONDAY_10AM)
     root = parsed(ivr.heard(directory, decision, CallState(), MONDAY_10AM))
-    assert "Account Management Support Team handles broker of record changes." in spoken(root)
+    assert "The Account Management Support Team handles broker of record changes." in spoken(root)
     assert dialed(root) == [("+18007904661", "wwww3")]
 
 
@@ -235,7 +235,7 @@ def test_a_line_with_unlisted_hours_is_tried_and_the_caller_told_why(directory, 
     decision = route(index, "feedback about my health plan", "ivr", MONDAY_10AM)
     assert decision.contact.id == "member-services"
     root = parsed(ivr.heard(directory, decision, CallState(), MONDAY_10AM))
-    assert "The hours of Member Services Center are not listed, so I will try to connect you now." in spoken(root)
+    assert "The hours of the Member Services Center are not listed, so I will try to connect you now." in spoken(root)
     assert dialed(root) == [("+18004644000", None)]
 
 
@@ -325,7 +325,7 @@ def test_the_phone_tree_says_how_to_reach_each_contact(directory):
 def test_the_tree_as_text(directory):
     lines = tree_lines(phone_tree(directory, SATURDAY))
     assert lines[0].startswith("Phone menu on 1-800-790-4661")
-    assert "  press 3: Account Management Support Team" in lines
+    assert "  press 3: Account Management Support Team (broker of record, contact, group address, plan and renewal changes)" in lines
     assert "    press 3: Account Management Support Team · Mon–Fri 7:00 AM–5:30 PM PT · Closed · opens Mon 7:00 AM PT" in lines
     assert "  Account Management Support Team (account-management-support): call 1-800-790-4661, press 3" in lines
     assert "    answered directly: Member Services Center · Hours not listed" in lines

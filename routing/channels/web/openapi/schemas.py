@@ -253,7 +253,7 @@ def _phone_tree_schema() -> Schema:
         "ivr": obj({
             "number": string(), "display": string(), "language": string(), "repeat_key": string(),
             "speech": boolean(), "max_failures": integer(minimum=0),
-            "options": array(obj({"key": string(), "contact": named})),
+            "options": array(obj({"key": string(), "contact": named, "handles": string("What the team handles, in a few words from its topics.")})),
             "fallback": named,
         }, "The phone menu callers hear."),
         "numbers": array(obj({"number": string(), "display": string(), "label": string(), "options": array(option)})),
@@ -270,7 +270,7 @@ def _phone_tree_schema() -> Schema:
 def _service_schemas() -> dict[str, Schema]:
     health = obj({
         "status": one_of(["ok", "degraded"], "degraded when a changed directory file was refused; the last good one still serves."),
-        "directory": obj({"version": nullable(string()), "loaded_at": nullable(instant()), "path": string()}),
+        "directory": obj({"version": nullable(string()), "loaded_at": nullable(instant()), "file": string("The directory file's name (not its path).")}),
         "errors": array(string(), "Why the last change was refused, one problem per line."),
     })
     error = obj({
