@@ -9,6 +9,7 @@ from starlette.routing import Route
 from routing.channels.http import find_contact, requested_instant
 from routing.present.json import contact_json
 from routing.services import services
+from routing.store.live_directory import LiveDirectory
 
 
 async def list_contacts(request: Request) -> Response:
@@ -26,7 +27,21 @@ async def one_contact(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     # 200 even when a reload was refused: the last good directory is still serving.
-    return JSONResponse(services(request).directory.health())
+    return JSONResponse(public_health(services(request).directory))
+
+
+def public_health(store: LiveDirectory) -> dict[str, object]:
+    """The store's health without where the server keeps its files: the file's name, never its path.
+
+    The full path is in the log, for whoever runs the server.
+    """
+    health = store.health()
+    directory = dict(health["directory"]) if isinstance(health["directory"], dict) else {}
+    directory.pop("path", None)
+    directory["file"] = store.path.name
+    full = str(store.path)
+    errors = [str(e).replace(full, store.path.name) for e in store.errors]
+    return {**health, "directory": directory, "errors": errors}
 
 
 def routes() -> list[Route]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -119,7 +120,18 @@ def test_healthz(client, directory):
     assert body["status"] == "ok"
     assert body["directory"]["version"] == directory.version
     assert body["directory"]["loaded_at"]
+    assert body["directory"]["file"] == "directory.yaml"
     assert body["errors"] == []
+
+
+def test_no_server_path_or_seed_file_name_is_shown(client):
+    # Where the server keeps its files is for its logs, not for whoever asks /healthz or the API.
+    for address in ("/healthz", "/api/contacts", "/api/contacts/california-service-center", "/api/route?q=change+our+broker"):
+        text = client.get(address).text
+        assert str(ROOT) not in text, address
+        assert not re.search(r"seeds/|\.txt\b|/[\w.-]+/[\w.-]+\.yaml\b", text), address
+    sources = client.get("/api/contacts/california-service-center").json()["sources"]
+    assert sources == [{"id": "seed-004", "description": "Small business contact page"}]
 
 
 # -- live reload ----------------------------------------------------------------
@@ -164,7 +176,9 @@ def test_a_valid_change_goes_live_and_an_invalid_one_is_refused(live):
     body = health.json()
     assert body["status"] == "degraded"
     assert body["directory"]["version"] == good_version
-    assert any(e.startswith(f"{path}:{line}: phone number '800-731-4661'") for e in body["errors"]), body["errors"]
+    # The problem names the file and line, but not the folder the server keeps it in.
+    assert any(e.startswith(f"directory.yaml:{line}: phone number '800-731-4661'") for e in body["errors"]), body["errors"]
+    assert str(path.parent) not in health.text
     # The last good directory keeps serving.
     assert client.get("/api/contacts/client-services-unit").json()["name"] == "Client Services Unit (CSU)"
     assert client.get("/api/contacts/california-service-center").json()["phones"][1]["number"] == "+18007314661"
