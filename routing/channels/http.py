@@ -15,6 +15,7 @@ import contextlib
 import functools
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
@@ -219,8 +220,25 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, RequestError) and exc.headers:
         headers = {**(headers or {}), **exc.headers}
     if wants_json(request):
-        return JSONResponse(exc.as_json(), status_code=exc.status, headers=headers)
+        return JSONResponse(error_json(exc), status_code=exc.status, headers=headers)
     return render(request, "error.html", {"error": exc}, exc.status, headers)
+
+
+# The form and the API share one validation, whose summary is worded for the
+# page ("the 2 fields marked below"); a program has no page to look at.
+_POINTS_AT_THE_PAGE = re.compile(r"\b(marked|below|above)\b", re.IGNORECASE)
+
+
+def error_json(exc: RoutingError) -> dict[str, object]:
+    """The JSON error, where a summary that points at the page's layout names the fields instead."""
+    body = exc.as_json()
+    if exc.fields and _POINTS_AT_THE_PAGE.search(exc.message):
+        names = [f"“{name}”" for name in exc.fields]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        each = "it" if len(names) == 1 else "each"
+        message = f"Please correct {listed} and send the request again; “fields” says what is wrong with {each}."
+        body = {"error": {"status": exc.status, "message": message, "fields": exc.fields}}
+    return body
 
 
 class SecurityHeaders:

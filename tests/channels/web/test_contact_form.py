@@ -214,7 +214,8 @@ def test_each_bad_field_gets_its_own_sentence(
     response = mail_client.post("/api/forward", json=BROKER | change)
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["message"] == "Please correct the field marked below and send it again."
+    # A program has no page: the message names the field instead of pointing "below".
+    assert error["message"] == f"Please correct “{field}” and send the request again; “fields” says what is wrong with it."
     assert list(error["fields"]) == [field]
     assert expected in error["fields"][field]
     if field == "group_id" and "is not" in expected:
