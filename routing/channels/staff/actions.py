@@ -60,7 +60,7 @@ async def forward(svc: Services, record: Record) -> tuple[Item, str]:
         raise RequestError(409, "Choose a team that takes email in the corrections below, save, then forward.")
     if result.missing:
         words = " and ".join("group ID" if m == "group_id" else "group name" for m in result.missing)
-        raise RequestError(409, f"The {words} is not known yet. Add it in the corrections below, or send the ask_sender reply to get it from the sender.")
+        raise RequestError(409, f"The {words} is not known yet. Add it in the corrections below, or ask the sender for it.")
     settings = svc.settings
     directory = svc.snapshot.directory
     instant = now()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +35,9 @@ from routing.channels.http import (
 )
 from routing.channels.staff.actions import ask_sender, current, forward, validate_correction
 from routing.clock import now
-from routing.core.email.triage import Correction
+from routing.core.email.group_fields import GROUP_ID
+from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, LOOP_REASONS, REVIEW, Correction
+from routing.core.rules import CONFIDENT, RULE_CONFIDENCE
 from routing.core.written_request import writable
 from routing.delivery.intake import read_in_worker, take_in
 from routing.errors import RequestError
@@ -48,7 +50,11 @@ from routing.store.triage_log import STATUSES, Record
 log = logging.getLogger("routing.staff")
 
 FLASH = "staff_flash"
+WRONG_PASSWORD = "That password is not right. Type it again, or ask the person who runs this help desk for the staff password."
 FORM_LIMIT = 64_000
+
+
+ACTION_LABELS = {FORWARD: "Forward to the team", REVIEW: "Needs a person", IGNORE: "Ignore (never answered)"}
 
 
 # --- signing in ------------------------------------------------------------------
@@ -87,12 +93,16 @@ async def login(request: Request) -> Response:
     check_csrf(request, form)
     given = form.get("password", "")
     if not isinstance(given, str) or not password_matches(given, services(request).settings.staff_password):
-        log.warning("staff sign-in refused for %s", client_key(request))
+        # The operator's hint belongs here, not on the page a staff member reads.
+        log.warning(
+            "staff sign-in refused for %s: wrong password (it is STAFF_PASSWORD, or the one printed at start when that is unset)",
+            client_key(request),
+        )
         try:
             limiter.check(client_key(request))  # counts wrong passwords only
         except RequestError as exc:
             return _login(request, next_url, exc.message, exc.status)
-        return _login(request, next_url, "That password is not right. Check STAFF_PASSWORD (or the password printed when the app started) and try again.", 401)
+        return _login(request, next_url, WRONG_PASSWORD, 401)
     # A fresh session on sign-in, so a session planted before it is worth nothing.
     request.session.clear()
     request.session[STAFF_KEY] = await asyncio.to_thread(services(request).staff_sessions.open)
@@ -140,6 +150,7 @@ def _row(record: Record, zone: str) -> dict[str, Any]:
         "subject": record.subject or "(no subject)",
         "status": record.status,
         "action": result.get("action", ""),
+        "action_label": action_label(str(result.get("action", "")), result.get("missing") or []),
         "team": contact.get("name", ""),
         "group": " · ".join(str(v) for v in (result.get("group_id"), result.get("group_name")) if v),
         "source": record.source,
@@ -215,6 +226,10 @@ async def _message(
         "group_format": snapshot.directory.group_id,
         "can_forward": result.team is not None and result.group_id is not None and result.group_name is not None,
         "can_ask": draft is not None and not parsed.loop_signals,
+        "ask_label": ask_label(result.missing),
+        "action_label": action_label(result.action, result.missing),
+        "sureness": sureness(result.confidence),
+        "automatic_mail": _sentence("; ".join(LOOP_REASONS.get(s, s) for s in parsed.loop_signals)),
         "problem": problem,
         "errors": errors or {},
         "flash": request.session.pop(FLASH, None),
@@ -222,6 +237,35 @@ async def _message(
         **_common(request),
     }
     return render(request, "staff_message.html", context, status)
+
+
+def missing_words(missing: Sequence[str]) -> str:
+    """ "group ID", "group name", or "group ID and group name": what the sender is asked for."""
+    return " and ".join("group ID" if m == GROUP_ID else "group name" for m in missing)
+
+
+def ask_label(missing: Sequence[str]) -> str:
+    return f"Ask the sender for the {missing_words(missing)}" if missing else "Ask the sender for what is missing"
+
+
+def action_label(action: str, missing: Sequence[str]) -> str:
+    """The suggested action in words; the action's name (``ask_sender``) is for the API."""
+    if action == ASK_SENDER:
+        return ask_label(missing)
+    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+def sureness(confidence: float) -> str:
+    """How sure the triage is of the team, in words rather than a number."""
+    if confidence >= RULE_CONFIDENCE:
+        return "Sure of the team"
+    if confidence >= CONFIDENT:
+        return "Fairly sure of the team: check it before forwarding"
+    return "Not sure of the team: choose one under Corrections"
+
+
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
 def _deliveries(svc: Services, record: Record) -> list[dict[str, str]]:
