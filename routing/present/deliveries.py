@@ -63,8 +63,8 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
 
     if item.status == WRITTEN or (item.status in (QUEUED, SENDING) and not emails):
         summary = (
-            f"Not emailed: this help desk has no mail server set up, so your request is kept here for an administrator "
-            f"to send on to {team}. {team} has not received it yet."
+            "Not emailed: this help desk has no mail server set up, so your request is kept here for an administrator "
+            f"to send on. {team} has not received it yet."
         )
         need = f"If you need an answer soon, {call} and mention reference {item.id}." if call else f"If you need an answer soon, write to {item.to} yourself and mention reference {item.id}."
         return State(KEPT_HERE, "Request kept here, not emailed", summary, _steps(need, hours), True, received, "")
