@@ -75,11 +75,11 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
         summary = f"Not delivered: {_problem(item)} {team} has not received your request."
         what = f"Please {call} instead and mention reference {item.id}." if call else f"Please write to {item.to} yourself and mention reference {item.id}."
         return State(NOT_DELIVERED, "Request not delivered", summary, _steps(what, hours), True, received, "")
-    if item.status == QUEUED and item.last_error:
-        retry = _when(item.next_attempt_at, directory)
+    if item.last_error:
+        again = f"automatically (next at {_when(item.next_attempt_at, directory)})" if item.status == QUEUED else "now"
         summary = (
             f"Queued to try again: the last attempt to email {team} at {item.to} did not go through, so it is tried again "
-            f"automatically (next at {retry}). It has not been delivered yet."
+            f"{again}. It has not been delivered yet."
         )
     else:
         summary = f"Queued: your request is saved here and waiting to be emailed to {team} at {item.to}. It has not been delivered yet."
