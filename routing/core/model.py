@@ -118,6 +118,12 @@ class Email:
     address: str
     purpose: str
     include: tuple[str, ...] = ()  # what the sender is asked to put in the message
+    # The topic ids this address is listed for, in the seeds' own words: a
+    # request is forwarded here only when its topic is one of them.
+    covers: tuple[str, ...] = ()
+
+    def covers_topic(self, topic_id: str) -> bool:
+        return topic_id in self.covers
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from routing.core.email.addresses import is_email_address, not_text, printable, unsafe_in_header
 from routing.core.model import Contact, Directory, Email
-from routing.core.recipients import handler, nearest_team
+from routing.core.recipients import WrittenRoute, chosen, written_route
 from routing.core.rules import Decision, route
 from routing.core.search import Searcher
 from routing.errors import RequestError
@@ -156,8 +156,24 @@ class Choice:
     decision: Decision
 
 
+class NotByEmail(RequestError):
+    """No listed address covers the request: it is not sent, and the answer says whom to call and the nearest fit."""
+
+    def __init__(self, route: WrittenRoute) -> None:
+        nearest = route.nearest
+        if nearest is not None:
+            field = (
+                f"{nearest.team.name} ({nearest.team.id}) is the nearest fit: choose it to send the request to "
+                f"{nearest.address.address} anyway, or call instead."
+            )
+        else:
+            field = "No team's mailbox covers this request, so please call instead."
+        super().__init__(422, f"We have not sent your request. {route.reason}", {"contact_id": field})
+        self.route = route
+
+
 def choose_recipient(request: WrittenRequest, index: Searcher, now: datetime) -> Choice:
-    """The team, by the employer's choice or by the rules engine on the email channel."""
+    """The team, by the employer's choice or by the one recipient rule (``core.recipients``) on the email channel."""
     directory = index.directory
     decision = route(index, f"{request.subject}\n{request.message}", "email", now)
     if decision.safety:
@@ -167,18 +183,15 @@ def choose_recipient(request: WrittenRequest, index: Searcher, now: datetime) ->
         reason = f"The employer chose {contact.name} on the form."
         if decision.contact.id != contact.id and decision.confident:
             reason += f" The router would have suggested {decision.contact.name}: {decision.reason}"
-        chosen = nearest_team(contact, None, directory)
-        assert chosen is not None  # parse() only accepts teams that take email
-        return Choice(contact, chosen.address, reason, decision)
-    # The rules may pick a phone-only line or a website (Member Services, the
-    # self-service site): the same rule as triage then finds the nearest team that takes email.
-    found = nearest_team(handler(decision, directory), decision, directory)
-    if found is None:
+        picked = chosen(contact, decision)
+        assert picked is not None  # parse() only accepts teams that take email
+        return Choice(contact, picked.address, reason, decision)
+    written = written_route(decision, directory)
+    if written.forward is not None:
+        return Choice(written.forward.team, written.forward.address, written.reason, decision)
+    if written.topic is None:
         raise invalid({"contact_id": f"We could not tell from your message which team should get it. {_choices(directory, or_route=False)}"})
-    reason = decision.reason
-    if found.team.id != decision.contact.id:
-        reason += f" {decision.contact.name} does not take written requests, so it went to {found.team.name}."
-    return Choice(found.team, found.address, reason, decision)
+    raise NotByEmail(written)
 
 
 def _emergency(decision: Decision) -> RequestError:

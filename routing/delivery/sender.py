@@ -54,6 +54,11 @@ class Sender:
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
 
+    @property
+    def emails(self) -> bool:
+        """Whether queued rows are emailed (a mail server is configured) or only kept here as files."""
+        return self.transport.emails
+
     async def start(self) -> None:
         requeued = await asyncio.to_thread(self.outbox.requeue_stale)
         if requeued:

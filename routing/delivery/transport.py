@@ -38,6 +38,10 @@ Accepted = Callable[[Outcome], Awaitable[None]]
 
 
 class Transport(Protocol):
+    # Whether this transport emails anyone at all: the .eml one only keeps
+    # files here, and what a confirmation says depends on it.
+    emails: bool
+
     async def deliver(self, item: Item, accepted: Accepted | None = None) -> Outcome:
         """One attempt. ``accepted``, when given, is awaited as soon as the message is the server's.
 
@@ -55,6 +59,8 @@ QUIT_TIMEOUT = 5.0
 
 
 class SmtpTransport:
+    emails = True
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
@@ -134,6 +140,8 @@ def eml_dir(data_dir: Path) -> Path:
 
 class EmlTransport:
     """The fresh-machine default: the message becomes a file an operator can open."""
+
+    emails = False
 
     def __init__(self, data_dir: Path) -> None:
         self.folder = eml_dir(data_dir)

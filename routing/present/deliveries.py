@@ -1,17 +1,106 @@
-"""What a queued message's state means to the person who sent it: JSON for programs, sentences for the confirmation page."""
+"""What a forwarded request's state is, in one place: the confirmation page, the status page and the API all read it here.
+
+The state is derived from the outbox row and the configured transport, not
+from the row alone: with no mail server a fresh row is ``queued`` for a
+moment before it is written to a file, yet it will never be emailed, so
+saying "on its way" would be untrue. Four states, each true at the moment it
+is shown:
+
+- ``kept_here``: no mail server is configured; the request stays on this
+  server (as a row, then an .eml file) for an administrator to send on.
+- ``queued``: waiting to be emailed, or to be tried again after a temporary problem.
+- ``sent``: the mail server accepted it for the team's address.
+- ``failed``: it will not be delivered; the team's phone line is the way now.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from routing.core.model import Directory
+from routing.core.recipients import line
+from routing.present.email import sent_time
 from routing.present.json import status_json
-from routing.store.outbox import FAILED, QUEUED, SENT, WRITTEN, Item
+from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, WRITTEN, Item
+
+KEPT_HERE, WAITING, DELIVERED, NOT_DELIVERED = "kept_here", "queued", "sent", "failed"
+STATES = (KEPT_HERE, WAITING, DELIVERED, NOT_DELIVERED)
+
+
+@dataclass(frozen=True)
+class State:
+    """A request's state in words: the same for the page and the API."""
+
+    key: str  # one of STATES
+    heading: str
+    summary: str  # what is true now
+    steps: tuple[str, ...]  # what happens next, and what the employer can do
+    final: bool  # it will not change on its own
+    received: str  # when we took it, in the directory's time zone
+    sent: str  # when the mail server accepted it, or ""
+
+
+def status_path(reference: str) -> str:
+    """The lasting status link: the reference and the state, nothing private."""
+    return f"/requests/{reference}"
+
+
+def request_state(item: Item, directory: Directory, now: datetime, *, emails: bool, reply_to: str = "") -> State:
+    """The state of ``item`` now. ``emails``: whether a mail server is configured. ``reply_to`` only for the sender's own browser."""
+    team = str(item.fields.get("contact_name") or item.contact_id)
+    call = _call(item, directory)
+    urgent = f"If it is urgent, {call} and mention reference {item.id}." if call else ""
+    answer = (
+        f"{team} will answer you at {reply_to}. Quote reference {item.id} if you follow up."
+        if reply_to
+        else f"{team} replies to the address given in the request. Quote reference {item.id} if you follow up."
+    )
+    received = _when(item.created_at, directory)
+    sent = _when(item.sent_at, directory) if item.status == SENT and item.sent_at is not None else ""
+    hours = _hours(item, directory, now)
+
+    if item.status == WRITTEN or (item.status in (QUEUED, SENDING) and not emails):
+        summary = (
+            "Not emailed: this help desk has no mail server set up, so your request is kept here for an administrator "
+            f"to send on. {team} has not received it yet."
+        )
+        need = f"If you need an answer soon, {call} and mention reference {item.id}." if call else f"If you need an answer soon, write to {item.to} yourself and mention reference {item.id}."
+        return State(KEPT_HERE, "Request kept here, not emailed", summary, _steps(need, hours), True, received, "")
+    if item.status == SENT:
+        summary = f"Sent: your request was emailed to {team} at {item.to} on {sent}."
+        return State(DELIVERED, "Request sent", summary, _steps(answer, hours, urgent), True, received, sent)
+    if item.status == FAILED:
+        summary = f"Not delivered: {_problem(item)} {team} has not received your request."
+        what = f"Please {call} instead and mention reference {item.id}." if call else f"Please write to {item.to} yourself and mention reference {item.id}."
+        return State(NOT_DELIVERED, "Request not delivered", summary, _steps(what, hours), True, received, "")
+    if item.last_error:
+        again = f"automatically (next at {_when(item.next_attempt_at, directory)})" if item.status == QUEUED else "now"
+        summary = (
+            f"Queued to try again: the last attempt to email {team} at {item.to} did not go through, so it is tried again "
+            f"{again}. It has not been delivered yet."
+        )
+    else:
+        summary = f"Queued: your request is saved here and waiting to be emailed to {team} at {item.to}. It has not been delivered yet."
+    return State(WAITING, "Request received", summary, _steps(f"When it is delivered, {answer[0].lower()}{answer[1:]}", hours, urgent), False, received, "")
+
+
+def request_json(item: Item, state: State) -> dict[str, Any]:
+    """The API's answer for one request (``POST /api/forward`` and ``GET /api/forward/{id}``): the same state as the pages."""
+    return {
+        "id": item.id,
+        "state": state.key,
+        "summary": state.summary,
+        "next_steps": list(state.steps),
+        "team": str(item.fields.get("contact_name") or item.contact_id),
+        "status_url": status_path(item.id),
+        **item_json(item),
+    }
 
 
 def item_json(item: Item) -> dict[str, Any]:
-    """A queued message's state, for /api/forward/{id} and ``routing outbox --json``."""
+    """The outbox row itself, for programs and ``routing outbox --json``: ``status`` is the row's, ``state`` above is what it means."""
     return {
         "id": item.id,
         "status": item.status,
@@ -26,39 +115,36 @@ def item_json(item: Item) -> dict[str, Any]:
     }
 
 
+def _steps(*lines: str) -> tuple[str, ...]:
+    return tuple(text for text in lines if text)
+
+
+def _call(item: Item, directory: Directory) -> str:
+    if not directory.has_contact(item.contact_id):
+        return ""
+    phone = line(directory.contact(item.contact_id))
+    return phone.instructions if phone is not None else ""
+
+
+def _hours(item: Item, directory: Directory, now: datetime) -> str:
+    if not directory.has_contact(item.contact_id):
+        return ""
+    contact = directory.contact(item.contact_id)
+    status_line = status_json(contact.hours, directory, now)["status_line"]
+    return f"{contact.name}: {status_line}." if status_line else ""
+
+
+def _problem(item: Item) -> str:
+    """Why it failed, in words fit for anyone holding the reference: a refusal's reply, never our server's address."""
+    error = item.last_error.strip()
+    if error.startswith("The mail server refused"):
+        return f"{error[0].lower()}{error[1:]}" + ("" if error.endswith(".") else ".")
+    return f"after {item.attempts} attempt{'' if item.attempts == 1 else 's'} the mail server still could not take it."
+
+
+def _when(epoch: float | None, directory: Directory) -> str:
+    return "" if epoch is None else sent_time(datetime.fromtimestamp(epoch, UTC), directory.timezone)
+
+
 def _iso(epoch: float | None) -> str | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
-
-
-def what_happens_next(item: Item, directory: Directory, now: datetime, mine: bool = True) -> list[str]:
-    """Sentences for the confirmation page, from the row's status and the team's hours."""
-    name = item.fields.get("contact_name", item.contact_id)
-    reply_to = item.fields.get("email", "") if mine else "the address given in the request"
-    call = ""
-    hours = ""
-    if directory.has_contact(item.contact_id):
-        contact = directory.contact(item.contact_id)
-        if contact.phones:
-            call = contact.phones[0].instructions
-        line = status_json(contact.hours, directory, now)["status_line"]
-        hours = f"{name}: {line}." if line else ""
-    if item.status == FAILED:
-        lines = [f"We could not deliver your request to {name}: {item.last_error}"]
-        lines.append(f"Please write to {item.to} yourself" + (f" or {call}" if call else "") + f", and mention reference {item.id}.")
-        return lines
-    if item.status == WRITTEN:
-        lines = [
-            "This help desk is not connected to a mail server yet, so your request was saved for an administrator to send on.",
-        ]
-    elif item.status == SENT:
-        lines = [f"Your request was emailed to {name} at {item.to}."]
-    else:
-        lines = [f"Your request is saved and on its way to {name} at {item.to}. We keep trying if their mail server is busy."]
-        if item.last_error:
-            lines.append(f"The last try did not go through: {item.last_error}")
-    lines.append(f"The team will answer you at {reply_to}. Quote reference {item.id} if you follow up.")
-    if hours:
-        lines.append(hours)
-    if call:
-        lines.append(f"If it is urgent, {call}.")
-    return lines

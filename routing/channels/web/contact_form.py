@@ -1,9 +1,13 @@
 """The contact form (``/contact``) and its JSON twin (``/api/forward``): an employer's written request, forwarded to the right team.
 
 Both check the request the same way (``routing.core.written_request``), let
-the rules pick the team on the ``email`` channel, and queue the message
-through the mailroom before they answer, so nothing accepted is lost. The
-background sender delivers it.
+the one recipient rule (``routing.core.recipients``) pick the address on the
+``email`` channel, and queue the message through the mailroom before they
+answer, so nothing accepted is lost. The background sender delivers it.
+
+Every answer about a request (the confirmation after the form's
+POST/redirect/GET, the lasting status page ``/requests/{id}`` and the JSON)
+states its true state from one function, ``present.deliveries.request_state``.
 """
 
 from __future__ import annotations
@@ -20,13 +24,23 @@ from starlette.routing import Route
 
 from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, read_limited, render, require_content_type
 from routing.clock import now
-from routing.core.written_request import FIELDS, MAX_CHARS, Choice, WrittenRequest, choose_recipient, dedupe_key, parse, writable
+from routing.core.written_request import (
+    FIELDS,
+    MAX_CHARS,
+    Choice,
+    NotByEmail,
+    WrittenRequest,
+    choose_recipient,
+    dedupe_key,
+    parse,
+    writable,
+)
 from routing.delivery.enqueue import form_outgoing
 from routing.errors import RequestError, UnsafeHeaders
-from routing.present.deliveries import item_json, what_happens_next
+from routing.present.deliveries import State, request_json, request_state, status_path
 from routing.present.email import Letter
 from routing.services import services
-from routing.store.outbox import DONE, Item, new_reference
+from routing.store.outbox import Item, new_reference
 
 log = logging.getLogger("routing.contact_form")
 
@@ -113,7 +127,7 @@ async def api_forward(request: Request) -> Response:
     if len(key) > 200 or any(not c.isprintable() for c in key):
         raise RequestError(400, "The Idempotency-Key header should be at most 200 printable characters, such as a UUID.")
     item, created = await _accept(request, raw, strict=True, idempotency_key=key)
-    body_json: dict[str, Any] = {"id": item.id, "status": item.status, "to": item.to, "contact_id": item.contact_id}
+    body_json = request_json(item, _state(request, item))
     if not created:
         body_json["duplicate"] = True
     return JSONResponse(body_json, status_code=202, headers={"Location": f"/api/forward/{item.id}"})
@@ -121,7 +135,13 @@ async def api_forward(request: Request) -> Response:
 
 async def api_status(request: Request) -> Response:
     item = _find(request)
-    return JSONResponse(item_json(item))
+    return JSONResponse(request_json(item, _state(request, item)))
+
+
+def _state(request: Request, item: Item, reply_to: str = "") -> State:
+    """The request's state now, from its row and the transport this app really has."""
+    svc = services(request)
+    return request_state(item, svc.snapshot.directory, now(), emails=svc.sender.emails, reply_to=reply_to)
 
 
 def _find(request: Request) -> Item:
@@ -162,6 +182,12 @@ async def form_post(request: Request) -> Response:
         _rate_limit(request)
         check_csrf(request, form)
         item, _ = await _accept(request, form, strict=False)
+    except NotByEmail as exc:
+        # Not sent: the line to call, and the nearest fit chosen below so one press sends it there.
+        nearest = exc.route.nearest
+        if nearest is not None:
+            values["contact_id"] = nearest.team.id
+        return _render(request, values, exc.fields, problem=exc.message, status=exc.status, call=_call(exc))
     except RequestError as exc:
         if exc.status == 413:
             raise  # nothing was read, so there is nothing to show again
@@ -172,11 +198,26 @@ async def form_post(request: Request) -> Response:
     return RedirectResponse(f"/contact/sent/{item.id}", status_code=303)
 
 
+def _call(exc: NotByEmail) -> dict[str, str] | None:
+    phone = exc.route.phone
+    if phone is None:
+        return None
+    return {"team": exc.route.handler.name, "href": phone.tel_uri, "text": phone.instructions[:1].upper() + phone.instructions[1:]}
+
+
 def _render(
-    request: Request, values: Mapping[str, str], errors: Mapping[str, str], *, problem: str = "", notice: str = "", status: int = 200
+    request: Request,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    *,
+    problem: str = "",
+    notice: str = "",
+    status: int = 200,
+    call: Mapping[str, str] | None = None,
 ) -> Response:
     directory = services(request).snapshot.directory
     context = {
+        "call": call,
         "values": values,
         "errors": errors,
         "problem": problem,
@@ -190,13 +231,37 @@ def _render(
     return render(request, "contact_form.html", context, status)
 
 
+# Both are GETs, reached by a 303 after the POST: Back and Reload never resubmit.
+# no-store, so Back to either page asks the server again and shows the state now.
+_FRESH = {"Cache-Control": "no-store"}
+
+
 async def sent_page(request: Request) -> Response:
-    svc = services(request)
+    """The confirmation: the state, and the request's details only in the browser that sent it."""
     item = _find(request)
-    directory = svc.snapshot.directory
+    # A reference read out on the phone reveals no more than the status page.
     mine = item.id in request.session.get(SENT_KEY, [])
-    context = {"item": item, "mine": mine, "next": what_happens_next(item, directory, now(), mine), "done": item.status in DONE}
-    return render(request, "contact_sent.html", context)
+    state = _state(request, item, reply_to=str(item.fields.get("email", "")) if mine else "")
+    return render(request, "contact_sent.html", _status_context(request, item, state, mine), headers=_FRESH)
+
+
+async def status_page(request: Request) -> Response:
+    """The lasting status link: the reference, the team, the state and the times; never the message or the sender."""
+    item = _find(request)
+    return render(request, "request_status.html", _status_context(request, item, _state(request, item), False), headers=_FRESH)
+
+
+def _status_context(request: Request, item: Item, state: State, mine: bool) -> dict[str, Any]:
+    path = status_path(item.id)
+    base = services(request).settings.public_base_url or f"{request.url.scheme}://{request.url.netloc}"
+    return {
+        "item": item,
+        "team": str(item.fields.get("contact_name") or item.contact_id),
+        "state": state,
+        "mine": mine,
+        "status_path": path,
+        "status_url": base + path,
+    }
 
 
 def routes() -> list[Route]:
@@ -204,6 +269,7 @@ def routes() -> list[Route]:
         Route("/contact", form_page, methods=["GET"]),
         Route("/contact", form_post, methods=["POST"]),
         Route("/contact/sent/{id}", sent_page, methods=["GET"]),
+        Route("/requests/{id}", status_page, methods=["GET"]),
         Route("/api/forward", api_forward, methods=["POST"]),
         Route("/api/forward/{id}", api_status, methods=["GET"]),
     ]

@@ -72,6 +72,17 @@ class ContactChecks(HoursChecks):
                         f"self_service names '{topic.self_service}', which is not a topic id.",
                     )
 
+    def check_email_covers(self, contacts: tuple[Contact, ...]) -> None:
+        """Each address's ``covers`` names topics that exist: forwarding is decided by it, so a typo would silently stop it."""
+        for i, contact in enumerate(contacts):
+            for j, email in enumerate(contact.emails):
+                for k, topic_id in enumerate(email.covers):
+                    if topic_id not in self.topic_ids:
+                        self.problem(
+                            ("contacts", i, "emails", j, "covers", k),
+                            f"{email.address} covers '{topic_id}', which is not a topic id.",
+                        )
+
     def phone(self, value: Any, path: YPath, timezone: str) -> Phone:
         doc = self.mapping(value, path, {"number", "display", "keys", "label", "hours"}, required=("number", "display"))
         number = self.text(doc.get("number"), path + ("number",))
@@ -100,7 +111,7 @@ class ContactChecks(HoursChecks):
                     )
 
     def email(self, value: Any, path: YPath) -> Email:
-        doc = self.mapping(value, path, {"address", "purpose", "include"}, required=("address", "purpose"))
+        doc = self.mapping(value, path, {"address", "purpose", "include", "covers"}, required=("address", "purpose"))
         address = self.text(doc.get("address"), path + ("address",))
         if address and not EMAIL.match(address):
             self.problem(path + ("address",), f"'{address}' is not an email address.")
@@ -108,6 +119,7 @@ class ContactChecks(HoursChecks):
             address=address,
             purpose=self.text(doc.get("purpose"), path + ("purpose",)),
             include=self.texts(doc.get("include"), path + ("include",)),
+            covers=self.texts(doc.get("covers"), path + ("covers",)),
         )
 
     def fax(self, value: Any, path: YPath) -> Fax:

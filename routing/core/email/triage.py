@@ -31,7 +31,7 @@ from routing.core.email.group_fields import (
 )
 from routing.core.email.parse import ParsedEmail
 from routing.core.model import Contact, Directory, Email
-from routing.core.recipients import handler, nearest_team
+from routing.core.recipients import WrittenRoute, chosen, handler, written_route
 from routing.core.rules import Decision, route
 from routing.core.search import Searcher
 
@@ -139,23 +139,24 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
         gname = Found(correction.group_name, "staff")
 
     decision, routed_on, route_note = _route(parsed, person, [gname.value if gname else "", gid.value if gid else ""], index, now)
-    contact = handler(decision, directory) if decision is not None else None
+    # The one recipient rule: a forward goes only to an address listed for the topic.
+    written = written_route(decision, directory) if decision is not None else None
+    contact = written.handler if written is not None else None
+    team, address = _offered(written)
     if correction.contact_id and directory.has_contact(correction.contact_id):
         contact = directory.contact(correction.contact_id)
-    team, address = _team(contact, decision, directory)
+        team, address = _team(contact, decision)
 
     missing = tuple(k for k, v in ((GROUP_ID, gid), (GROUP_NAME, gname)) if v is None)
     notes = [n for n in (gid_note, route_note) if n]
     if decision is not None:
         notes += list(decision.notes)
         if contact is not None and contact.id != decision.contact.id and not correction.contact_id:
-            notes.append(f"The router's first answer was {decision.contact.name}, a website; {contact.name} is the team that handles it by email.")
-        if contact is not None and team is not None and team.id != contact.id:
-            notes.append(f"{contact.name} does not take email, so a forward goes to {team.name}.")
+            notes.append(f"The router's first answer was {decision.contact.name}, a website; {contact.name} is the team that handles it.")
     confidence = decision.confidence if decision is not None else 0.0
     if correction.contact_id:
         confidence = 1.0
-    action, reason = _choose(_Reading(parsed, decision, contact, team, missing, gid_note, correction, gid, gname))
+    action, reason = _choose(_Reading(parsed, decision, contact, team, missing, gid_note, correction, gid, gname, written))
     return Triage(
         email=parsed,
         action=action,
@@ -179,7 +180,7 @@ def _corrected_fields(correction: Correction, directory: Directory) -> dict[str,
     fields: dict[str, Any] = {}
     if correction.contact_id and directory.has_contact(correction.contact_id):
         contact = directory.contact(correction.contact_id)
-        team, address = _team(contact, None, directory)
+        team, address = _team(contact, None)
         fields.update(contact=contact, team=team, address=address)
     if correction.group_id:
         fields[GROUP_ID] = Found(correction.group_id, "staff")
@@ -235,9 +236,15 @@ def _route(
     return decision, read, ""
 
 
-def _team(contact: Contact | None, decision: Decision | None, directory: Directory) -> tuple[Contact | None, Email | None]:
-    """Who a forward goes to: the contact when it takes email, else the nearest team that does."""
-    found = nearest_team(contact, decision, directory) if contact is not None else None
+def _team(contact: Contact, decision: Decision | None) -> tuple[Contact | None, Email | None]:
+    """Staff chose the team: a forward goes to its address that fits best, or nowhere if it takes no email."""
+    found = chosen(contact, decision)
+    return (found.team, found.address) if found is not None else (None, None)
+
+
+def _offered(written: WrittenRoute | None) -> tuple[Contact | None, Email | None]:
+    """The address the forward button offers: the one listed for the topic, else the nearest fit (the reason says which)."""
+    found = written.offered if written is not None else None
     return (found.team, found.address) if found is not None else (None, None)
 
 
@@ -254,6 +261,7 @@ class _Reading:
     correction: Correction
     gid: Found | None
     gname: Found | None
+    written: WrittenRoute | None  # the recipient rule's answer, when the router decided
 
 
 def _choose(reading: _Reading) -> tuple[str, str]:
@@ -270,6 +278,12 @@ def _choose(reading: _Reading) -> tuple[str, str]:
         what = parsed.problems[0] if parsed.problems else "It has no From address."
         return REVIEW, f"{what} With no one to answer, a person should look at it."
     found = _found_words(gid, gname)
+    written = reading.written
+    confident = decision is not None and decision.confident
+    if written is not None and not written.by_email and written.topic is not None and confident and not correction.contact_id:
+        # Not forwarded silently: staff get the line to give the sender, and the nearest fit if there is one.
+        then = "Reply to the sender with that line" + (", or forward it to the nearest fit if it suits." if written.nearest else ".")
+        return REVIEW, f"Do not forward this to a mailbox as it is. {written.reason} {then}{found}"
     if missing:
         words = " and ".join(FIELD_WORDS[m] for m in missing)
         team_words = f"It is for {contact.name}" if contact is not None else "The team is not clear yet"
@@ -280,7 +294,10 @@ def _choose(reading: _Reading) -> tuple[str, str]:
         return REVIEW, f"Not sure which team this is for (confidence {decision.confidence:.2f}): {decision.reason}{found}"
     if team is None:
         return REVIEW, f"It is for {contact.name}, which does not take email and has no team nearby that does; choose a team below.{found}"
-    why = decision.reason if decision is not None and not correction.contact_id else f"Staff chose {contact.name}."
+    if correction.contact_id or written is None or written.forward is None:
+        why = f"Staff chose {contact.name}."
+    else:
+        why = written.reason
     return FORWARD, f"Forward to {team.name}: {why}{found}"
 
 

@@ -77,7 +77,9 @@ def test_a_request_is_accepted_and_delivered_to_the_team(mail_client: TestClient
     assert response.status_code == 202
     body = response.json()
     amt = team_address(directory, "account-management-support")
-    assert body == {"id": body["id"], "status": "queued", "to": amt, "contact_id": "account-management-support"}
+    assert (body["state"], body["status"], body["to"], body["contact_id"]) == ("queued", "queued", amt, "account-management-support")
+    assert body["summary"].startswith(f"Queued: your request is saved here and waiting to be emailed to Account Management Support Team at {amt}.")
+    assert body["status_url"] == f"/requests/{body['id']}"
     assert response.headers["location"] == f"/api/forward/{body['id']}"
 
     [received] = smtp_server.wait_for(1)
@@ -104,15 +106,19 @@ def _plain(msg: EmailMessage) -> str:
     return str(part.get_content()).replace("\r\n", "\n")
 
 
-def test_the_rules_engine_picks_a_team_that_takes_email(mail_client: TestClient, smtp_server: SmtpServer, directory: Directory) -> None:
-    # Paying online is the self-service site's job; the site takes no email,
-    # so the request goes to the first team behind it that does.
+def test_the_rules_engine_picks_the_mailbox_listed_for_the_topic(mail_client: TestClient, smtp_server: SmtpServer, directory: Directory) -> None:
+    # Paying online is the self-service site's job, and the site takes no
+    # email. The account.kp.org page sends questions about it to amt@kp.org,
+    # not to the California Service Center, whose mailbox is only for forms.
     response = mail_client.post("/api/forward", json=BROKER | {"subject": "", "message": "Where do I pay our bill online?"})
     assert response.status_code == 202
-    assert response.json()["contact_id"] == "california-service-center"
+    assert response.json()["contact_id"] == "account-management-support"
     [received] = smtp_server.wait_for(1)
+    address = team_address(directory, "account-management-support")
+    assert received.rcpt_tos == (address,)
+    assert directory.contact("account-management-support").emails[0].covers_topic("view-pay-bills")
     text = _plain(received.message)
-    assert f"{directory.contact('account-kp-org').name} does not take written requests" in text
+    assert f"goes to Account Management Support Team at {address}, the mailbox listed for" in text
     assert received.message["Subject"].startswith("[Group 604213] Ortiz Landscaping LLC: ")
 
 
@@ -174,6 +180,7 @@ def test_a_550_is_shown_as_failed_with_the_servers_reason(mail_client: TestClien
     assert "550 5.1.1 <amt> Mailbox unavailable" in status["last_error"]
     page = mail_client.get(f"/contact/sent/{ref}")
     assert "Request not delivered" in page.text and "550 5.1.1" in page.text
+    assert status["state"] == "failed" and "550 5.1.1" in status["summary"]
 
 
 def test_421_then_451_are_retried_and_the_status_shows_the_attempts(mail_client: TestClient, smtp_server: SmtpServer) -> None:
@@ -375,11 +382,11 @@ def test_without_smtp_host_requests_become_eml_files(make_settings: Callable[...
         ref = client.post("/api/forward", json=BROKER).json()["id"]
         status = wait_done(client, ref)
         page = client.get(f"/contact/sent/{ref}")
-    assert status["status"] == "written"
+    assert (status["status"], status["state"]) == ("written", "kept_here")
     assert "SMTP_HOST is not set" in status["status_message"]
     eml = settings.data_dir / "outbox-eml" / f"{ref}.eml"
     assert b"Subject: [Group 604213] Ortiz Landscaping LLC: Broker of record change" in eml.read_bytes()
-    assert "saved for an administrator" in page.text
+    assert "Not emailed: this help desk has no mail server set up" in page.text
 
 
 # --- the form -----------------------------------------------------------------------
@@ -475,8 +482,9 @@ def test_sending_the_form_shows_the_reference_and_what_happens_next(
     assert page.status_code == 200
     assert f"Your reference number is <strong>{ref}</strong>" in page.text
     assert "Account Management Support Team" in page.text
-    assert f"Your request was emailed to Account Management Support Team at {team_address(directory, 'account-management-support')}." in page.text
-    assert "The team will answer you at ana@ortiz-landscaping.example" in page.text
+    amt = team_address(directory, "account-management-support")
+    assert f"Sent: your request was emailed to Account Management Support Team at {amt} on " in page.text
+    assert "Account Management Support Team will answer you at ana@ortiz-landscaping.example" in page.text
     assert "Ortiz Landscaping LLC" in page.text
     # Someone else with only the reference sees the status, not the employer's details.
     mail_client.cookies.clear()

@@ -13,6 +13,7 @@ from typing import Any
 
 from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW
 from routing.core.model import CHANNELS, WEEKDAYS, ContactKind, HoursKind
+from routing.present.deliveries import STATES as DELIVERY_STATES
 from routing.store.outbox import STATUSES as FORWARD_STATUSES
 from routing.store.triage_log import STATUSES as TRIAGE_STATUSES
 
@@ -178,26 +179,30 @@ def _decision_schema() -> Schema:
 
 
 def _forward_schemas() -> dict[str, Schema]:
-    forward_status = obj({
-        "id": string("The reference number."),
-        "status": one_of(FORWARD_STATUSES, "queued, sending, sent, failed, or written (saved as an .eml file, no mail server)."),
+    # The same fields as the confirmation and status pages (present.deliveries.request_json).
+    fields: dict[str, Schema] = {
+        "id": string("The reference number; GET /api/forward/{id} reports on it."),
+        "state": one_of(DELIVERY_STATES, "What is true now: kept_here (no mail server is configured, so it is not emailed), "
+                        "queued (waiting to be emailed or tried again), sent, or failed."),
+        "summary": string("The state in one or two sentences, as the status page says it."),
+        "next_steps": array(string(), "What happens next and what the employer can do, such as the team's phone line."),
+        "team": string("The team it is addressed to."),
+        "status_url": string("The lasting status page for people: the state and the times, nothing private."),
+        "status": one_of(FORWARD_STATUSES, "The outbox row's own status, for programs: queued, sending, sent, failed, or written (an .eml file)."),
         "status_message": string(),
         "attempts": integer(minimum=0),
         "last_error": nullable(string()),
-        "to": string(format="email"),
+        "to": string("The team's address, from the directory.", format="email"),
         "contact_id": string(),
         "created_at": nullable(instant()),
         "sent_at": nullable(instant()),
         "next_attempt_at": nullable(instant("When a retry is due, for a queued request that has been tried.")),
-    })
-    accepted = obj({
-        "id": string("The reference number; GET /api/forward/{id} reports on it."),
-        "status": one_of(FORWARD_STATUSES),
-        "to": string("The team's address, from the directory.", format="email"),
-        "contact_id": string(),
-        "duplicate": boolean("Present and true when the same request was already accepted today."),
-    }, optional=["duplicate"])
-    return {"ForwardAccepted": accepted, "ForwardStatus": forward_status}
+    }
+    accepted = obj(
+        {**fields, "duplicate": boolean("Present and true when the same request was already accepted today.")},
+        optional=["duplicate"],
+    )
+    return {"ForwardAccepted": accepted, "ForwardStatus": obj(fields)}
 
 
 def _triage_schema() -> Schema:

@@ -144,14 +144,16 @@ def _forward(directory: Directory) -> dict[str, Schema]:
             "Checks the request, routes it on the email channel (or to the team chosen in contact_id), records it "
             "in the outbox and only then answers. The address always comes from the directory.",
             {
-                "202": json_body("Recorded and queued for delivery.", ref("ForwardAccepted"), headers={
+                "202": json_body("Recorded; `state` says what is true now (kept_here when no mail server is configured).", ref("ForwardAccepted"), headers={
                     "Location": {"description": "Where to read its status.", "schema": string()},
                 }),
                 "400": problem("The body is not valid JSON, or the Idempotency-Key header is not up to 200 printable characters."),
                 "413": problem("The body is larger than MAX_MESSAGE_BYTES."),
                 "415": problem("The Content-Type is not application/json."),
                 "422": problem("The body is not one JSON object, a field is missing or invalid (see `fields`), the "
-                               "wording is an emergency, or no team could be chosen: name one in contact_id."),
+                               "wording is an emergency, no team could be chosen (name one in contact_id), or no listed mailbox "
+                               "covers the request: the message gives the team's phone line and keys, and `fields.contact_id` "
+                               "the nearest team whose mailbox fits, if any."),
                 "429": problem("More than FORWARD_RATE_LIMIT requests a minute from this address."),
                 "503": problem(NOT_STARTED),
             },
@@ -164,7 +166,7 @@ def _forward(directory: Directory) -> dict[str, Schema]:
         )},
         "/api/forward/{id}": {"get": operation(
             "forwardStatus", "Forwarding", "Delivery status of a forwarded request",
-            "Whether the request was sent, is still being tried, failed, or was saved as a file.",
+            "The request's state now (kept_here, queued, sent or failed), in the same words as its status page.",
             {"200": json_body("Its delivery status.", ref("ForwardStatus")),
              "404": problem("No request has this reference."), "503": problem(NOT_STARTED)},
             parameters=[path_id("The reference from the 202 answer (letters are read case-insensitively).", "FW-7K3M9QZX")],
