@@ -43,6 +43,7 @@ class Checker(ContactChecks):
         self.contact_ids = {c.id for c in contacts}
         self.topic_ids = {t.id for c in contacts for t in c.topics}
         self.check_topic_links(contacts)
+        self.check_other_ways(contacts)
         self.check_keys(contacts)
         fallback = self.text(doc.get("fallback"), ("fallback",))
         if fallback and fallback not in self.contact_ids:
