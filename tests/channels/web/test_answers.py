@@ -178,3 +178,10 @@ def test_the_broker_is_offered_where_the_source_names_it(client: TestClient, dir
     assert beside.emails[0].address in card["sentence"]
     shown = text(section(page(client, "order id cards"), "answer"))
     assert "contact your broker" in shown and beside.emails[0].address in shown
+
+
+def test_the_technical_detail_goes_to_the_log(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="routing.ask"):
+        api(client, "we need a payment plan")
+    logged = [r.getMessage() for r in caplog.records if r.name == "routing.ask"]
+    assert any("payment-arrangement" in line and "california-service-center" in line for line in logged)
