@@ -141,6 +141,16 @@ class Link:
 
 
 @dataclass(frozen=True)
+class OtherWay:
+    """A way to get help that is not a contact here, as the seeds name it: "Contact your broker or email …"."""
+
+    name: str  # "Your broker"
+    how: str  # the seeds' words for it: "Contact your broker"
+    purpose: str  # what it is for: "Questions about account.kp.org"
+    or_contact: str = ""  # the contact the seeds offer beside it, by id
+
+
+@dataclass(frozen=True)
 class Topic:
     """Something a contact handles, as the seed says it plus the words people use."""
 
@@ -164,6 +174,7 @@ class Contact:
     faxes: tuple[Fax, ...] = ()
     links: tuple[Link, ...] = ()
     sources: tuple[str, ...] = ()
+    other_ways: tuple[OtherWay, ...] = ()
 
     def hours_for(self, phone: Phone) -> Hours:
         return phone.hours or self.hours

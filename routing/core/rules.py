@@ -11,15 +11,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
 
+from routing.core import wording
 from routing.core.hours import status
 from routing.core.model import Contact, ContactKind, Directory, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
-from routing.core.text import Analysis, analyze, unstem
+from routing.core.text import Analysis, analyze, index_terms, unstem
 
 CONFIDENT = 0.5
 RULE_CONFIDENCE = 0.9
 SAFETY_CONFIDENCE = 0.99
 FALLBACK_CONFIDENCE = 0.2
+# Contacts a person answers: the ones that can share a subject as equals.
+PEOPLE = (ContactKind.TEAM, ContactKind.HELP_LINE)
+# Words that ask how to send something, and the written way each names ("" for any).
+SENDING_WORDS = {"fax": "fax", "email": "email", "mail": "email", "send": "", "submit": ""}
+# A written way whose purpose says "other" takes whatever the contact's other ways do not ("Fax all other information").
+REMAINDER_WORDS = frozenset({"other", "else"})
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,43 @@ class SelfService:
     topic: Topic
 
     @property
+    def where(self) -> str:
+        """The section of the site, or "" when the seeds name only the site."""
+        return wording.section(self.contact, self.topic)
+
+    @property
     def note(self) -> str:
-        where = f" under {self.topic.where}" if self.topic.where and self.topic.where != self.contact.name else ""
-        site = self.contact.links[0].title if self.contact.links else self.contact.name
-        return f"You can do this yourself on {site}{where}: {self.topic.title}."
+        return wording.on_site(self.contact, self.topic, also=True)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """One more team the directory lists for the same subject, with the topic that is its part."""
+
+    contact: Contact
+    topic: Topic
+
+
+@dataclass(frozen=True)
+class WrittenWay:
+    kind: str  # "email" or "fax"
+    address: str  # the address, or the fax number as people write it
+    purpose: str  # as the directory gives it
+    fits: bool  # its purpose covers what the question is about
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Sending:
+    """How to send what the question is about, by the purposes the directory gives the contact's email and fax."""
+
+    asked: str  # the way the question named: "email", "fax", or "" for just "send"
+    ways: tuple[WrittenWay, ...]  # the ones whose purpose fits first
+    lead: str = ""  # "Send this by email, not by fax." when the asked way is for other things
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        return tuple(filter(None, (self.lead, *(way.sentence for way in self.ways))))
 
 
 class _Asked(TypedDict):
@@ -65,6 +105,11 @@ class Decision:
     safety: bool = False
     offtopic: bool = False  # about something else (car insurance, phones): said plainly, never answered confidently
     topics: tuple[str, ...] = field(default=())  # every topic id search found, best first
+    rule_matched: tuple[str, ...] = ()  # the rule's phrases the question said, when a rule decided
+    shared: tuple[Handler, ...] = ()  # other teams listed for the same subject: equals of ``contact``, not alternatives
+    shared_subject: str = ""  # the subject they share, in the directory's words ("eligibility")
+    self_service_first: bool = False  # the team is closed and the website open: offer the website first
+    sending: Sending | None = None  # asked how to send something: which written way is for it
 
     @property
     def confident(self) -> bool:
@@ -87,14 +132,49 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
     if decision.safety:
         return decision
     other = _other_domain(directory, index, analysis)
-    if other is None:
+    if other is not None:
+        domain, phrase = other
+        own = set(index.phrase_words(phrase))
+        plan_words = {t for t in (hits[0].matched if hits else ()) if t not in own}
+        if len(plan_words) < PLAN_WORDS_OVER_DOMAIN:
+            return _off_topic(directory, domain, phrase, base)
+    return _finish(directory, index, analysis, decision, now)
+
+
+def _finish(directory: Directory, index: Searcher, analysis: Analysis, decision: Decision, now: datetime) -> Decision:
+    """What every answer about a contact adds, however it was decided: the order of its ways, and how to send."""
+    if decision.fallback:
         return decision
-    domain, phrase = other
-    own = set(index.phrase_words(phrase))
-    plan_words = {t for t in (hits[0].matched if hits else ()) if t not in own}
-    if len(plan_words) >= PLAN_WORDS_OVER_DOMAIN:
-        return decision
-    return _off_topic(directory, domain, phrase, base)
+    first = False
+    if decision.self_service is not None:
+        # One answer at any hour: the team and the website, both. The hours decide only which comes first.
+        team_open = status(decision.contact.hours, directory.holidays, now).open_now
+        site_open = status(decision.self_service.contact.hours, directory.holidays, now).open_now
+        first = team_open is False and site_open is True
+    return replace(decision, self_service_first=first, sending=_sending(index, analysis, decision.contact))
+
+
+def _sending(index: Searcher, analysis: Analysis, contact: Contact) -> Sending | None:
+    """Which of the contact's written ways the directory gives for the thing the question is about."""
+    ways = [("email", e.address, e.purpose, wording.email_way(e)) for e in contact.emails]
+    ways += [("fax", f.display, f.purpose, wording.fax_way(f)) for f in contact.faxes]
+    stems = {stem: way for word, way in SENDING_WORDS.items() for stem in index.phrase_words(word)[:1]}
+    said = [stem for stem in stems if stem in analysis.word_set]
+    if not ways or not said:
+        return None
+    asked = next((stems[s] for s in said if stems[s]), "")
+    about = set(analysis.terms) - set(stems)
+    overlap = [len(set(index_terms(purpose, index.vocab)) & about) for _, _, purpose, _ in ways]
+    best = max(overlap)
+    found = [WrittenWay(kind, address, purpose, best > 0 and n == best, sentence) for (kind, address, purpose, sentence), n in zip(ways, overlap, strict=True)]
+    found.sort(key=lambda way: not way.fits)
+    lead = ""
+    fitting = {way.kind for way in found if way.fits}
+    if asked and fitting and asked not in fitting:
+        asked_ways = [way for way in found if way.kind == asked]
+        if asked_ways and all(REMAINDER_WORDS & set(index_terms(way.purpose, index.vocab) + way.purpose.lower().split()) for way in asked_ways):
+            lead = wording.not_this_way(found[0].kind, asked)
+    return Sending(asked=asked, ways=tuple(found), lead=lead)
 
 
 def _decide(
@@ -107,11 +187,11 @@ def _decide(
             continue
         if not rule.prefer:
             return _from_rule(directory, rule, matched, hits, base)
-        preferred = _preferred(directory, rule, analysis, hits, matched, base)
+        preferred = _preferred(directory, index, rule, analysis, hits, matched, base)
         if preferred is not None:
             return preferred
     if hits:
-        decision = _from_search(directory, analysis, hits, base)
+        decision = _from_search(directory, index, analysis, hits, base)
         if decision.confident:
             return decision
         return _fallback(directory, base, hint=decision)
@@ -161,29 +241,29 @@ def _rule_matches(
 
 def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits: list[Hit], base: _Asked) -> Decision:
     contact = directory.contact(rule.route) if rule.route else directory.contact(hits[0].contact_id if hits else directory.fallback)
-    alternatives = _unique([directory.contact(a) for a in rule.alternatives], exclude=contact)
-    reason = f"{rule.description} {_cited(rule, matched)}."
-    topic = next((directory.topic(h.topic_id)[1] for h in hits if h.contact_id == contact.id), None)
+    topic = None if rule.safety else next((directory.topic(h.topic_id)[1] for h in hits if h.contact_id == contact.id), None)
+    self_service = _self_service(directory, topic) if topic else None
+    listed = [directory.contact(a) for a in rule.alternatives]
+    alternatives = _unique([self_service.contact, *listed] if self_service else listed, exclude=contact)
+    notes = tuple(filter(None, (rule.note, self_service.note if self_service else "")))
     return Decision(
         contact=contact,
         alternatives=alternatives,
-        reason=reason,
+        reason=rule.description,  # a sentence from the directory, written for the people who read answers
         confidence=SAFETY_CONFIDENCE if rule.safety else RULE_CONFIDENCE,
-        topic=None if rule.safety else topic,
+        topic=topic,
         rule=rule,
         matched=matched,
-        notes=(rule.note,) if rule.note else (),
+        rule_matched=matched,
+        notes=notes,
+        self_service=self_service,
         safety=rule.safety,
         **base,
     )
 
 
-def _cited(rule: Rule, matched: tuple[str, ...]) -> str:
-    return f"(rule “{rule.id}”, matched {', '.join(f'“{m}”' for m in matched)})"
-
-
 def _preferred(
-    directory: Directory, rule: Rule, analysis: Analysis, hits: list[Hit], matched: tuple[str, ...], base: _Asked
+    directory: Directory, index: Searcher, rule: Rule, analysis: Analysis, hits: list[Hit], matched: tuple[str, ...], base: _Asked
 ) -> Decision | None:
     """Search's answer among the contacts of the kinds the rule prefers, or None if it has no confident one."""
     # Only a close second: a team that matched one stray word is no answer.
@@ -192,12 +272,13 @@ def _preferred(
         return None
     # The preferred hit leads; whatever search ranked above it stays in view as an alternative.
     order = [hits[wanted[0]], *(h for i, h in enumerate(hits) if i != wanted[0])]
-    decision = _from_search(directory, analysis, order, base, first_alternatives=[directory.contact(h.contact_id) for h in hits[: wanted[0]]])
+    decision = _from_search(directory, index, analysis, order, base, first_alternatives=[directory.contact(h.contact_id) for h in hits[: wanted[0]]])
     if not decision.confident:
         return None
+    # The reason stays the topic's own sentence; which rule reordered the hits is for programs (``rule``, ``rule_matched``).
     return replace(
         decision,
-        reason=f"{decision.reason.removesuffix('.')}; {rule.description[:1].lower()}{rule.description[1:]} {_cited(rule, matched)}.",
+        rule_matched=matched,
         alternatives=_unique([*decision.alternatives, *(directory.contact(a) for a in rule.alternatives)], exclude=decision.contact)[:3],
         notes=decision.notes + ((rule.note,) if rule.note else ()),
         rule=rule,
@@ -205,12 +286,18 @@ def _preferred(
 
 
 def _from_search(
-    directory: Directory, analysis: Analysis, hits: list[Hit], base: _Asked, first_alternatives: list[Contact] | None = None
+    directory: Directory,
+    index: Searcher,
+    analysis: Analysis,
+    hits: list[Hit],
+    base: _Asked,
+    first_alternatives: list[Contact] | None = None,
 ) -> Decision:
     top = hits[0]
     contact, topic = directory.topic(top.topic_id)
     confidence = _confidence(analysis, top)
     self_service = _self_service(directory, topic)
+    subject, shared = _shared(directory, index, analysis, hits)
     related = [directory.contact(h.contact_id) for h in hits[1:] if h.score >= top.score * 0.6]
     alternatives: list[Contact] = []
     notes: list[str] = []
@@ -223,18 +310,51 @@ def _from_search(
         alternatives += _teams_behind(directory, topic)
     alternatives += related
     words = unstem(analysis, top.matched)
-    reason = f"“{topic.title}” is handled by {contact.name}" + (f" (matched {', '.join(f'“{w}”' for w in words)})." if words else ".")
+    if shared:
+        reason = wording.shared_by(subject, [(contact, topic), *((h.contact, h.topic) for h in shared)])
+    else:
+        reason = wording.handled_by(contact, topic)
+    equals = [h.contact for h in shared]
     return Decision(
         contact=contact,
-        alternatives=_unique(alternatives, exclude=contact)[:3],
+        alternatives=tuple(c for c in _unique(alternatives, exclude=contact) if c not in equals)[:3],
         reason=reason,
         confidence=confidence,
         topic=topic,
         matched=tuple(words),
         notes=tuple(notes),
         self_service=self_service,
+        shared=shared,
+        shared_subject=subject,
         **base,
     )
+
+
+def _shared(directory: Directory, index: Searcher, analysis: Analysis, hits: list[Hit]) -> tuple[str, tuple[Handler, ...]]:
+    """Other teams the directory lists for the very subject asked about ("eligibility" under two teams).
+
+    Another team is an equal when its topic names the same subject among its words, the question says that
+    subject, and the question gives no word that only the first team's topic explains.
+    """
+    top = hits[0]
+    contact, topic = directory.topic(top.topic_id)
+    if contact.kind not in PEOPLE:
+        return "", ()
+    own = {index.phrase_words(w) for w in topic.words}
+    subject = ""
+    found: list[Handler] = []
+    for hit in hits[1:]:
+        other, other_topic = directory.topic(hit.topic_id)
+        if other.kind not in PEOPLE or other.id == contact.id or any(h.contact.id == other.id for h in found):
+            continue
+        if hit.score < top.score * 0.6 or not set(top.matched) <= set(hit.matched):
+            continue
+        common = [w for w in other_topic.words if index.phrase_words(w) in own and analysis.says(index.phrase_words(w))]
+        if common:
+            # Both topics' own spelling of it when they agree ("eligibility"), not a stem-alike ("eligible").
+            subject = subject or next((w for w in common if w in topic.words), common[0])
+            found.append(Handler(other, other_topic))
+    return subject, tuple(found)
 
 
 def _confidence(analysis: Analysis, top: Hit) -> float:
@@ -266,15 +386,7 @@ def _fallback(directory: Directory, base: _Asked, hint: Decision | None) -> Deci
     alternatives: tuple[Contact, ...] = ()
     if hint is not None:
         alternatives = _unique([hint.contact, *hint.alternatives], exclude=contact)[:3]
-        reason = (
-            f"The question only loosely matched “{hint.topic.title if hint.topic else hint.contact.name}”, "
-            f"so the general line, {contact.name}, is the safest first call; {hint.contact.name} is listed as an alternative."
-        )
-    else:
-        reason = (
-            f"Nothing in the question matched a topic in the directory, so this is the general line, {contact.name}, "
-            "which can help with any question about your account."
-        )
+    reason = wording.fallback(contact, (hint.contact, hint.topic) if hint is not None else None)
     return Decision(
         contact=contact,
         alternatives=alternatives,
@@ -295,11 +407,10 @@ def _other_domain(directory: Directory, index: Searcher, analysis: Analysis) -> 
 
 def _off_topic(directory: Directory, domain: OtherDomain, phrase: str, base: _Asked) -> Decision:
     contact = directory.contact(directory.fallback)
-    reason = (
-        f"This sounds like {domain.name} (“{phrase}”), which this help desk does not handle: it is for the small-business "
-        f"health plan (its bills, coverage, members and employer account). For anything about your plan, {contact.name} can help."
+    reason = wording.off_topic(domain.name, contact)
+    return Decision(
+        contact=contact, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True, matched=(phrase,), **base
     )
-    return Decision(contact=contact, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True, **base)
 
 
 def _unique(contacts: list[Contact], exclude: Contact) -> tuple[Contact, ...]:

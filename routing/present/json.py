@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
+from routing.core import wording
 from routing.core.hours import describe_week, status
-from routing.core.model import WEEKDAYS, Contact, Directory, Email, Fax, Hours, HoursKind, Link, Phone, Topic
+from routing.core.model import WEEKDAYS, Contact, Directory, Email, Fax, Hours, HoursKind, Link, OtherWay, Phone, Topic
 
 
 def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:
@@ -31,6 +32,7 @@ def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[
         "hours": hours_json(contact.hours),
         **status_json(contact.hours, directory, now),
         "sources": [{"id": s, "description": directory.sources.get(s, "")} for s in contact.sources],
+        "other_ways": [other_way_json(w, directory) for w in contact.other_ways],
     }
 
 
@@ -99,6 +101,11 @@ def email_json(email: Email) -> dict[str, Any]:
 
 def fax_json(fax: Fax) -> dict[str, str]:
     return {"number": fax.number, "display": fax.display, "purpose": fax.purpose}
+
+
+def other_way_json(way: OtherWay, directory: Directory) -> dict[str, str]:
+    beside = directory.contact(way.or_contact) if way.or_contact and directory.has_contact(way.or_contact) else None
+    return {"name": way.name, "how": way.how, "purpose": way.purpose, "or_contact_id": way.or_contact, "sentence": wording.other_way(way, beside)}
 
 
 def link_json(link: Link) -> dict[str, str]:

@@ -5,6 +5,7 @@ Both only format the Decision that rules.route returns.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +19,11 @@ from routing.core.model import CHANNELS
 from routing.core.rules import route
 from routing.core.text import MAX_QUERY_CHARS
 from routing.errors import RequestError, RoutingError
-from routing.present.answers import decision_json
+from routing.present.answers import decision_json, explanation
 from routing.present.json import contact_view
 from routing.services import services
+
+log = logging.getLogger("routing.ask")
 
 
 def read_question(params: Any) -> tuple[str, datetime, str]:
@@ -48,6 +51,7 @@ async def api_route(request: Request) -> Response:
 
     def make() -> bytes:
         decision = route(snapshot.index, question, channel, instant)
+        log.info("answered %s: %s", decision.contact.id, explanation(decision))  # how, for staff; never the question itself
         return bytes(JSONResponse(decision_json(decision, directory)).body)
 
     body = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
@@ -65,6 +69,7 @@ async def search_page(request: Request) -> Response:
             context["problem"] = exc.message
             return render(request, "search.html", context, 400)
         decision = route(snapshot.index, question, channel, instant)
+        log.info("answered %s: %s", decision.contact.id, explanation(decision))
         directory = snapshot.directory
         context["decision"] = decision
         context["answer"] = decision_json(decision, directory)

@@ -44,6 +44,7 @@ class Checker(ContactChecks):
         self.topic_ids = {t.id for c in contacts for t in c.topics}
         self.check_topic_links(contacts)
         self.check_email_covers(contacts)
+        self.check_other_ways(contacts)
         self.check_keys(contacts)
         fallback = self.text(doc.get("fallback"), ("fallback",))
         if fallback and fallback not in self.contact_ids:

@@ -13,6 +13,7 @@ from routing.core.model import (
     Email,
     Fax,
     Link,
+    OtherWay,
     Phone,
     Topic,
 )
@@ -24,7 +25,7 @@ class ContactChecks(HoursChecks):
         doc = self.mapping(
             value,
             path,
-            {"id", "name", "kind", "summary", "hours", "topics", "phones", "emails", "faxes", "links", "sources"},
+            {"id", "name", "kind", "summary", "hours", "topics", "phones", "emails", "faxes", "links", "sources", "other_ways"},
             required=("id", "name", "kind", "hours"),
         )
         contact_id = self.text(doc.get("id"), path + ("id",))
@@ -48,7 +49,23 @@ class ContactChecks(HoursChecks):
             faxes=tuple(self.fax(item, p) for p, item in self.items(doc.get("faxes"), path + ("faxes",))),
             links=tuple(self.link(item, p) for p, item in self.items(doc.get("links"), path + ("links",))),
             sources=sources,
+            other_ways=tuple(self.other_way(item, p) for p, item in self.items(doc.get("other_ways"), path + ("other_ways",))),
         )
+
+    def other_way(self, value: Any, path: YPath) -> OtherWay:
+        doc = self.mapping(value, path, {"name", "how", "purpose", "or_contact"}, required=("name", "how", "purpose"))
+        return OtherWay(
+            name=self.text(doc.get("name"), path + ("name",)),
+            how=self.text(doc.get("how"), path + ("how",)),
+            purpose=self.text(doc.get("purpose"), path + ("purpose",)),
+            or_contact=self.text(doc.get("or_contact"), path + ("or_contact",), required=False),
+        )
+
+    def check_other_ways(self, contacts: tuple[Contact, ...]) -> None:
+        for i, contact in enumerate(contacts):
+            for j, way in enumerate(contact.other_ways):
+                if way.or_contact and way.or_contact not in self.contact_ids:
+                    self.problem(("contacts", i, "other_ways", j, "or_contact"), f"or_contact names '{way.or_contact}', which is not a contact id.")
 
     def topic(self, value: Any, path: YPath) -> Topic:
         doc = self.mapping(value, path, {"id", "title", "words", "where", "self_service"}, required=("id", "title"))

@@ -29,6 +29,7 @@ class Reader:
         # Filled in as the document is read, so later sections can refer to earlier ones.
         self.source_ids: set[str] = set()
         self.topic_ids: set[str] = set()
+        self.contact_ids: set[str] = set()
 
     # -- reporting -----------------------------------------------------------
 

@@ -63,17 +63,19 @@ def test_emergencies_never_go_to_member_services(index, question):
     assert any("911" in note for note in decision.notes)
 
 
-def test_the_reason_names_the_rule_and_the_words(index):
+def test_the_reason_is_the_rules_sentence_and_the_rule_is_kept_for_programs(index):
     decision = route(index, "we need a payment plan", "web", MONDAY_10AM)
     assert decision.rule is not None and decision.rule.id == "payment-arrangement"
-    assert "payment-arrangement" in decision.reason and "payment arrangement" in decision.reason
+    assert decision.reason == decision.rule.description  # a sentence for people, from the directory
+    assert "payment-arrangement" not in decision.reason and "“" not in decision.reason
+    assert decision.rule_matched == ("payment arrangement",)  # what matched, for programs and logs
 
 
-def test_search_reason_quotes_the_users_words_not_stems(index):
+def test_search_reason_is_a_sentence_without_stems_and_keeps_the_users_words_for_programs(index):
     decision = route(index, "reconciliation of our invoices", "web", MONDAY_10AM)
     assert decision.contact.id == "california-service-center"
-    assert "Reconcile your bill" in decision.reason
-    assert "reconcil”" not in decision.reason
+    assert decision.reason == "The California Service Center can help you reconcile your bill."
+    assert "reconciliation" in decision.matched and "reconcil" not in decision.matched
 
 
 @pytest.mark.parametrize(
@@ -100,12 +102,20 @@ def test_channel_condition_applies_only_on_its_channel(index):
     assert on_web.rule is None or on_web.rule.id != "emailed-enrollment-forms"
 
 
-def test_open_now_condition_uses_the_instant(index):
-    closed = route(index, "renewal changes for next year", "web", SATURDAY)
-    assert closed.rule is not None and closed.rule.id == "renewal-after-hours"
-    assert closed.alternatives[0].id == "account-kp-org"
-    open_ = route(index, "renewal changes for next year", "web", MONDAY_10AM)
-    assert open_.rule is None
+def test_open_now_condition_uses_the_instant(tmp_path):
+    source = (ROOT / "directory.yaml").read_text()
+    source = source.replace(
+        "\nrules:\n",
+        "\nrules:\n  - id: test-closed-broker\n    description: \"While the team is closed, broker questions go to the general line.\"\n"
+        "    when: {phrases: [\"broker\"], open_now: {account-management-support: false}}\n    route: small-business-representative\n",
+        1,
+    )
+    index = open_index(loads(source), tmp_path)
+    closed = route(index, "broker of record change", "web", SATURDAY)
+    assert closed.rule is not None and closed.rule.id == "test-closed-broker"
+    assert closed.contact.id == "small-business-representative"
+    open_ = route(index, "broker of record change", "web", MONDAY_10AM)
+    assert open_.rule is None or open_.rule.id != "test-closed-broker"
     assert open_.contact.id == "account-management-support"
 
 

@@ -117,7 +117,7 @@ def _contact_schemas() -> dict[str, Schema]:
         "text": string("The week's hours in words."),
         "weekly": nullable(obj({day: array(opening) for day in WEEKDAYS}, "Each weekday's ranges; null unless kind is weekly.")),
         "observes_holidays": boolean(),
-        "note": string(),
+        "note": string("How the source gives these hours, for staff and programs; the pages do not show it."),
     })
     phone = obj({
         "number": string("E.164, or a three-digit code such as an emergency number."),
@@ -150,7 +150,18 @@ def _contact_schemas() -> dict[str, Schema]:
         "hours": ref("Hours"),
         **_status_fields(),
         "sources": array(obj({"id": string(), "description": string()}), "The source pages these facts come from."),
-    })
+        "other_ways": array(obj({
+            "name": string("Who, as the source names it: “Your broker”."),
+            "how": string("The source's words for it."),
+            "purpose": string("What it is for."),
+            "or_contact_id": string("The contact the source offers beside it; empty for none."),
+            "sentence": string("All of it as one sentence, as the pages show it."),
+        }), "Ways to get help that are not contacts here, such as your broker, where the source names them."),
+        "badge": obj({"state": one_of(["open", "closed", "unknown"]), "label": string()},
+                     "The open/closed badge's words (in /api/route answers, on shared_with cards only)."),
+        "matched_topic": nullable(obj({"id": string(), "title": string(), "where": string()},
+                                      "This contact's topic that fits the question (in /api/route answers only).")),
+    }, optional=["badge", "matched_topic"])
     return {"Contact": contact, "Phone": phone, "Email": email, "Hours": hours}
 
 
@@ -161,7 +172,7 @@ def _decision_schema() -> Schema:
         "at": instant("The instant the hours were evaluated at, in the directory's time zone."),
         "contact": ref("Contact"),
         "alternatives": array(ref("Contact")),
-        "reason": string("Why this contact, in one or two sentences."),
+        "reason": string("Why this contact, in one or two sentences for people: no rule ids or matched words (see explanation)."),
         "confidence": number(minimum=0, maximum=1),
         "confident": boolean("Whether confidence is high enough to act on without asking."),
         "fallback": boolean("True when nothing matched and the general line was chosen."),
@@ -172,9 +183,41 @@ def _decision_schema() -> Schema:
         "matched": array(string(), "The words of the question that decided it."),
         "notes": array(string()),
         "self_service": nullable(obj({
-            "contact_id": string(), "title": string(), "where": string(), "url": string(), "note": string(),
+            "contact_id": string(), "title": string(), "where": string("As the directory gives it."),
+            "section": string("The section of the site to go to; empty when the directory names only the site."),
+            "url": string(), "note": string("Where to do it, as a sentence."),
+            "lead": string("Why the website comes first, when offer_first is self_service; otherwise empty."),
         }, "A way to do it alone on a website, when there is one.")),
         "corrections": array(obj({"typed": string(), "understood": string()}), "Misspellings that were corrected."),
+        "handled_by": array(obj({
+            "contact_id": string(), "name": string(), "topic": nullable(obj({"id": string(), "title": string(), "where": string()})),
+            "handles": string("Its part of the subject, in the directory's words."),
+        }), "Every contact that handles what was asked, the contact first: more than one when the directory lists the "
+            "subject under several teams, each an equal answer with its own part. Empty for a fallback."),
+        "shared_subject": nullable(string("The subject the teams in handled_by share, such as “eligibility”; null when one team handles it.")),
+        "shared_with": array(ref("Contact"), "The other teams in handled_by, as cards: equals of contact, not alternatives."),
+        "offer_first": one_of(["contact", "self_service"],
+                              "Which way to offer first: the website while the team is closed and the website open, else the contact."),
+        "send": nullable(obj({
+            "asked": nullable(string("The way the question named, email or fax; null when it only said send or submit.")),
+            "lead": string("Said when the way asked about is for other things: “Send this by email, not by fax.”"),
+            "ways": array(obj({
+                "kind": one_of(["email", "fax"]), "address": string("The address, or the fax number as written."),
+                "purpose": string(), "fits": boolean("Its purpose covers what the question is about."),
+                "sentence": string(),
+            }), "The contact's email and fax, those whose purpose fits first."),
+            "sentences": array(string(), "lead and the ways, in order, as the page shows them."),
+        }, "When the question asks how to send something: which way the directory gives for it.")),
+        "explanation": obj({
+            "decided_by": one_of(["safety_rule", "rule", "search", "fallback", "off_topic"]),
+            "rule": nullable(string("The id of the rule that decided or reordered the answer.")),
+            "rule_description": nullable(string()),
+            "rule_matched": array(string(), "The rule's phrases the question said."),
+            "matched": array(string(), "The question's words that matched the topic (or the other domain's phrase)."),
+            "topic": nullable(string()),
+            "topics": array(string(), "Every topic id search found, best first."),
+            "confidence": number(minimum=0, maximum=1),
+        }, "How the answer was reached, for programs and logs."),
     })
 
 
