@@ -56,10 +56,18 @@ def test_a_wrong_password_gets_a_plain_sentence_and_the_hint_goes_to_the_log(mak
     assert any("STAFF_PASSWORD" in record.getMessage() for record in caplog.records)
 
 
+# A request its team takes by email (a broker of record change), with neither the group's name nor its ID.
+BROKER_CHANGE_WITHOUT_GROUP = (
+    b"From: Maria Ortiz <maria.ortiz@example.net>\r\nTo: Small Business Inbox <smallbiz-inbox@example.com>\r\n"
+    b"Subject: Broker of record change\r\nDate: Wed, 25 Nov 2026 09:14:22 -0800\r\nMessage-ID: <bor-nogroup@example.net>\r\n"
+    b"\r\nHello,\r\n\r\nWe are changing our broker of record as of April 1. Where should the signed letter go?\r\n\r\nMaria\r\n"
+)
+
+
 @pytest.mark.parametrize(
     ("name", "asks_for"),
     [
-        ("21_missing_both_invoice_copy.eml", "Ask the sender for the group ID and group name"),
+        ("missing both, broker of record", "Ask the sender for the group ID and group name"),
         ("22_missing_id_cobra_zip.eml", "Ask the sender for the group ID"),
         ("23_missing_name_plan_change.eml", "Ask the sender for the group name"),
     ],
@@ -67,7 +75,8 @@ def test_a_wrong_password_gets_a_plain_sentence_and_the_hint_goes_to_the_log(mak
 def test_the_ask_action_says_what_it_asks_for(make_staff, name, asks_for):
     client = make_staff()
     sign_in(client)
-    triaged = post_email(client, fixture(name)).json()
+    raw = BROKER_CHANGE_WITHOUT_GROUP if name.startswith("missing both") else fixture(name)
+    triaged = post_email(client, raw).json()
     assert triaged["action"] == "ask_sender"  # the API keeps the action's name for programs
     page = client.get(f"/staff/messages/{triaged['id']}")
     text = visible(page.text)

@@ -28,9 +28,12 @@ def index(tmp_path_factory):
     return open_index(load(ROOT / "directory.yaml"), tmp_path_factory.mktemp("index"))
 
 
-def _edited(tmp_path, old: str, new: str):
-    assert old in SOURCE
-    return open_index(loads(SOURCE.replace(old, new, 1)), tmp_path)
+def _edited(tmp_path, old: str, new: str, *more: tuple[str, str]):
+    source = SOURCE
+    for before, after in ((old, new), *more):
+        assert before in source
+        source = source.replace(before, after, 1)
+    return open_index(loads(source), tmp_path)
 
 
 # -- 2. the team and the website, at any hour ---------------------------------------------------
@@ -93,10 +96,12 @@ def test_the_way_to_send_follows_the_purposes_in_the_directory_not_the_code(tmp_
     # Swap what the email and the fax are for: the answer swaps with them.
     index = _edited(
         tmp_path,
-        'purpose: "Enrollment applications, member terminations and account changes"\n        include: [group name, group ID]\n    faxes:\n'
-        '      - {number: "+18553555334", display: "1-855-355-5334", purpose: "All other information"}',
-        'purpose: "All other information"\n        include: [group name, group ID]\n    faxes:\n'
-        '      - {number: "+18553555334", display: "1-855-355-5334", purpose: "Enrollment applications, member terminations and account changes"}',
+        'purpose: "Enrollment applications, member terminations and account changes"\n        include: [group name, group ID]',
+        'purpose: "All other information"\n        include: [group name, group ID]',
+        (
+            '{number: "+18553555334", display: "1-855-355-5334", purpose: "All other information"}',
+            '{number: "+18553555334", display: "1-855-355-5334", purpose: "Enrollment applications, member terminations and account changes"}',
+        ),
     )
     answer = route(index, "where do I email enrollment forms", "web", MONDAY_10AM)
     assert answer.sending is not None
