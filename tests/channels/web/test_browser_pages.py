@@ -13,7 +13,7 @@ import re
 import pytest
 from browser import DESKTOP, PHONE, SCREENSHOT_DIR, LiveServer, Watch, check_page
 from paths import FIXTURES
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from routing.core.model import Directory
 from routing.core.text import MAX_QUERY_CHARS
@@ -70,9 +70,9 @@ def photograph(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOT_DIR / f"pages-{name}-{width}.png"), full_page=True)
 
 
-def in_view_horizontally(page: Page, selector_or_locator: object) -> bool:
-    locator = page.locator(selector_or_locator) if isinstance(selector_or_locator, str) else selector_or_locator
-    box = locator.bounding_box()  # type: ignore[union-attr]
+def in_view_horizontally(page: Page, locator: Locator) -> bool:
+    """Whether all of it is on screen from left to right (not scrolled off inside a wide table)."""
+    box = locator.bounding_box()
     width = (page.viewport_size or DESKTOP)["width"]
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
 
