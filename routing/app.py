@@ -41,7 +41,8 @@ from routing.store.triage_log import TriageLog, triage_path
 
 log = logging.getLogger("routing")
 
-NAV = [("/", "Find a contact"), ("/ivr", "Phone menu"), ("/contact", "Send a request"), ("/staff", "Staff")]
+# Staff is linked from the footer: the public navigation is for employers.
+NAV = [("/", "Find a contact"), ("/ivr", "Phone menu"), ("/contact", "Send a request")]
 
 
 def build_services(settings: Settings) -> Services:

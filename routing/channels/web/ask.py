@@ -6,6 +6,7 @@ Both only format the Decision that rules.route returns.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -15,13 +16,22 @@ from starlette.routing import Route
 
 from routing.channels.http import render, requested_instant
 from routing.clock import now as clock_now
-from routing.core.model import CHANNELS
+from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
 from routing.core.text import MAX_QUERY_CHARS
 from routing.errors import RequestError, RoutingError
 from routing.present.answers import decision_json, explanation
 from routing.present.json import contact_view
 from routing.services import services
+from routing.store.live_directory import Snapshot
+
+# An example is a topic's own title, short enough to read as something typed.
+EXAMPLE_CHARS = 40
+MAX_EXAMPLES = 6
+# "604213", "group 604213", "Group ID: 604213", "#604213": an ID with nothing asked.
+_BARE_ID = re.compile(r"(?:(?:group|grp)\s*(?:id|number|no\.?|#)?\s*[:#=]?\s*|#\s*)?([0-9][0-9-]*)", re.IGNORECASE)
+_examples: dict[str, list[str]] = {}  # by directory version: the topics do not change between reloads
+
 
 log = logging.getLogger("routing.ask")
 
@@ -58,11 +68,54 @@ async def api_route(request: Request) -> Response:
     return Response(body, media_type="application/json")
 
 
+def example_questions(snapshot: Snapshot, instant: datetime) -> list[str]:
+    """A few questions to try, from the directory's own topics: each contact's first short topic title,
+    kept only if asking it really finds that contact (so an edited directory cannot offer a dead end)."""
+    directory = snapshot.directory
+    if directory.version not in _examples:
+        found: list[str] = []
+        for contact in directory.contacts:
+            if contact.kind is ContactKind.EMERGENCY_LINE:
+                continue
+            title = next((t.title for t in contact.topics if len(t.title) <= EXAMPLE_CHARS), None)
+            if title is None:
+                continue
+            decision = route(snapshot.index, title, "web", instant)
+            if decision.contact.id == contact.id and decision.confident and not (decision.fallback or decision.offtopic):
+                found.append(title)
+        _examples.clear()
+        _examples[directory.version] = found[:MAX_EXAMPLES]
+    return _examples[directory.version]
+
+
+def as_typed(title: str) -> str:
+    """A title as someone would type it: "Broker of record changes" -> "broker of record changes", "COBRA" kept."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
+def bare_group_id(question: str, directory: Directory) -> str | None:
+    """The group ID when that is all the question holds (nothing to route on), else None."""
+    found = _BARE_ID.fullmatch(question.strip())
+    if found and re.fullmatch(directory.group_id.pattern, found.group(1)):
+        return found.group(1)
+    return None
+
+
 async def search_page(request: Request) -> Response:
     svc = services(request)
     snapshot = svc.snapshot
-    context: dict[str, Any] = {"query": request.query_params.get("q", ""), "decision": None, "problem": None}
-    if context["query"].strip():
+    query = request.query_params.get("q", "")
+    instant = clock_now().replace(second=0, microsecond=0)
+    context: dict[str, Any] = {
+        "query": query,
+        "decision": None,
+        "problem": None,
+        "examples": [as_typed(e) for e in example_questions(snapshot, instant)],
+        "max_query": MAX_QUERY_CHARS,
+    }
+    context["group_id"] = bare_group_id(query, snapshot.directory) if len(query) <= MAX_QUERY_CHARS else None
+    # A bare group ID has nothing to route on: the page asks what the group needs instead of guessing.
+    if query.strip() and not context["group_id"]:
         try:
             question, instant, channel = read_question(request.query_params)
         except RoutingError as exc:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
 
 from routing.cli.main import main
+from routing.core.text import MAX_QUERY_CHARS
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
 SATURDAY_NOON = "2026-11-28T12:00:00-08:00"
@@ -150,6 +153,79 @@ def test_search_page_for_an_emergency_leads_with_911(client):
 def test_search_answer_links_to_the_prefilled_request_form(client):
     page = client.get("/search", params={"q": "COBRA question", "at": MONDAY_10AM}).text
     assert "/contact?contact=client-services-unit&amp;q=COBRA%20question" in page
+
+
+# A percentage as people read it ("Confidence: 95%"), not a URL escape ("604213%20order").
+PERCENT = re.compile(r"\d\s?%(?![0-9A-Fa-f]{2})")
+
+
+def example_links(page: str) -> list[str]:
+    """The questions the page offers to try, as the q of each example link."""
+    block = re.search(r'<ul class="examples">(.*?)</ul>', page, re.S)
+    assert block, "the page offers no example questions"
+    return [parse_qs(urlsplit(html.unescape(href)).query)["q"][0] for href in re.findall(r'href="([^"]+)"', block.group(1))]
+
+
+@pytest.mark.parametrize("q", ["we lost our bill, can we get a copy", "COBRA question", "what's the weather"])
+def test_no_answer_shows_a_confidence_percentage(client, q):
+    page = client.get("/search", params={"q": q, "at": MONDAY_10AM}).text
+    assert "Confidence" not in page and not PERCENT.search(page), q
+
+
+def test_the_general_line_fallback_says_so_in_a_sentence(client):
+    page = client.get("/search", params={"q": "what's the weather", "at": MONDAY_10AM}).text
+    assert "Nothing in the question clearly matched one team, so this is the general line." in page
+    confident = client.get("/search", params={"q": "COBRA question", "at": MONDAY_10AM}).text
+    assert "general line" not in confident and "closest match" not in confident
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   "}])
+def test_an_empty_search_explains_what_to_type_and_offers_examples(client, params):
+    page = client.get("/search", params=params).text
+    assert "What do you need help with?" in page
+    assert "Type a few words in the box above" in page
+    assert len(example_links(page)) >= 3
+
+
+def test_the_examples_are_directory_topics_that_find_their_team(client, directory):
+    titles = {t.title.lower(): c.id for c in directory.contacts for t in c.topics}
+    examples = example_links(client.get("/search").text)
+    for example in examples:
+        assert example.lower() in titles, f"{example!r} is not a topic of the directory"
+        answer = ask(client, example).json()
+        assert answer["contact"]["id"] == titles[example.lower()] and answer["confident"] and not answer["fallback"], example
+    # One per contact, so the examples show the range of what the directory covers.
+    assert len({titles[e.lower()] for e in examples}) == len(examples)
+
+
+def test_both_search_boxes_stop_at_the_server_limit(client):
+    for page in (client.get("/").text, client.get("/search").text, client.get("/search", params={"q": "COBRA"}).text):
+        box = re.search(r'<input id="q"[^>]*>', page)
+        assert box and f'maxlength="{MAX_QUERY_CHARS}"' in box.group(0)
+    refused = client.get("/search", params={"q": "b" * (MAX_QUERY_CHARS + 1)})
+    assert refused.status_code == 400 and f"keep it under {MAX_QUERY_CHARS}" in refused.text
+    assert client.get("/search", params={"q": "b" * MAX_QUERY_CHARS}).status_code == 200
+
+
+@pytest.mark.parametrize(("q", "group_id"), [("604213", "604213"), (" Group ID: 604213 ", "604213"), ("#772301-0001", "772301-0001")])
+def test_a_bare_group_id_is_recognised_and_the_page_asks_what_the_group_needs(client, q, group_id):
+    page = client.get("/search", params={"q": q, "at": MONDAY_10AM}).text
+    assert f"“{group_id}” looks like a group ID" in page
+    assert "What does your group need?" in page
+    assert "Contact " not in page and "Not sure" not in page  # no team is guessed from a number
+    assert f'value="{html.escape(q)}"' in page  # kept in the box, to add the question to
+    examples = example_links(page)
+    assert examples and all(e.startswith(f"{group_id} ") for e in examples)
+    # Following an example answers it, with the ID still in the question.
+    followed = client.get("/search", params={"q": examples[0], "at": MONDAY_10AM}).text
+    assert "Contact " in followed and "looks like a group ID" not in followed
+
+
+@pytest.mark.parametrize("q", ["604213 order ID cards", "12", "group 604213 broker of record change"])
+def test_a_group_id_with_a_question_or_a_short_number_is_answered_as_usual(client, q):
+    page = client.get("/search", params={"q": q, "at": MONDAY_10AM}).text
+    assert "looks like a group ID" not in page
+    assert 'id="answer-heading"' in page
 
 
 # -- python -m routing ask ----------------------------------------------------------

@@ -2,7 +2,8 @@
 
 One uvicorn server (a subprocess, its own data folder, the clock pinned to a
 Monday morning when every team is open) and one Chromium serve the whole
-module; each test gets a fresh browser context, so no cookie carries over.
+module (the fixtures are in conftest.py); each test gets a fresh browser
+context, so no cookie carries over.
 Every page visited is checked with axe-core (no serious or critical
 violation), for CSP and script errors, and for fitting a 390px phone screen,
 and is photographed at phone and desktop width into var/screenshots/.
@@ -14,86 +15,19 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import (
-    DESKTOP,
-    MISSING_CHROMIUM,
-    LiveServer,
-    Watch,
-    check_page,
-    launch,
-    live_server,
-    require_chromium,
-    watch,
-)
+from browser import MISSING_CHROMIUM, LiveServer, Watch, check_page, require_chromium
 from paths import FIXTURES
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from smtp_fixture import SmtpServer
 
 from routing.core.model import Directory
 
-MONDAY_10AM = "2026-11-23T10:00:00-08:00"  # a Monday in Pacific time, when every team is open
 QUESTION = "we are changing our broker of record"
 BOR_TEAM = "account-management-support"
 EMAIL_FIXTURE = FIXTURES / "01_bor_change.eml"
-
-
-# --- fixtures: one SMTP server, one app, one browser per module ----------------------
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return require_chromium()
-
-
-@pytest.fixture(scope="module")
-def smtp(chromium: str) -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def server(chromium: str, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings = {
-        "ROUTING_NOW": MONDAY_10AM,
-        "SMTP_HOST": smtp.host,
-        "SMTP_PORT": str(smtp.port),
-        "SMTP_TIMEOUT": "5",
-        "MAIL_FROM": "help-desk@desk.example",
-        "RETRY_BASE_SECONDS": "0.2",
-        "RETRY_MAX_SECONDS": "1",
-    }
-    with live_server(tmp_path_factory.mktemp("browser-app"), settings) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = launch(playwright, chromium)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def visit(browser: Browser, server: LiveServer) -> Iterator[tuple[Page, Watch]]:
-    """A page in a fresh context (no cookies), and what it saw that a user would not."""
-    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="en-US", timezone_id="America/Los_Angeles")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    seen = watch(context, page)
-    try:
-        yield page, seen
-    finally:
-        context.close()
 
 
 def phones_as_links(directory: Directory, contact_id: str) -> list[tuple[str, str]]:
@@ -143,7 +77,7 @@ def test_every_tel_link_dials_the_directory_number_then_its_key(visit: tuple[Pag
     page.goto("/")
     checked = 0
     for contact in directory.contacts:
-        links = page.locator(f"article#{contact.id} ul.phones a.tel")
+        links = page.locator(f"article#{contact.id} a.tel")
         expected = phones_as_links(directory, contact.id)
         assert links.count() == len(expected), contact.id
         for index, (href, text) in enumerate(expected):
@@ -316,11 +250,13 @@ def test_the_phone_tree_lists_the_menu_keys_and_who_is_open(visit: tuple[Page, W
     menu = [(p.keys, c) for c in directory.contacts for p in c.phones if p.number == line and p.keys]
     assert menu, "the directory's IVR line should have key options"
     display = next(p.display for c in directory.contacts for p in c.phones if p.number == line)
-    expect(page.locator("#menu-heading")).to_have_text(f"When you call {display}")
+    real = page.get_by_role("table", name=display)
+    for keys, contact in menu:
+        expect(real.get_by_role("row").filter(has_text=f"Press {keys}").filter(has_text=contact.name)).to_have_count(1)
     options = page.locator("ul.phone-menu li")
     for keys, contact in menu:
         expect(options.filter(has_text=f"Press {keys}").filter(has_text=contact.name)).to_have_count(1)
-    row = page.locator("table.tree tr", has=page.get_by_role("link", name=directory.contact(BOR_TEAM).name, exact=True)).first
+    row = real.locator("tr", has=page.get_by_role("link", name=directory.contact(BOR_TEAM).name, exact=True)).first
     expect(row.locator(".badge")).to_have_text("Open")
     check_page(page, "ivr", seen)
 
