@@ -15,9 +15,9 @@ from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.settings import Settings
 from routing.store.answer_cache import AnswerCache
-from routing.store.limits import RateLimiter
 from routing.store.live_directory import LiveDirectory, Snapshot
 from routing.store.outbox import Outbox
+from routing.store.rate_limits import RateLimiter
 from routing.store.staff_sessions import StaffSessions
 from routing.store.triage_log import TriageLog
 

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -105,7 +105,7 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0) -> Iterator[LiveServer]:
+def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0, args: Sequence[str] = ()) -> Iterator[LiveServer]:
     """Serve the app on 127.0.0.1 and a port the system picks, with ``settings`` as its environment.
 
     Settings the developer's own environment may carry are dropped first, so
@@ -127,7 +127,7 @@ def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0
     log_path = folder / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "routing", "serve", "--host", "127.0.0.1", "--port", "0"],
+            [sys.executable, "-m", "routing", "serve", "--host", "127.0.0.1", "--port", "0", *args],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,

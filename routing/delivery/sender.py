@@ -53,6 +53,13 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._last_look = 0.0  # when a worker last looked for work (time.time())
+        self._attempts_under_way = 0
+
+    def alive(self, now: float) -> bool:
+        """Running, and either looked at the outbox lately or is in the middle of a delivery."""
+        running = any(not task.done() for task in self._tasks)
+        return running and (self._attempts_under_way > 0 or now - self._last_look < 3 * POLL_SECONDS)
 
     async def start(self) -> None:
         requeued = await asyncio.to_thread(self.outbox.requeue_stale)
@@ -79,13 +86,18 @@ class Sender:
     async def _work(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            self._last_look = time.time()
             try:
                 item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
             except Exception:
                 log.exception("could not read the outbox; trying again shortly")
                 item = None
             if item is not None:
-                await self._attempt(item)
+                self._attempts_under_way += 1
+                try:
+                    await self._attempt(item)
+                finally:
+                    self._attempts_under_way -= 1
                 continue
             await self._sleep()
 

@@ -32,6 +32,22 @@ class Database:
         self._lock = threading.Lock()
         self._db = connect(path, self.schema)
 
+    def check_writable(self, timeout: float = 2.0) -> None:
+        """Commit one small write through a fresh connection, or raise: the readiness probe.
+
+        A fresh connection sees what a new request would (a read-only remount,
+        a file taken away, a lock held too long), and its short timeout keeps
+        the probe from hanging as long as a request would wait.
+        """
+        db = sqlite3.connect(str(self.path), isolation_level=None, timeout=timeout)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("CREATE TABLE IF NOT EXISTS store_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at REAL NOT NULL)")
+            db.execute("INSERT INTO store_heartbeat (id, at) VALUES (1, julianday('now')) ON CONFLICT (id) DO UPDATE SET at = excluded.at")
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

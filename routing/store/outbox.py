@@ -259,6 +259,12 @@ class Outbox(Database):
             rows = self._db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
         return {status: 0 for status in STATUSES} | {row[0]: int(row[1]) for row in rows}
 
+    def depth(self) -> tuple[dict[str, int], float | None]:
+        """Rows by status, and when the oldest row still waiting to be sent was accepted."""
+        with self._lock:
+            row = self._db.execute("SELECT min(created_at) FROM outbox WHERE status IN ('queued', 'sending')").fetchone()
+        return self.counts(), None if row[0] is None else float(row[0])
+
     def recent(self, limit: int = 50, status: str | None = None) -> list[Item]:
         query = "SELECT * FROM outbox" + (" WHERE status = ?" if status else "") + " ORDER BY created_at DESC LIMIT ?"
         params: tuple[Any, ...] = ((status,) if status else ()) + (limit,)
