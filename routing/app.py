@@ -30,14 +30,13 @@ from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
 from routing.errors import RoutingError
+from routing.logs import Phase
 from routing.services import Services
 from routing.settings import ROOT, Settings
 from routing.store.answer_cache import AnswerCache
 from routing.store.live_directory import LiveDirectory
-from routing.store.outbox import Outbox, outbox_path
-from routing.store.rate_limits import RateLimiter, storage_for
-from routing.store.staff_sessions import StaffSessions, sessions_path
-from routing.store.triage_log import TriageLog, triage_path
+from routing.store.rate_limits import RateLimiter
+from routing.store.stores import open_stores
 
 log = logging.getLogger("routing")
 
@@ -50,9 +49,11 @@ def build_services(settings: Settings) -> Services:
     directory.load()
     templates = Jinja2Templates(directory=str(ROOT / "templates"), context_processors=[http.page_context])
     templates.env.globals["nav"] = NAV
-    outbox = Outbox(outbox_path(settings.data_dir))
+    with Phase(log, "store opened") as phase:
+        stores = open_stores(settings)
+        phase.detail = stores.where
+    outbox = stores.outbox
     sender = Sender(outbox, transport_for(settings), settings)
-    counts = storage_for(settings.data_dir, settings.workers)
     return Services(
         settings=settings,
         directory=directory,
@@ -60,10 +61,11 @@ def build_services(settings: Settings) -> Services:
         outbox=outbox,
         sender=sender,
         mailroom=Mailroom(outbox, sender, settings.mail_from),
-        triage_log=TriageLog(triage_path(settings.data_dir)),
-        forward_limit=RateLimiter(settings.forward_rate_limit, counts, "forward"),
-        staff_logins=RateLimiter(settings.staff_login_rate_limit, counts, "staff-login"),
-        staff_sessions=StaffSessions(sessions_path(settings.data_dir), settings.staff_password, settings.session_secret),
+        stores=stores,
+        triage_log=stores.triage_log,
+        forward_limit=RateLimiter(settings.forward_rate_limit, stores.rate_limits, "forward"),
+        staff_logins=RateLimiter(settings.staff_login_rate_limit, stores.rate_limits, "staff-login"),
+        staff_sessions=stores.staff_sessions,
         answers=AnswerCache(),
     )
 
@@ -100,9 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-            svc.outbox.close()
-            svc.triage_log.close()
-            svc.staff_sessions.close()
+            svc.stores.close()
 
     app = Starlette(
         routes=routes(),

@@ -19,6 +19,7 @@ from routing.store.live_directory import LiveDirectory, Snapshot
 from routing.store.outbox import Outbox
 from routing.store.rate_limits import RateLimiter
 from routing.store.staff_sessions import StaffSessions
+from routing.store.stores import Stores
 from routing.store.triage_log import TriageLog
 
 
@@ -27,6 +28,7 @@ class Services:
     settings: Settings
     directory: LiveDirectory
     templates: Jinja2Templates
+    stores: Stores  # every database-backed store, opened and closed together
     outbox: Outbox
     sender: Sender
     mailroom: Mailroom

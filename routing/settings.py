@@ -62,6 +62,13 @@ def _proxies(name: str, raw: str) -> str:
     return ",".join(entries)
 
 
+def _database_url(name: str, raw: str) -> str:
+    url = raw.strip()
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError(f"{name} should be a PostgreSQL address such as postgresql://user:password@host:5432/helpdesk; leave it unset to keep SQLite.")
+    return url
+
+
 def _choice(*allowed: str) -> Callable[[str, str], str]:
     def parse(name: str, raw: str) -> str:
         value = raw.strip().lower()
@@ -108,6 +115,8 @@ class Settings:
     log_level: str = "info"
     access_log: bool = False  # one line per request costs about a quarter of cached throughput
     workers: int = 1
+    # Empty: every store is a SQLite file under data_dir. postgresql://…: all of them in that database.
+    database_url: str = field(default="", repr=False)
     # Who may read /metrics: loopback always; anyone else with this bearer token.
     metrics_token: str = field(default="", repr=False)
 
@@ -206,6 +215,7 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "LOG_LEVEL": ("log_level", _choice("debug", "info", "warning", "error")),
     "ACCESS_LOG": ("access_log", _bool),
     "WORKERS": ("workers", _number(int)),
+    "DATABASE_URL": ("database_url", _database_url),
     "METRICS_TOKEN": ("metrics_token", lambda n, r: r.strip()),
 }
 

@@ -99,6 +99,7 @@ class LiveServer:
     url: str
     staff_password: str
     log_path: Path
+    process: subprocess.Popen[bytes] | None = None  # for tests that kill the server
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -136,7 +137,7 @@ def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0
         )
     try:
         url = _wait_for_listening(process, log_path, timeout)
-        yield LiveServer(url=url, staff_password=env["STAFF_PASSWORD"], log_path=log_path)
+        yield LiveServer(url=url, staff_password=env["STAFF_PASSWORD"], log_path=log_path, process=process)
     finally:
         process.terminate()
         try:

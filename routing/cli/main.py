@@ -246,6 +246,28 @@ def _share_metrics(data_dir: Path) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
+# -- migrate ------------------------------------------------------------------
+
+
+def migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def migrate(args: argparse.Namespace) -> int:
+    """Bring every store's tables to this release's schema (the app also does it at start)."""
+    from routing.store.stores import open_stores
+
+    settings = Settings.from_env()
+    stores = open_stores(settings)
+    try:
+        print(f"Stores in {stores.where}{'' if stores.shared else f' ({_shown(settings.data_dir)})'}:")
+        for name, version in stores.versions().items():
+            print(f"  {name}: schema version {version}")
+    finally:
+        stores.close()
+    return 0
+
+
 # -- the parser ---------------------------------------------------------------
 
 COMMANDS: dict[str, Command] = {
@@ -254,6 +276,7 @@ COMMANDS: dict[str, Command] = {
     "hours": Command("show each contact's hours and whether it is open", hours_arguments, hours),
     "ivr": Command("print the phone tree: each number, its keys, hours and who answers", ivr_arguments, ivr_tree),
     "serve": Command("serve the web app with uvicorn on HOST:PORT", serve_arguments, serve),
+    "migrate": Command("bring the stores' tables (SQLite in DATA_DIR, or DATABASE_URL) up to this release's schema", migrate_arguments, migrate),
     "outbox": Command("list forwarded requests and their delivery status, or retry a failed one", outbox_cli.arguments, outbox_cli.run),
     "triage": Command("triage emails (a .eml file, a folder, or - for stdin): one JSON line each", triage_cli.triage_arguments, triage_cli.run_triage),
     "inbound": Command("listen for SMTP and triage and store every message received", triage_cli.inbound_arguments, triage_cli.run_inbound),

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from browser import LiveServer, live_server
 from starlette.testclient import TestClient
 
-from browser import LiveServer, live_server
 from routing import logs
 from routing.app import create_app
 from routing.services import Services
