@@ -9,26 +9,24 @@ carries the same Message-ID both times.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
-
-import asyncio
-import threading
-from collections.abc import Iterator
 
 import httpx
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from smtp_fixture import free_port
-
 from browser import LiveServer, live_server
+from smtp_fixture import free_port
 
 TOTAL = 300
 BEFORE_KILL = 240

@@ -69,7 +69,7 @@ def test_processes_starting_together_migrate_once(database_url: str) -> None:
     def start(engine: PostgresEngine) -> None:
         try:
             TriageLog(engine)
-        except BaseException as exc:  # noqa: BLE001 (collected and asserted below)
+        except BaseException as exc:
             problems.append(exc)
 
     threads = [threading.Thread(target=start, args=(engine,)) for engine in engines]

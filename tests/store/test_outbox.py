@@ -12,7 +12,6 @@ import pytest
 from routing.present.deliveries import item_json
 from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, Outbox, new_reference, outbox_path
 
-
 T0 = 1_800_000_000.0
 Opener = Callable[..., Any]  # the open_store fixture (tests/store/conftest.py)
 
