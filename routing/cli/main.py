@@ -221,6 +221,10 @@ def serve(args: argparse.Namespace) -> int:
         except DirectoryError as exc:
             raise exc.stopping("The app cannot start without a valid directory; fix the problems above.") from None
         _share_metrics(settings.data_dir)
+        # Migrate once here, before any worker opens the stores.
+        from routing.store.stores import open_stores
+
+        open_stores(settings).close()
         # Workers read their settings from the environment: tell them they are not alone (rate limits share a file).
         os.environ["WORKERS"] = str(settings.workers)
         print(f"Serving on http://{settings.host}:{settings.port} with {settings.workers} workers  (Ctrl+C to stop)", flush=True)

@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 
+from routing import metrics
 from routing.delivery.transport import Outcome, Transport, backoff
 from routing.settings import Settings
 from routing.store.database import PostgresEngine
@@ -202,6 +203,7 @@ class Sender:
                 return
 
     def _record(self, item: Item, outcome: Outcome) -> None:
+        metrics.deliveries.labels("retry" if outcome.retry and item.attempts < self.settings.max_attempts else outcome.status or FAILED).inc()
         if not outcome.retry:
             kept = self.outbox.finish(item.id, self.owner, outcome.status, outcome.message)
             log.info("%s → %s: %s", item.id, outcome.status, outcome.message)

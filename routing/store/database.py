@@ -77,7 +77,7 @@ class SQLiteEngine:
         # Autocommit mode: transactions are opened explicitly where they matter.
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _wal(self._db)
         # FULL syncs the WAL on every commit: "recorded before the 202" must survive a power cut.
         # Counts that may be lost (rate limits) skip the sync.
         self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
@@ -116,6 +116,25 @@ class SQLiteEngine:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _wal(db: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Switch to WAL, waiting out another process doing the same.
+
+    Changing the journal mode needs the file to itself and can answer "locked"
+    without consulting the busy timeout, which workers starting together hit.
+    """
+    deadline = time.monotonic() + patience
+    delay = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 # --- PostgreSQL --------------------------------------------------------------

@@ -217,3 +217,11 @@ def test_the_access_log_is_off_by_default_but_info_lines_are_kept(two_workers: t
     assert '"GET /healthz HTTP/1.1" 200' not in server.log()
     # A forward with no mail server is written to a file, and that line reaches the log.
     wait_for(lambda: re.search(r"INFO routing\.sender: FW-\w+ → written", server.log()) is not None)
+
+
+def test_metrics_count_deliveries_by_outcome(ops: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    before = metric(ops.get("/metrics", headers=headers).text, "routing_deliveries_total", outcome="written")
+    ref = ops.post("/api/forward", json=REQUEST | {"message": "Counted once, written to a file (no mail server here)."}).json()["id"]
+    wait_for(lambda: ops.get(f"/api/forward/{ref}").json()["status"] == "written", 10)
+    assert metric(ops.get("/metrics", headers=headers).text, "routing_deliveries_total", outcome="written") == before + 1

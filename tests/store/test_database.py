@@ -109,3 +109,16 @@ def test_the_migrate_command_reports_each_store(tmp_path: Path, monkeypatch: pyt
     out = capsys.readouterr().out
     assert "Stores in SQLite files in DATA_DIR" in out
     assert "  triage_log: schema version 2" in out and "  outbox: schema version 1" in out
+
+
+def test_processes_opening_a_new_sqlite_file_together_all_start(tmp_path: Path) -> None:
+    # Switching a new file to WAL can answer "locked" without waiting; every process must still start.
+    import subprocess
+    import sys
+
+    from routing.settings import ROOT
+
+    script = "import sys; from pathlib import Path; from routing.store.triage_log import TriageLog; TriageLog(Path(sys.argv[1])).close(); print('ok')"
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "t.sqlite3")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    results = [run.communicate(timeout=60) for run in runs]
+    assert [out.strip() for out, _ in results] == ["ok"] * 8, [err for _, err in results if err]
