@@ -1,7 +1,8 @@
 """Two app processes on two data directories share one PostgreSQL and one mail server, and one is killed.
 
 The proof the issue asks for: 300 forwards go to both instances; one is
-SIGKILLed while it holds rows mid-delivery, then restarted. Every accepted
+SIGKILLed while it holds rows mid-delivery (the mail server holds every DATA
+until the test lets it answer), then restarted. Every accepted
 request reaches the mail server, none is lost, and a message that went out
 twice (the kill fell between the server's 250 and the row being marked sent)
 carries the same Message-ID both times.
@@ -39,15 +40,18 @@ REQUEST = {
 }
 
 
-class SlowRecorder:
-    """A real aiosmtpd handler that takes 40 ms over each DATA, so an instance is always caught mid-delivery."""
+class GatedRecorder:
+    """A real aiosmtpd handler that holds every DATA until the gate opens: the test decides when the senders are caught mid-delivery."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.message_ids: list[str] = []
+        self.gate = threading.Event()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        await asyncio.sleep(0.04)
+        while not self.gate.is_set():
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.005)
         headers = BytesParser().parsebytes(envelope.original_content or b"", headersonly=True)
         with self.lock:
             self.message_ids.append(str(headers["Message-ID"]))
@@ -55,8 +59,8 @@ class SlowRecorder:
 
 
 @pytest.fixture
-def slow_smtp() -> Iterator[tuple[SlowRecorder, int]]:
-    recorder = SlowRecorder()
+def gated_smtp() -> Iterator[tuple[GatedRecorder, int]]:
+    recorder = GatedRecorder()
     port = free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
@@ -90,14 +94,14 @@ def wait_for(check: Any, timeout: float, what: str) -> None:
 
 
 def test_two_instances_on_one_postgresql_deliver_every_forward_when_one_is_killed(
-    database_url: str, slow_smtp: tuple[SlowRecorder, int], tmp_path: Path
+    database_url: str, gated_smtp: tuple[GatedRecorder, int], tmp_path: Path
 ) -> None:
-    recorder, port = slow_smtp
+    recorder, port = gated_smtp
     env = {
         "DATABASE_URL": database_url,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(port),
-        "SMTP_TIMEOUT": "5",
+        "SMTP_TIMEOUT": "120",  # the gate holds DATA while the test sets the scene
         "MAIL_FROM": "desk@help.example",
         "FORWARD_RATE_LIMIT": "0",
         "RETRY_BASE_SECONDS": "0.1",
@@ -115,7 +119,7 @@ def test_two_instances_on_one_postgresql_deliver_every_forward_when_one_is_kille
             ref = post(a if n % 2 == 0 else b, n)
             assert ref is not None
             refs[n] = ref
-        # Kill A while it holds at least one row mid-delivery (claimed, not yet recorded).
+        # Both instances are mid-delivery, held at DATA. Kill A while it holds its rows, then let mail flow.
         assert a.process is not None
         owner = f"%:{a.process.pid}:%"
         wait_for(lambda: rows(database_url, "SELECT count(*) FROM outbox WHERE status = 'sending' AND lease_owner LIKE %s", owner)[0][0] > 0,
@@ -123,6 +127,8 @@ def test_two_instances_on_one_postgresql_deliver_every_forward_when_one_is_kille
         a.process.send_signal(signal.SIGKILL)
         a.process.wait(10)
         held = rows(database_url, "SELECT id FROM outbox WHERE status = 'sending' AND lease_owner LIKE %s", owner)
+        assert held, "A held no row when it was killed"
+        recorder.gate.set()
         # A client whose instance died retries on the other, with the same key: still one request each.
         for n in range(BEFORE_KILL, TOTAL):
             ref = post(a, n) or post(b, n)
