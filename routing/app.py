@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from routing.channels import http
+from routing.channels import http, ops
 from routing.channels.ivr import webhooks as ivr
 from routing.channels.staff import api as staff_api
 from routing.channels.staff import console as staff
@@ -30,14 +30,13 @@ from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
 from routing.errors import RoutingError
+from routing.logs import Phase
 from routing.services import Services
 from routing.settings import ROOT, Settings
 from routing.store.answer_cache import AnswerCache
-from routing.store.limits import RateLimiter
 from routing.store.live_directory import LiveDirectory
-from routing.store.outbox import Outbox, outbox_path
-from routing.store.staff_sessions import StaffSessions, sessions_path
-from routing.store.triage_log import TriageLog, triage_path
+from routing.store.rate_limits import RateLimiter
+from routing.store.stores import open_stores
 
 log = logging.getLogger("routing")
 
@@ -51,7 +50,10 @@ def build_services(settings: Settings) -> Services:
     directory.load()
     templates = Jinja2Templates(directory=str(ROOT / "templates"), context_processors=[http.page_context])
     templates.env.globals["nav"] = NAV
-    outbox = Outbox(outbox_path(settings.data_dir))
+    with Phase(log, "store opened") as phase:
+        stores = open_stores(settings)
+        phase.detail = stores.where
+    outbox = stores.outbox
     sender = Sender(outbox, transport_for(settings), settings)
     return Services(
         settings=settings,
@@ -60,10 +62,11 @@ def build_services(settings: Settings) -> Services:
         outbox=outbox,
         sender=sender,
         mailroom=Mailroom(outbox, sender, settings.mail_from),
-        triage_log=TriageLog(triage_path(settings.data_dir)),
-        forward_limit=RateLimiter(settings.forward_rate_limit),
-        staff_logins=RateLimiter(settings.staff_login_rate_limit),
-        staff_sessions=StaffSessions(sessions_path(settings.data_dir), settings.staff_password, settings.session_secret),
+        stores=stores,
+        triage_log=stores.triage_log,
+        forward_limit=RateLimiter(settings.forward_rate_limit, stores.rate_limits, "forward"),
+        staff_logins=RateLimiter(settings.staff_login_rate_limit, stores.rate_limits, "staff-login"),
+        staff_sessions=stores.staff_sessions,
         answers=AnswerCache(),
     )
 
@@ -78,6 +81,7 @@ def routes() -> list[BaseRoute]:
         *staff.routes(),
         *staff_api.routes(),
         *openapi.routes(),
+        *ops.routes(),
         Mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static"),
     ]
 
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         _warn_about(settings)
         watcher = asyncio.create_task(svc.directory.watch(settings.reload_interval))
         await svc.sender.start()
+        log.info("sender started: %d delivery tasks, %s", svc.sender.workers, "SMTP to " + settings.smtp_host if settings.delivers_by_smtp else "writing .eml files")
         try:
             yield
         finally:
@@ -98,14 +103,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-            svc.outbox.close()
-            svc.triage_log.close()
-            svc.staff_sessions.close()
+            svc.stores.close()
 
     app = Starlette(
         routes=routes(),
         lifespan=lifespan,
         middleware=[
+            Middleware(ops.RequestIds),
             Middleware(http.SecurityHeaders),
             # Secure cookies when the public address is https; a staff sign-in lasts a working day.
             Middleware(
@@ -124,8 +128,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 def _warn_about(settings: Settings) -> None:
     if settings.generated_staff_password:
-        # Printed once, so a fresh machine can sign in; set STAFF_PASSWORD to choose it.
+        # Printed at start, so a fresh machine can sign in; it is kept in DATA_DIR, so every worker and restart agrees.
         print(f"Staff console password (generated, set STAFF_PASSWORD to choose one): {settings.staff_password}", flush=True)
+        log.info("the generated staff password is kept in %s", settings.data_dir / "secrets" / "staff_password")
     if not settings.twilio_auth_token:
         log.warning("TWILIO_AUTH_TOKEN is not set: Twilio signature checks are OFF. Use this only for local development.")
     if not settings.delivers_by_smtp:

@@ -15,10 +15,11 @@ from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.settings import Settings
 from routing.store.answer_cache import AnswerCache
-from routing.store.limits import RateLimiter
 from routing.store.live_directory import LiveDirectory, Snapshot
 from routing.store.outbox import Outbox
+from routing.store.rate_limits import RateLimiter
 from routing.store.staff_sessions import StaffSessions
+from routing.store.stores import Stores
 from routing.store.triage_log import TriageLog
 
 
@@ -27,6 +28,7 @@ class Services:
     settings: Settings
     directory: LiveDirectory
     templates: Jinja2Templates
+    stores: Stores  # every database-backed store, opened and closed together
     outbox: Outbox
     sender: Sender
     mailroom: Mailroom

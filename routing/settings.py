@@ -1,8 +1,9 @@
 """Typed settings from the environment.
 
 Secrets never have defaults: an unset staff password or session key is
-generated per process (and the password printed once at start), an unset
-Twilio token turns signature checks off with a warning at start.
+generated once, at random, and kept in DATA_DIR (mode 0600) so every worker
+and every restart agrees on it; an unset Twilio token turns signature checks
+off with a warning at start.
 """
 
 from __future__ import annotations
@@ -61,6 +62,23 @@ def _proxies(name: str, raw: str) -> str:
     return ",".join(entries)
 
 
+def _database_url(name: str, raw: str) -> str:
+    url = raw.strip()
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError(f"{name} should be a PostgreSQL address such as postgresql://user:password@host:5432/helpdesk; leave it unset to keep SQLite.")
+    return url
+
+
+def _choice(*allowed: str) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise SettingsError(f"{name} should be one of {', '.join(allowed)}, not '{raw}'.")
+        return value
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Settings:
     directory_path: Path = ROOT / "directory.yaml"
@@ -93,6 +111,14 @@ class Settings:
     trusted_proxies: str = ""
     body_timeout: float = 30.0  # seconds a client may take to send a request body
     keep_alive_timeout: float = 5.0  # seconds an idle keep-alive connection stays open
+    log_format: str = "text"  # or "json": one object per line, for a log collector
+    log_level: str = "info"
+    access_log: bool = False  # one line per request costs about a quarter of cached throughput
+    workers: int = 1
+    # Empty: every store is a SQLite file under data_dir. postgresql://…: all of them in that database.
+    database_url: str = field(default="", repr=False)
+    # Who may read /metrics: loopback always; anyone else with this bearer token.
+    metrics_token: str = field(default="", repr=False)
 
     @property
     def delivers_by_smtp(self) -> bool:
@@ -118,10 +144,43 @@ class Settings:
         if settings.public_base_url and not settings.public_base_url.startswith(("https://", "http://")):
             raise SettingsError("PUBLIC_BASE_URL should start with https://, for example https://help.example.com.")
         if not settings.staff_password:
-            settings = replace(settings, staff_password=secrets.token_urlsafe(12), generated_staff_password=True)
+            password = kept_secret(settings.data_dir, "staff_password", lambda: secrets.token_urlsafe(12))
+            settings = replace(settings, staff_password=password, generated_staff_password=True)
         if not settings.session_secret:
-            settings = replace(settings, session_secret=secrets.token_urlsafe(32))
+            settings = replace(settings, session_secret=kept_secret(settings.data_dir, "session_secret", lambda: secrets.token_urlsafe(32)))
         return settings
+
+
+def kept_secret(data_dir: Path, name: str, make: Callable[[], str]) -> str:
+    """The secret kept in ``data_dir/secrets/name``, made by the first process to ask.
+
+    Workers start at the same moment, so the file is written whole under a
+    temporary name and then hard-linked into place: exactly one link wins,
+    and everyone (the loser included) reads the winner's value.
+    """
+    folder = data_dir / "secrets"
+    path = folder / name
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            draft = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(make())
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        value = path.read_text().strip()
+    except OSError as exc:
+        raise SettingsError(f"Could not keep the generated {name} in {folder} ({exc.strerror}); make DATA_DIR writable, or set {name.upper()}.") from None
+    if not value:
+        raise SettingsError(f"{path} is empty; delete it to generate a new {name}, or set {name.upper()}.")
+    return value
 
 
 _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
@@ -152,6 +211,12 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "TRUSTED_PROXIES": ("trusted_proxies", _proxies),
     "BODY_TIMEOUT": ("body_timeout", _number(float)),
     "KEEP_ALIVE_TIMEOUT": ("keep_alive_timeout", _number(float)),
+    "LOG_FORMAT": ("log_format", _choice("text", "json")),
+    "LOG_LEVEL": ("log_level", _choice("debug", "info", "warning", "error")),
+    "ACCESS_LOG": ("access_log", _bool),
+    "WORKERS": ("workers", _number(int)),
+    "DATABASE_URL": ("database_url", _database_url),
+    "METRICS_TOKEN": ("metrics_token", lambda n, r: r.strip()),
 }
 
 # The README's settings table is checked against this list by the tests.

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -99,13 +99,14 @@ class LiveServer:
     url: str
     staff_password: str
     log_path: Path
+    process: subprocess.Popen[bytes] | None = None  # for tests that kill the server
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
 
 @contextlib.contextmanager
-def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0) -> Iterator[LiveServer]:
+def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0, args: Sequence[str] = ()) -> Iterator[LiveServer]:
     """Serve the app on 127.0.0.1 and a port the system picks, with ``settings`` as its environment.
 
     Settings the developer's own environment may carry are dropped first, so
@@ -127,7 +128,7 @@ def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0
     log_path = folder / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "routing", "serve", "--host", "127.0.0.1", "--port", "0"],
+            [sys.executable, "-m", "routing", "serve", "--host", "127.0.0.1", "--port", "0", *args],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -136,7 +137,7 @@ def live_server(folder: Path, settings: Mapping[str, str], timeout: float = 60.0
         )
     try:
         url = _wait_for_listening(process, log_path, timeout)
-        yield LiveServer(url=url, staff_password=env["STAFF_PASSWORD"], log_path=log_path)
+        yield LiveServer(url=url, staff_password=env["STAFF_PASSWORD"], log_path=log_path, process=process)
     finally:
         process.terminate()
         try:

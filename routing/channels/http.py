@@ -199,7 +199,7 @@ def render(request: Request, template: str, context: Mapping[str, Any], status: 
 
 def wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path in ("/healthz", "/openapi.json") or "application/json" in request.headers.get("accept", "").split(",")[0]
+    return path.startswith("/api/") or path in ("/healthz", "/readyz", "/metrics", "/openapi.json") or "application/json" in request.headers.get("accept", "").split(",")[0]
 
 
 _HTTP_MESSAGES = {

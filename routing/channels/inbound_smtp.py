@@ -21,7 +21,8 @@ from routing.clock import now
 from routing.delivery.intake import take_in
 from routing.settings import Settings
 from routing.store.live_directory import LiveDirectory
-from routing.store.triage_log import TriageLog, triage_path
+from routing.store.stores import open_stores
+from routing.store.triage_log import TriageLog
 
 log = logging.getLogger("routing.inbound")
 
@@ -66,7 +67,8 @@ async def serve(settings: Settings, host: str, port: int, started: Any = None, s
     """Listen until ``stop`` is set (or forever); ``started(port)`` is called once listening."""
     directory = LiveDirectory(path=settings.directory_path, index_dir=settings.index_dir)
     directory.load()
-    triage_log = TriageLog(triage_path(settings.data_dir))
+    stores = open_stores(settings)  # the app's own stores: SQLite in DATA_DIR, or DATABASE_URL
+    triage_log = stores.triage_log
     handler = InboundHandler(settings, directory, triage_log)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(smtp_factory(handler, settings), host, port)
@@ -78,4 +80,4 @@ async def serve(settings: Settings, host: str, port: int, started: Any = None, s
     finally:
         server.close()
         await server.wait_closed()
-        triage_log.close()
+        stores.close()

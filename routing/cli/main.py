@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -195,31 +196,84 @@ def ask(args: argparse.Namespace) -> int:
 def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (default: HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default: PORT or 8000)")
+    parser.add_argument("--workers", type=int, help="worker processes (default: WORKERS or 1); they share DATA_DIR and the index")
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from routing import logs
     from routing.app import create_app
 
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    settings = Settings.from_env(**overrides)
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("workers", args.workers)) if v is not None}
+    settings = Settings.from_env(**overrides)  # generates and keeps any missing secret before a worker starts
+    logs.configure(settings.log_format, settings.log_level)
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": logs.uvicorn_config(settings.log_format, settings.log_level),
+        "access_log": settings.access_log,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise;
+        # only the configured proxies may say who the client is (rate limits key on it).
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies or "",
+        "timeout_keep_alive": int(settings.keep_alive_timeout) or 1,
+    }
+    if settings.workers > 1:
+        # Check the directory once here, so a bad file is one clear report rather than a crash per worker.
+        try:
+            load(settings.directory_path)
+        except DirectoryError as exc:
+            raise exc.stopping("The app cannot start without a valid directory; fix the problems above.") from None
+        _share_metrics(settings.data_dir)
+        # Migrate once here, before any worker opens the stores.
+        from routing.store.stores import open_stores
+
+        open_stores(settings).close()
+        # Workers read their settings from the environment: tell them they are not alone (rate limits share a file).
+        os.environ["WORKERS"] = str(settings.workers)
+        print(f"Serving on http://{settings.host}:{settings.port} with {settings.workers} workers  (Ctrl+C to stop)", flush=True)
+        # Each worker builds its own app from the same environment (the CLI's overrides are only host, port and workers).
+        uvicorn.run("routing.app:create_app", factory=True, workers=settings.workers, **options)
+        return 0
     try:
         app = create_app(settings)
     except DirectoryError as exc:
         raise exc.stopping("The app cannot start without a valid directory; fix the problems above.") from None
     print(f"Serving on http://{settings.host}:{settings.port}  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise;
-        # only the configured proxies may say who the client is (rate limits key on it).
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=settings.trusted_proxies or "",
-        timeout_keep_alive=int(settings.keep_alive_timeout) or 1,
-    )
+    uvicorn.run(app, **options)
+    return 0
+
+
+def _share_metrics(data_dir: Path) -> None:
+    """Point prometheus-client's multiprocess mode at a fresh folder, so /metrics adds up every worker."""
+    import shutil
+
+    folder = data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+# -- migrate ------------------------------------------------------------------
+
+
+def migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def migrate(args: argparse.Namespace) -> int:
+    """Bring every store's tables to this release's schema (the app also does it at start)."""
+    from routing.store.stores import open_stores
+
+    settings = Settings.from_env()
+    stores = open_stores(settings)
+    try:
+        print(f"Stores in {stores.where}{'' if stores.shared else f' ({_shown(settings.data_dir)})'}:")
+        for name, version in stores.versions().items():
+            print(f"  {name}: schema version {version}")
+    finally:
+        stores.close()
     return 0
 
 
@@ -231,6 +285,7 @@ COMMANDS: dict[str, Command] = {
     "hours": Command("show each contact's hours and whether it is open", hours_arguments, hours),
     "ivr": Command("print the phone tree: each number, its keys, hours and who answers", ivr_arguments, ivr_tree),
     "serve": Command("serve the web app with uvicorn on HOST:PORT", serve_arguments, serve),
+    "migrate": Command("bring the stores' tables (SQLite in DATA_DIR, or DATABASE_URL) up to this release's schema", migrate_arguments, migrate),
     "outbox": Command("list forwarded requests and their delivery status, or retry a failed one", outbox_cli.arguments, outbox_cli.run),
     "triage": Command("triage emails (a .eml file, a folder, or - for stdin): one JSON line each", triage_cli.triage_arguments, triage_cli.run_triage),
     "inbound": Command("listen for SMTP and triage and store every message received", triage_cli.inbound_arguments, triage_cli.run_inbound),

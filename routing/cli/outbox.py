@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from routing.errors import UsageError
 from routing.present.deliveries import item_json
 from routing.settings import Settings
-from routing.store.outbox import FAILED, STATUSES, Outbox, outbox_path
+from routing.store.outbox import FAILED, STATUSES, outbox_path
+from routing.store.stores import open_stores
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,10 +28,11 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     path = outbox_path(settings.data_dir)
-    if not path.exists():
+    if not settings.database_url and not path.exists():
         print(f"No outbox yet at {path}: nothing has been sent from this DATA_DIR.")
         return 0
-    box = Outbox(path)
+    stores = open_stores(settings)
+    box = stores.outbox
     try:
         if args.action == "retry":
             if not args.id:
@@ -45,11 +47,11 @@ def run(args: argparse.Namespace) -> int:
         items = box.recent(args.limit, args.status)
         counts = box.counts()
     finally:
-        box.close()
+        stores.close()
     if args.json:
         print(json.dumps({"counts": counts, "items": [item_json(i) for i in items]}, indent=2))
         return 0
-    print(", ".join(f"{n} {status}" for status, n in counts.items()) + f"  ({path})")
+    print(", ".join(f"{n} {status}" for status, n in counts.items()) + f"  ({'PostgreSQL' if settings.database_url else path})")
     for item in items:
         when = datetime.fromtimestamp(item.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
         line = f"{item.id}  {item.status:<7}  {when}  {item.contact_id} <{item.to}>  attempts {item.attempts}"

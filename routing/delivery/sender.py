@@ -2,7 +2,9 @@
 
 It wakes at once when a request is queued (``wake()``), and otherwise sleeps
 until the next retry falls due, checking at least every ``POLL_SECONDS`` so a
-row queued by another process is not left waiting.
+row queued by another process is not left waiting. On PostgreSQL it also
+LISTENs for the outbox's NOTIFY, so a row queued by any process on any
+machine wakes it at once, and the poll is only a safety net.
 
 Each attempt holds its row with a short lease (``LEASE_SECONDS``) that a
 heartbeat renews while the attempt runs, so a slow but live attempt keeps its
@@ -19,16 +21,20 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 
+from routing import metrics
 from routing.delivery.transport import Outcome, Transport, backoff
 from routing.settings import Settings
+from routing.store.database import PostgresEngine
 from routing.store.outbox import FAILED, Item, Outbox
 
 log = logging.getLogger("routing.sender")
 
 POLL_SECONDS = 5.0
+LISTENING_POLL_SECONDS = 30.0  # with NOTIFY waking us, polling only guards against a lost notification
 WORKERS = 4
 # How long a claimed row stays ours without a heartbeat: the longest a dead
 # sender's rows wait. Renewed every LEASE_SECONDS / HEARTBEATS_PER_LEASE, so a
@@ -53,6 +59,16 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._last_look = 0.0  # when a worker last looked for work (time.time())
+        self._attempts_under_way = 0
+        self._listener: threading.Thread | None = None
+        self._stop_listening = threading.Event()
+        self.poll_seconds = POLL_SECONDS
+
+    def alive(self, now: float) -> bool:
+        """Running, and either looked at the outbox lately or is in the middle of a delivery."""
+        running = any(not task.done() for task in self._tasks)
+        return running and (self._attempts_under_way > 0 or now - self._last_look < 3 * self.poll_seconds)
 
     @property
     def emails(self) -> bool:
@@ -64,6 +80,16 @@ class Sender:
         if requeued:
             log.warning("re-queued %d request(s) left mid-send by a sender that stopped", requeued)
         self._tasks = [asyncio.create_task(self._work(), name=f"outbox-sender-{i}") for i in range(self.workers)]
+        engine = self.outbox.engine
+        if isinstance(engine, PostgresEngine):
+            loop = asyncio.get_running_loop()
+            self._stop_listening.clear()
+            self._listener = threading.Thread(
+                target=engine.listen, args=(self.outbox.channel, self._stop_listening, lambda: loop.call_soon_threadsafe(self.wake)),
+                name="outbox-listen", daemon=True,
+            )
+            self._listener.start()
+            self.poll_seconds = LISTENING_POLL_SECONDS
 
     def wake(self) -> None:
         self._wake.set()
@@ -71,6 +97,10 @@ class Sender:
     async def stop(self, grace: float = 5.0) -> None:
         self._stopping = True
         self._wake.set()
+        self._stop_listening.set()
+        if self._listener is not None:
+            await asyncio.to_thread(self._listener.join, 5.0)
+            self._listener = None
         if not self._tasks:
             return
         _done, pending = await asyncio.wait(self._tasks, timeout=grace)
@@ -84,19 +114,24 @@ class Sender:
     async def _work(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            self._last_look = time.time()
             try:
                 item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
             except Exception:
                 log.exception("could not read the outbox; trying again shortly")
                 item = None
             if item is not None:
-                await self._attempt(item)
+                self._attempts_under_way += 1
+                try:
+                    await self._attempt(item)
+                finally:
+                    self._attempts_under_way -= 1
                 continue
             await self._sleep()
 
     async def _sleep(self) -> None:
         due = await asyncio.to_thread(self.outbox.next_due)
-        timeout = POLL_SECONDS if due is None else min(POLL_SECONDS, max(due - time.time(), 0.01))
+        timeout = self.poll_seconds if due is None else min(self.poll_seconds, max(due - time.time(), 0.01))
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
@@ -173,6 +208,7 @@ class Sender:
                 return
 
     def _record(self, item: Item, outcome: Outcome) -> None:
+        metrics.deliveries.labels("retry" if outcome.retry and item.attempts < self.settings.max_attempts else outcome.status or FAILED).inc()
         if not outcome.retry:
             kept = self.outbox.finish(item.id, self.owner, outcome.status, outcome.message)
             log.info("%s → %s: %s", item.id, outcome.status, outcome.message)

@@ -18,6 +18,7 @@ from pathlib import Path
 from routing.core.directory import load
 from routing.core.model import Directory
 from routing.errors import DirectoryError
+from routing.logs import Phase
 from routing.store.search_index import SearchIndex, open_index
 
 log = logging.getLogger("routing.store")
@@ -45,10 +46,20 @@ class LiveDirectory:
             raise RuntimeError("the directory store was used before it was loaded")
         return self._snapshot
 
+    @property
+    def loaded(self) -> Snapshot | None:
+        return self._snapshot
+
     def load(self) -> Snapshot:
         """First load: a bad directory at start is fatal, since there is nothing good to serve."""
         raw = self.path.read_bytes()
-        self._install(load(self.path), raw)
+        with Phase(log, "directory loaded") as phase:
+            directory = load(self.path)
+            phase.detail = f"version {directory.version}, {len(directory.contacts)} contacts"
+        with Phase(log, "search index ready") as phase:
+            index = open_index(directory, self.index_dir)
+            phase.detail = f"{'built' if index.built else 'opened'} in {self.index_dir}"
+        self._install(directory, raw, index)
         return self.current
 
     def reload(self) -> bool:
@@ -66,12 +77,11 @@ class LiveDirectory:
         except DirectoryError as exc:
             self._refuse([str(p) for p in exc.problems], digest)
             return False
-        self._install(directory, raw)
+        self._install(directory, raw, open_index(directory, self.index_dir))
         log.info("directory reloaded: version %s", directory.version)
         return True
 
-    def _install(self, directory: Directory, raw: bytes) -> None:
-        index = open_index(directory, self.index_dir)
+    def _install(self, directory: Directory, raw: bytes, index: SearchIndex) -> None:
         self._snapshot = Snapshot(directory=directory, index=index, loaded_at=datetime.now(UTC))
         self._seen_hash = hashlib.sha256(raw).hexdigest()
         self.errors = []

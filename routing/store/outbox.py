@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from routing.store.database import Database
+from routing.store.database import POSTGRESQL, Database, Row
 
 QUEUED, SENDING, SENT, FAILED, WRITTEN = "queued", "sending", "sent", "failed", "written"
 STATUSES = (QUEUED, SENDING, SENT, FAILED, WRITTEN)
@@ -56,16 +55,16 @@ CREATE TABLE IF NOT EXISTS outbox (
     to_address TEXT NOT NULL,
     envelope_from TEXT NOT NULL,
     fields TEXT NOT NULL,
-    message BLOB NOT NULL,
+    message {blob} NOT NULL,
     status TEXT NOT NULL DEFAULT 'queued',
     status_message TEXT NOT NULL DEFAULT '',
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
-    next_attempt_at REAL NOT NULL,
+    next_attempt_at {real} NOT NULL,
     lease_owner TEXT NOT NULL DEFAULT '',
-    lease_until REAL NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL,
-    sent_at REAL
+    lease_until {real} NOT NULL DEFAULT 0,
+    created_at {real} NOT NULL,
+    sent_at {real}
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
 """
@@ -100,9 +99,12 @@ def _iso(epoch: float | None) -> str | None:
 
 
 class Outbox(Database):
-    """Thread-safe access to the outbox file; every method is one short transaction."""
+    """Thread-safe access to the outbox; every method is one short transaction."""
 
-    schema = _SCHEMA
+    name = "outbox"
+    migrations = (_SCHEMA,)
+    # Senders that LISTEN here wake as soon as a row is queued (PostgreSQL only).
+    channel = "routing_outbox"
 
     def add(
         self,
@@ -122,20 +124,21 @@ class Outbox(Database):
         instead of a new message.
         """
         moment = time.time() if now is None else now
-        with self._lock:
-            cursor = self._db.execute(
+        with self.engine.transaction() as tx:
+            created = tx.run(
                 "INSERT INTO outbox (id, dedupe_key, contact_id, to_address, envelope_from, fields, message,"
                 " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (dedupe_key) DO NOTHING",
                 (id, dedupe_key, contact_id, to, envelope_from, json.dumps(dict(fields)), message, moment, moment),
-            )
-            created = cursor.rowcount == 1
-            row = self._db.execute("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,)).fetchone()
+            ).rowcount == 1
+            row = tx.run("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,)).one()
+            if created and self.engine.dialect == POSTGRESQL:
+                tx.run("SELECT pg_notify(?, '')", (self.channel,))  # delivered at commit, not before
+        assert row is not None
         return _item(row), created
 
     def get(self, id: str) -> Item | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM outbox WHERE id = ?", (id,)).fetchone()
+        row = self.engine.run("SELECT * FROM outbox WHERE id = ?", (id,)).one()
         return _item(row) if row else None
 
     def claim(self, owner: str, lease_seconds: float, now: float | None = None) -> Item | None:
@@ -143,30 +146,20 @@ class Outbox(Database):
 
         A ``sending`` row whose lease has run out belongs to a sender that died
         or hung (a live one renews its lease); it is due again, which is where
-        at-least-once comes from.
+        at-least-once comes from. One statement either way: SQLite runs writes
+        one at a time, and PostgreSQL's SKIP LOCKED lets senders on many
+        machines each take a different row without waiting on each other.
         """
         moment = time.time() if now is None else now
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute(
-                    "SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= ?)"
-                    " OR (status = 'sending' AND lease_until <= ?) ORDER BY next_attempt_at, created_at LIMIT 1",
-                    (moment, moment),
-                ).fetchone()
-                if row is None:
-                    self._db.execute("COMMIT")
-                    return None
-                claimed = self._db.execute(
-                    "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1"
-                    " WHERE id = ? RETURNING *",
-                    (owner, moment + lease_seconds, row["id"]),
-                ).fetchone()
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return _item(claimed)
+        skip_locked = " FOR UPDATE SKIP LOCKED" if self.engine.dialect == POSTGRESQL else ""
+        row = self.engine.run(
+            "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1"
+            " WHERE id = (SELECT id FROM outbox WHERE (status = 'queued' AND next_attempt_at <= ?)"
+            " OR (status = 'sending' AND lease_until <= ?) ORDER BY next_attempt_at, created_at LIMIT 1" + skip_locked + ")"
+            " RETURNING *",
+            (owner, moment + lease_seconds, moment, moment),
+        ).one()
+        return _item(row) if row else None
 
     def finish(self, id: str, owner: str, status: str, message: str = "", now: float | None = None) -> bool:
         """Record a final outcome (sent, written or failed). False when the lease was lost.
@@ -180,13 +173,11 @@ class Outbox(Database):
         moment = time.time() if now is None else now
         sent_at = None if status == FAILED else moment
         last_error = message if status == FAILED else ""
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
-                " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-                (status, message, sent_at, last_error, id, owner),
-            )
-        return cursor.rowcount == 1
+        return self.engine.run(
+            "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
+            " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+            (status, message, sent_at, last_error, id, owner),
+        ).rowcount == 1
 
     def renew(self, id: str, owner: str, lease_seconds: float, now: float | None = None) -> bool:
         """Extend a lease (the sender's heartbeat). False when the row is no longer this owner's to send.
@@ -196,78 +187,67 @@ class Outbox(Database):
         overlap another sender's claim.
         """
         moment = time.time() if now is None else now
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-                (moment + lease_seconds, id, owner),
-            )
-        return cursor.rowcount == 1
+        return self.engine.run(
+            "UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+            (moment + lease_seconds, id, owner),
+        ).rowcount == 1
 
     def retry_later(self, id: str, owner: str, error: str, delay: float, now: float | None = None) -> bool:
         moment = time.time() if now is None else now
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ?, lease_owner = '', lease_until = 0,"
-                " status_message = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-                (error, moment + delay, "Waiting to retry after a temporary problem.", id, owner),
-            )
-        return cursor.rowcount == 1
+        return self.engine.run(
+            "UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ?, lease_owner = '', lease_until = 0,"
+            " status_message = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+            (error, moment + delay, "Waiting to retry after a temporary problem.", id, owner),
+        ).rowcount == 1
 
     def release(self, id: str, owner: str) -> bool:
         """Hand a claimed row back untouched (a sender stopping mid-send); the attempt does not count."""
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), lease_owner = '', lease_until = 0"
-                " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-                (id, owner),
-            )
-        return cursor.rowcount == 1
+        return self.engine.run(
+            "UPDATE outbox SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+            " lease_owner = '', lease_until = 0 WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+            (id, owner),
+        ).rowcount == 1
 
     def requeue_stale(self, now: float | None = None) -> int:
         """At start: rows left ``sending`` by a sender that is gone go back to the queue."""
         moment = time.time() if now is None else now
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE outbox SET status = 'queued', lease_owner = '', lease_until = 0"
-                " WHERE status = 'sending' AND lease_until <= ?",
-                (moment,),
-            )
-        return cursor.rowcount
+        return self.engine.run(
+            "UPDATE outbox SET status = 'queued', lease_owner = '', lease_until = 0 WHERE status = 'sending' AND lease_until <= ?",
+            (moment,),
+        ).rowcount
 
     def retry_failed(self, id: str, now: float | None = None) -> bool:
         """An operator's second chance for a failed row (after fixing the cause)."""
         moment = time.time() if now is None else now
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, status_message = ''"
-                " WHERE id = ? AND status = 'failed'",
-                (moment, id),
-            )
-        return cursor.rowcount == 1
+        return self.engine.run(
+            "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, status_message = '' WHERE id = ? AND status = 'failed'",
+            (moment, id),
+        ).rowcount == 1
 
     def next_due(self) -> float | None:
         """When the next queued row or lease falls due, for the sender's sleep."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT min(t) FROM (SELECT min(next_attempt_at) AS t FROM outbox WHERE status = 'queued'"
-                " UNION ALL SELECT min(lease_until) FROM outbox WHERE status = 'sending')"
-            ).fetchone()
-        return None if row[0] is None else float(row[0])
+        row = self.engine.run(
+            "SELECT min(t) AS due FROM (SELECT min(next_attempt_at) AS t FROM outbox WHERE status = 'queued'"
+            " UNION ALL SELECT min(lease_until) AS t FROM outbox WHERE status = 'sending') AS due_times"
+        ).one()
+        return None if row is None or row["due"] is None else float(row["due"])
 
     def counts(self) -> dict[str, int]:
-        with self._lock:
-            rows = self._db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
-        return {status: 0 for status in STATUSES} | {row[0]: int(row[1]) for row in rows}
+        rows = self.engine.run("SELECT status, count(*) AS n FROM outbox GROUP BY status").rows
+        return {status: 0 for status in STATUSES} | {row["status"]: int(row["n"]) for row in rows}
+
+    def depth(self) -> tuple[dict[str, int], float | None]:
+        """Rows by status, and when the oldest row still waiting to be sent was accepted."""
+        row = self.engine.run("SELECT min(created_at) AS oldest FROM outbox WHERE status IN ('queued', 'sending')").one()
+        return self.counts(), None if row is None or row["oldest"] is None else float(row["oldest"])
 
     def recent(self, limit: int = 50, status: str | None = None) -> list[Item]:
         query = "SELECT * FROM outbox" + (" WHERE status = ?" if status else "") + " ORDER BY created_at DESC LIMIT ?"
         params: tuple[Any, ...] = ((status,) if status else ()) + (limit,)
-        with self._lock:
-            rows = self._db.execute(query, params).fetchall()
-        return [_item(row) for row in rows]
+        return [_item(row) for row in self.engine.run(query, params).rows]
 
 
-def _item(row: sqlite3.Row) -> Item:
+def _item(row: Row) -> Item:
     return Item(
         id=row["id"],
         dedupe_key=row["dedupe_key"],

@@ -15,13 +15,15 @@ and cached, so the lock is held for a dictionary look-up on all but the first.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import heapq
 import os
 import shutil
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -125,11 +127,35 @@ def topic_documents(directory: Directory, vocab: Vocabulary) -> list[dict[str, s
 
 
 def open_index(directory: Directory, index_dir: Path) -> SearchIndex:
+    """The index for this directory version: opened when on disk, else built, by one process at a time.
+
+    Workers start together; the first to take the lock builds, and the rest
+    wait on it and then open what it built instead of building again.
+    """
     vocab = build_vocabulary(directory, english=english_words())
     target = Path(index_dir) / directory.version
     if (target / READY).exists():
         return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=False)
     Path(index_dir).mkdir(parents=True, exist_ok=True)
+    with _build_lock(Path(index_dir)):
+        if (target / READY).exists():  # built by the process we waited for
+            return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=False)
+        _build(directory, vocab, Path(index_dir), target)
+    return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=True)
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    # flock is released by the kernel when its holder dies, so a crashed build never blocks the next start.
+    with open(index_dir / ".build.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(directory: Directory, vocab: Vocabulary, index_dir: Path, target: Path) -> None:
     building = Path(tempfile.mkdtemp(prefix=f".build-{directory.version}-", dir=index_dir))
     ix = whoosh_index.create_in(str(building), schema())
     writer = ix.writer(limitmb=128)
@@ -145,11 +171,10 @@ def open_index(directory: Directory, index_dir: Path) -> SearchIndex:
     except OSError:
         # Another process finished the same version first; theirs is as good.
         shutil.rmtree(building, ignore_errors=True)
-    _remove_stale(Path(index_dir), keep=directory.version)
-    return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=True)
+    _remove_stale(index_dir, keep=directory.version)
 
 
 def _remove_stale(index_dir: Path, keep: str) -> None:
     for child in index_dir.iterdir():
-        if child.is_dir() and child.name != keep and not child.name.startswith(".build-"):
+        if child.is_dir() and child.name != keep and not child.name.startswith("."):
             shutil.rmtree(child, ignore_errors=True)

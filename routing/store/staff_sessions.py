@@ -3,8 +3,8 @@
 The cookie carries only a random id. A copied cookie is worth nothing once
 its row is gone: at sign-out, after the working day it was granted for, or
 as soon as STAFF_PASSWORD changes (each row remembers a keyed fingerprint of
-the password it was granted under). Rows live in SQLite beside the outbox,
-so every worker process on the machine agrees.
+the password it was granted under). Rows live in the store beside the
+outbox (SQLite or PostgreSQL), so every worker and every machine agrees.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import secrets
 import time
 from pathlib import Path
 
-from routing.store.database import Database
+from routing.store.database import Database, Engine
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS staff_sessions (
     digest TEXT PRIMARY KEY,
     password TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    expires_at REAL NOT NULL
+    created_at {real} NOT NULL,
+    expires_at {real} NOT NULL
 );
 CREATE INDEX IF NOT EXISTS staff_sessions_expiry ON staff_sessions (expires_at);
 """
@@ -40,19 +40,20 @@ def _fingerprint(password: str, secret: str) -> str:
 
 
 class StaffSessions(Database):
-    schema = _SCHEMA
+    name = "staff_sessions"
+    migrations = (_SCHEMA,)
 
-    def __init__(self, path: Path, password: str, secret: str) -> None:
-        super().__init__(path)
+    def __init__(self, engine: Engine | Path, password: str, secret: str) -> None:
+        super().__init__(engine)
         self._password = _fingerprint(password, secret)
 
     def open(self, now: float | None = None) -> str:
         """A new session's token, for the signed cookie."""
         moment = time.time() if now is None else now
         token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._db.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", (moment,))
-            self._db.execute(
+        with self.engine.transaction() as tx:
+            tx.run("DELETE FROM staff_sessions WHERE expires_at <= ?", (moment,))
+            tx.run(
                 "INSERT INTO staff_sessions (digest, password, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 (_digest(token), self._password, moment, moment + LIFETIME),
             )
@@ -62,13 +63,11 @@ class StaffSessions(Database):
         if not token:
             return False
         moment = time.time() if now is None else now
-        with self._lock:
-            row = self._db.execute("SELECT password, expires_at FROM staff_sessions WHERE digest = ?", (_digest(token),)).fetchone()
+        row = self.engine.run("SELECT password, expires_at FROM staff_sessions WHERE digest = ?", (_digest(token),)).one()
         return row is not None and row["expires_at"] > moment and hmac.compare_digest(row["password"], self._password)
 
     def close_session(self, token: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM staff_sessions WHERE digest = ?", (_digest(token),))
+        self.engine.run("DELETE FROM staff_sessions WHERE digest = ?", (_digest(token),))
 
 
 def sessions_path(data_dir: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Every triaged email, in SQLite under DATA_DIR: the raw bytes, the result, its status and staff corrections.
+"""Every triaged email, in the store (SQLite under DATA_DIR, or PostgreSQL): the raw bytes, the result, its status and staff corrections.
 
 Statuses: new → forwarded | asked | ignored | corrected (and a corrected one
 can still be forwarded or asked). The same raw bytes are stored once, so an
@@ -16,13 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from routing.store.database import Database
+from routing.store.database import Database, Row
 
 NEW, FORWARDED, ASKED, IGNORED, CORRECTED = "new", "forwarded", "asked", "ignored", "corrected"
 STATUSES = (NEW, FORWARDED, ASKED, IGNORED, CORRECTED)
@@ -34,12 +33,12 @@ CREATE TABLE IF NOT EXISTS messages (
     id TEXT PRIMARY KEY,
     digest TEXT NOT NULL UNIQUE,
     source TEXT NOT NULL,
-    received_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
+    received_at {real} NOT NULL,
+    updated_at {real} NOT NULL,
     sender TEXT NOT NULL DEFAULT '',
     subject TEXT NOT NULL DEFAULT '',
     message_id TEXT NOT NULL DEFAULT '',
-    raw BLOB NOT NULL,
+    raw {blob} NOT NULL,
     result TEXT NOT NULL,
     status TEXT NOT NULL,
     correction TEXT NOT NULL DEFAULT '{}',
@@ -51,7 +50,7 @@ CREATE TABLE IF NOT EXISTS asks (
     sender TEXT NOT NULL,
     day TEXT NOT NULL,
     message TEXT NOT NULL,
-    asked_at REAL NOT NULL,
+    asked_at {real} NOT NULL,
     PRIMARY KEY (sender, day)
 );
 """
@@ -85,53 +84,55 @@ class Record:
 class TriageLog(Database):
     """Thread-safe; every method is one short transaction."""
 
-    schema = _SCHEMA
+    name = "triage_log"
+    migrations = (
+        _SCHEMA,
+        # 2: staff search by sender; conversations are found by the Message-ID a reply quotes.
+        """
+        CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender);
+        CREATE INDEX IF NOT EXISTS messages_message_id ON messages (message_id);
+        """,
+    )
 
     def add(self, raw: bytes, result: dict[str, Any], source: str, now: float | None = None) -> tuple[Record, bool]:
         """Store a triaged email; returns the record and whether it is new (the same bytes are kept once)."""
         moment = time.time() if now is None else now
         digest = hashlib.sha256(raw).hexdigest()
         status = IGNORED if result.get("action") == "ignore" else NEW
-        with self._lock:
-            cursor = self._db.execute(
+        with self.engine.transaction() as tx:
+            created = tx.run(
                 "INSERT INTO messages (id, digest, source, received_at, updated_at, sender, subject, message_id, raw, result, status)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
                 (
                     new_id(), digest, source, moment, moment, str(result.get("from") or ""), str(result.get("subject") or "")[:500],
                     str(result.get("message_id") or ""), raw, json.dumps(result), status,
                 ),
-            )
-            created = cursor.rowcount == 1
-            row = self._db.execute("SELECT * FROM messages WHERE digest = ?", (digest,)).fetchone()
+            ).rowcount == 1
+            row = tx.run("SELECT * FROM messages WHERE digest = ?", (digest,)).one()
+        assert row is not None
         return _record(row), created
 
     def get(self, id: str) -> Record | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM messages WHERE id = ?", (id,)).fetchone()
+        row = self.engine.run("SELECT * FROM messages WHERE id = ?", (id,)).one()
         return _record(row) if row else None
 
     def recent(self, limit: int = 100, status: str | None = None) -> list[Record]:
-        query = "SELECT * FROM messages" + (" WHERE status = ?" if status else "") + " ORDER BY received_at DESC, rowid DESC LIMIT ?"
+        query = "SELECT * FROM messages" + (" WHERE status = ?" if status else "") + " ORDER BY received_at DESC, id DESC LIMIT ?"
         params: tuple[Any, ...] = ((status,) if status else ()) + (limit,)
-        with self._lock:
-            rows = self._db.execute(query, params).fetchall()
-        return [_record(row) for row in rows]
+        return [_record(row) for row in self.engine.run(query, params).rows]
 
     def counts(self) -> dict[str, int]:
-        with self._lock:
-            rows = self._db.execute("SELECT status, count(*) FROM messages GROUP BY status").fetchall()
-        return {status: 0 for status in STATUSES} | {row[0]: int(row[1]) for row in rows}
+        rows = self.engine.run("SELECT status, count(*) AS n FROM messages GROUP BY status").rows
+        return {status: 0 for status in STATUSES} | {row["status"]: int(row["n"]) for row in rows}
 
     def correct(self, id: str, correction: dict[str, str], result: dict[str, Any], now: float | None = None) -> bool:
         """Record staff corrections and the triage they lead to. A message already sent on keeps its status."""
         moment = time.time() if now is None else now
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE messages SET correction = ?, result = ?, updated_at = ?,"
-                " status = CASE WHEN status IN ('forwarded', 'asked') THEN status ELSE 'corrected' END WHERE id = ?",
-                (json.dumps(correction), json.dumps(result), moment, id),
-            )
-        return cursor.rowcount == 1
+        return self.engine.run(
+            "UPDATE messages SET correction = ?, result = ?, updated_at = ?,"
+            " status = CASE WHEN status IN ('forwarded', 'asked') THEN status ELSE 'corrected' END WHERE id = ?",
+            (json.dumps(correction), json.dumps(result), moment, id),
+        ).rowcount == 1
 
     def mark(self, id: str, status: str, outbox_id: str = "", now: float | None = None) -> bool:
         if status not in STATUSES:
@@ -140,33 +141,27 @@ class TriageLog(Database):
         column = {FORWARDED: "forward_id", ASKED: "ask_id"}.get(status)
         extra = f", {column} = ?" if column else ""
         params: tuple[Any, ...] = (status, moment) + ((outbox_id,) if column else ()) + (id,)
-        with self._lock:
-            cursor = self._db.execute(f"UPDATE messages SET status = ?, updated_at = ?{extra} WHERE id = ?", params)
-        return cursor.rowcount == 1
+        return self.engine.run(f"UPDATE messages SET status = ?, updated_at = ?{extra} WHERE id = ?", params).rowcount == 1
 
     def claim_ask(self, sender: str, day: str, message: str, now: float | None = None) -> bool:
         """Take this sender's ask_sender reply for the day; False when one was already taken."""
         moment = time.time() if now is None else now
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO asks (sender, day, message, asked_at) VALUES (?, ?, ?, ?) ON CONFLICT (sender, day) DO NOTHING",
-                (sender.strip().lower(), day, message, moment),
-            )
-        return cursor.rowcount == 1
+        return self.engine.run(
+            "INSERT INTO asks (sender, day, message, asked_at) VALUES (?, ?, ?, ?) ON CONFLICT (sender, day) DO NOTHING",
+            (sender.strip().lower(), day, message, moment),
+        ).rowcount == 1
 
     def release_ask(self, sender: str, day: str, message: str) -> None:
         """Give the day's slot back when the reply could not be queued after all."""
-        with self._lock:
-            self._db.execute("DELETE FROM asks WHERE sender = ? AND day = ? AND message = ?", (sender.strip().lower(), day, message))
+        self.engine.run("DELETE FROM asks WHERE sender = ? AND day = ? AND message = ?", (sender.strip().lower(), day, message))
 
     def asked_today(self, sender: str, day: str) -> str:
         """The record that used this sender's reply for the day, or ''."""
-        with self._lock:
-            row = self._db.execute("SELECT message FROM asks WHERE sender = ? AND day = ?", (sender.strip().lower(), day)).fetchone()
-        return str(row[0]) if row else ""
+        row = self.engine.run("SELECT message FROM asks WHERE sender = ? AND day = ?", (sender.strip().lower(), day)).one()
+        return str(row["message"]) if row else ""
 
 
-def _record(row: sqlite3.Row) -> Record:
+def _record(row: Row) -> Record:
     return Record(
         id=row["id"],
         source=row["source"],

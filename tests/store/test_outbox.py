@@ -1,9 +1,11 @@
-"""The outbox file: durable, deduplicated, and claimed before anything is sent."""
+"""The outbox: durable, deduplicated, and claimed before anything is sent; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +13,7 @@ from routing.present.deliveries import item_json
 from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, Outbox, new_reference, outbox_path
 
 T0 = 1_800_000_000.0
+Opener = Callable[..., Any]  # the open_store fixture (tests/store/conftest.py)
 
 
 def add(box: Outbox, n: int, key: str = "", now: float = T0) -> str:
@@ -28,19 +31,16 @@ def add(box: Outbox, n: int, key: str = "", now: float = T0) -> str:
 
 
 @pytest.fixture
-def box(tmp_path: Path) -> Outbox:
-    outbox = Outbox(outbox_path(tmp_path))
-    yield outbox
-    outbox.close()
+def box(open_store: Opener) -> Outbox:
+    outbox: Outbox = open_store(Outbox)
+    return outbox
 
 
-def test_a_queued_request_survives_reopening_the_file(tmp_path: Path) -> None:
-    first = Outbox(outbox_path(tmp_path))
+def test_a_queued_request_survives_reopening_the_store(open_store: Opener) -> None:
+    first = open_store(Outbox)
     ref = add(first, 1)
     first.close()
-    again = Outbox(outbox_path(tmp_path))
-    item = again.get(ref)
-    again.close()
+    item = open_store(Outbox).get(ref)
     assert item is not None
     assert (item.status, item.attempts, item.fields["group_id"]) == (QUEUED, 0, "1")
     assert item.message.endswith(b"body 1\r\n")
@@ -121,9 +121,8 @@ def test_release_hands_a_row_back_without_counting_the_attempt(box: Outbox) -> N
     assert item is not None and (item.status, item.attempts) == (QUEUED, 0)
 
 
-def test_two_outboxes_on_one_file_never_claim_the_same_row(tmp_path: Path) -> None:
-    path = outbox_path(tmp_path)
-    boxes = [Outbox(path), Outbox(path)]
+def test_two_outboxes_on_one_store_never_claim_the_same_row(open_store: Opener) -> None:
+    boxes = [open_store(Outbox), open_store(Outbox)]
     refs = {add(boxes[0], n) for n in range(60)}
     claimed: list[str] = []
     lock = threading.Lock()

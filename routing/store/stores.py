@@ -1,0 +1,73 @@
+"""Open every store the app keeps, in SQLite under DATA_DIR or in the PostgreSQL at DATABASE_URL.
+
+SQLite is the default and needs nothing installed: one file per store, so a
+busy outbox never waits on the triage log. With DATABASE_URL, every store
+shares one connection pool to one database, and any number of app processes
+on any number of machines can share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from limits.storage import MemoryStorage, Storage
+
+from routing.settings import Settings
+from routing.store.database import Engine, PostgresEngine, version_of
+from routing.store.outbox import Outbox, outbox_path
+from routing.store.rate_limits import RateLimitTable, SqlStorage
+from routing.store.staff_sessions import StaffSessions, sessions_path
+from routing.store.triage_log import TriageLog, triage_path
+
+
+@dataclass
+class Stores:
+    outbox: Outbox
+    triage_log: TriageLog
+    staff_sessions: StaffSessions
+    rate_limits: Storage
+    shared: Engine | None = None  # the PostgreSQL pool every store uses, closed last
+    _tables: list[RateLimitTable] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return "PostgreSQL" if self.shared is not None else "SQLite files in DATA_DIR"
+
+    def versions(self) -> dict[str, int]:
+        stores = [self.outbox, self.triage_log, self.staff_sessions, *self._tables]
+        return {store.name: version_of(store.engine, store.name) for store in stores}
+
+    def close(self) -> None:
+        for store in (self.outbox, self.triage_log, self.staff_sessions, *self._tables):
+            store.close()
+        if self.shared is not None:
+            self.shared.close()
+
+
+def open_stores(settings: Settings) -> Stores:
+    """Every store, migrated to this release's schema (the first process to arrive migrates; the rest wait)."""
+    if settings.database_url:
+        engine = PostgresEngine(settings.database_url)
+        table = RateLimitTable(engine)
+        return Stores(
+            outbox=Outbox(engine),
+            triage_log=TriageLog(engine),
+            staff_sessions=StaffSessions(engine, settings.staff_password, settings.session_secret),
+            rate_limits=SqlStorage(table),
+            shared=engine,
+            _tables=[table],
+        )
+    tables = [RateLimitTable(rate_limits_path(settings.data_dir))] if settings.workers > 1 else []
+    return Stores(
+        outbox=Outbox(outbox_path(settings.data_dir)),
+        triage_log=TriageLog(triage_path(settings.data_dir)),
+        staff_sessions=StaffSessions(sessions_path(settings.data_dir), settings.staff_password, settings.session_secret),
+        # One process counts in memory; workers sharing the machine count in a file they all see.
+        rate_limits=SqlStorage(tables[0]) if tables else MemoryStorage(),
+        _tables=tables,
+    )
+
+
+def rate_limits_path(data_dir: Path) -> Path:
+    return data_dir / "rate_limits.sqlite3"
