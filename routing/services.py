@@ -23,6 +23,15 @@ from routing.store.stores import Stores
 from routing.store.triage_log import TriageLog
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One /api/route answer as served: the JSON body, and the contact and fallback flag /metrics counts."""
+
+    body: bytes
+    contact_id: str
+    fallback: bool
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -36,7 +45,7 @@ class Services:
     forward_limit: RateLimiter  # requests per client per minute on /contact and /api/forward
     staff_logins: RateLimiter  # failed staff sign-ins and wrong Bearer tokens per client per minute
     staff_sessions: StaffSessions  # signed-in staff, on the server so sign-out revokes
-    answers: AnswerCache
+    answers: AnswerCache[Answer]  # /api/route bodies, with what /metrics counts about each
 
     @property
     def snapshot(self) -> Snapshot:

@@ -21,6 +21,7 @@ import asyncio
 import time
 from datetime import datetime
 
+from routing import metrics
 from routing.core.email.parse import ParsedEmail, parse
 from routing.core.email.triage import Correction, Triage, too_complex, triage
 from routing.core.search import Searcher
@@ -60,4 +61,7 @@ async def take_in(
 ) -> tuple[Record, bool]:
     """Triage ``raw`` and store it; the record and whether it is new (the same bytes twice are one record)."""
     result = await read_in_worker(raw, index, now, budget=budget)
-    return await asyncio.to_thread(log.add, raw, triage_json(result), source)
+    record, created = await asyncio.to_thread(log.add, raw, triage_json(result), source)
+    if created:  # the same email twice is one email
+        metrics.triage_actions.labels(record.action or "none").inc()
+    return record, created

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
-class AnswerCache:
+class AnswerCache(Generic[T]):
     """The last few thousand /api/route bodies, by directory version, question, channel and instant.
 
     Employers ask the same few questions all day; an answer is pure in its
@@ -15,9 +18,9 @@ class AnswerCache:
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._bodies: OrderedDict[tuple[str, str, str, str], bytes] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, str, str, str], T] = OrderedDict()
 
-    def get_or_make(self, key: tuple[str, str, str, str], make: Callable[[], bytes]) -> bytes:
+    def get_or_make(self, key: tuple[str, str, str, str], make: Callable[[], T]) -> T:
         body = self._bodies.get(key)
         if body is None:
             body = self._bodies[key] = make()

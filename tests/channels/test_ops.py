@@ -225,3 +225,25 @@ def test_metrics_count_deliveries_by_outcome(ops: TestClient) -> None:
     ref = ops.post("/api/forward", json=REQUEST | {"message": "Counted once, written to a file (no mail server here)."}).json()["id"]
     wait_for(lambda: ops.get(f"/api/forward/{ref}").json()["status"] == "written", 10)
     assert metric(ops.get("/metrics", headers=headers).text, "routing_deliveries_total", outcome="written") == before + 1
+
+
+def test_metrics_count_route_decisions_ivr_calls_and_triage_actions(ops: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+
+    def now() -> str:
+        return str(ops.get("/metrics", headers=headers).text)
+
+    before = now()
+    for _ in range(2):  # the second is served from the answer cache, and is still an answer given
+        assert ops.get("/api/route", params={"q": "broker of record change"}).status_code == 200
+    assert ops.post("/ivr/voice", data={"CallSid": "CA1", "From": "+15555550100"}).status_code == 200
+    raw = b"From: ana@example.test\r\nSubject: Broker of record change\r\n\r\nWe are changing our broker of record. Group 604213, Ortiz Landscaping LLC.\r\n"
+    triaged = ops.post("/api/triage", content=raw, headers={"content-type": "message/rfc822", "Authorization": "Bearer test-staff-pass"})
+    assert triaged.status_code in (200, 201), triaged.text
+    ops.post("/api/triage", content=raw, headers={"content-type": "message/rfc822", "Authorization": "Bearer test-staff-pass"})  # the same bytes: one email
+    after = now()
+    team = "account-management-support"
+    assert metric(after, "routing_route_decisions_total", contact=team, fallback="false") - metric(before, "routing_route_decisions_total", contact=team, fallback="false") == 2
+    assert metric(after, "routing_ivr_calls_total") - metric(before, "routing_ivr_calls_total") == 1
+    action = triaged.json()["action"]
+    assert metric(after, "routing_triage_actions_total", action=action) - metric(before, "routing_triage_actions_total", action=action) == 1

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from twilio.request_validator import SIGNATURE_HEADER, SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 from twilio.twiml.voice_response import VoiceResponse
 
+from routing import metrics
 from routing.channels.http import read_limited, render, requested_instant
 from routing.channels.ivr import twiml as ivr
 from routing.clock import now
@@ -95,6 +96,7 @@ def _field(form: FormData, name: str) -> str:
 
 
 def incoming(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
+    metrics.ivr_calls.inc()  # the first webhook of a call, after its signature was checked
     return ivr.menu(snapshot.directory, ivr.CallState())
 
 
@@ -110,6 +112,7 @@ def answered(request: Request, form: FormData, snapshot: Snapshot, instant: date
         return ivr.pressed(directory, digits, state, instant)
     if speech:
         decision = route(snapshot.index, speech, "ivr", instant)
+        metrics.route_decisions.labels(decision.contact.id, str(decision.fallback).lower()).inc()
         return ivr.heard(directory, decision, state, instant)
     return ivr.silence(directory, state.failed(), instant)
 

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from routing import metrics
 from routing.channels.http import render, requested_instant
 from routing.clock import now as clock_now
 from routing.core.model import CHANNELS, ContactKind, Directory
@@ -22,7 +23,7 @@ from routing.core.text import MAX_QUERY_CHARS
 from routing.errors import RequestError, RoutingError
 from routing.present.answers import decision_json, explanation
 from routing.present.json import contact_view
-from routing.services import services
+from routing.services import Answer, services
 from routing.store.live_directory import Snapshot
 
 # An example is a topic's own title, short enough to read as something typed.
@@ -59,13 +60,14 @@ async def api_route(request: Request) -> Response:
     snapshot = svc.snapshot
     directory = snapshot.directory
 
-    def make() -> bytes:
+    def make() -> Answer:
         decision = route(snapshot.index, question, channel, instant)
         log.info("answered %s: %s", decision.contact.id, explanation(decision))  # how, for staff; never the question itself
-        return bytes(JSONResponse(decision_json(decision, directory)).body)
+        return Answer(bytes(JSONResponse(decision_json(decision, directory)).body), decision.contact.id, decision.fallback)
 
-    body = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
-    return Response(body, media_type="application/json")
+    answer = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
+    metrics.route_decisions.labels(answer.contact_id, str(answer.fallback).lower()).inc()
+    return Response(answer.body, media_type="application/json")
 
 
 def example_questions(snapshot: Snapshot, instant: datetime) -> list[str]:
@@ -123,6 +125,7 @@ async def search_page(request: Request) -> Response:
             return render(request, "search.html", context, 400)
         decision = route(snapshot.index, question, channel, instant)
         log.info("answered %s: %s", decision.contact.id, explanation(decision))
+        metrics.route_decisions.labels(decision.contact.id, str(decision.fallback).lower()).inc()
         directory = snapshot.directory
         context["decision"] = decision
         context["answer"] = decision_json(decision, directory)
