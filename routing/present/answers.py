@@ -72,7 +72,9 @@ def explanation(decision: Decision) -> dict[str, Any]:
 def answer_lines(answer: dict[str, Any]) -> list[str]:
     """A decision as text for the terminal: contact, reason, how to reach it, alternatives."""
     contact = answer["contact"]
-    lines = [f"{contact['name']}  ({contact['id']}, confidence {answer['confidence']:.2f})", f"  {answer['reason']}"]
+    # The id is what --contact and the API take; how sure the router was is said in words, and only when it was not.
+    doubt = "" if answer["confident"] else ", the closest match, not a sure one"
+    lines = [f"{contact['name']}  ({contact['id']}{doubt})", f"  {answer['reason']}"]
     lines += [f"  {note}" for note in answer["notes"]]
     if answer["send"]:
         lines += [f"  {sentence}" for sentence in answer["send"]["sentences"]]

@@ -291,7 +291,7 @@ def _choose(reading: _Reading) -> tuple[str, str]:
     if contact is None:
         return REVIEW, "No team could be chosen for this message; pick one below."
     if decision is not None and not decision.confident and not correction.contact_id:
-        return REVIEW, f"Not sure which team this is for (confidence {decision.confidence:.2f}): {decision.reason}{found}"
+        return REVIEW, f"Not sure which team this is for, so a person should choose: {decision.reason}{found}"
     if team is None:
         return REVIEW, f"It is for {contact.name}, which does not take email and has no team nearby that does; choose a team below.{found}"
     if correction.contact_id or written is None or written.forward is None:
