@@ -63,13 +63,17 @@ def accepted_over_http(tmp: Path, count: int) -> tuple[float, float]:
 
 def sqlite_floor(tmp: Path, count: int) -> float:
     """Inserts per second of outbox-sized rows, one synced commit each, with the outbox's pragmas."""
-    from routing.store.outbox import _SCHEMA
+    from routing.store.database import SQLiteEngine, migrate
+    from routing.store.outbox import Outbox
 
     tmp.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(tmp / "floor.sqlite3"), isolation_level=None)
+    path = tmp / "floor.sqlite3"
+    engine = SQLiteEngine(path)
+    migrate(engine, Outbox.name, Outbox.migrations)  # the outbox's own tables, made the outbox's way
+    engine.close()
+    db = sqlite3.connect(str(path), isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
-    db.executescript(_SCHEMA)
     message = b"x" * 1800  # about the size of one composed forward
     start = time.perf_counter()
     for n in range(count):
