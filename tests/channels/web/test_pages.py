@@ -109,6 +109,15 @@ def test_badges_say_open_or_closed_in_words(client):
     assert re.search(r'class="status-line">Closed[^<]+</span>', card(saturday, "california-service-center"))
 
 
+def test_each_home_entry_says_its_hours_state_once(client, directory):
+    # "Hours not listed" next to "Hours not listed" (or "Always open" next to "Open 24/7") says one thing twice.
+    home = client.get("/", params={"at": MONDAY_10AM}).text
+    for contact in directory.contacts:
+        text = re.sub(r"<[^>]+>", " ", card(home, contact.id))
+        assert text.count("Hours not listed") <= 1, contact.id
+        assert not ("Always open" in text and "Open 24/7" in text), contact.id
+
+
 def test_the_search_box_is_a_labelled_get_form(home):
     form = re.search(r'<form class="search" action="/search" method="get".*?</form>', home, re.S)
     assert form
