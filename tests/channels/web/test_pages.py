@@ -265,3 +265,15 @@ def test_the_assistant_is_described_apart_and_from_the_ivr_config(make_settings,
     assert "Press 9" not in page
     assert "after 3 tries" in assistant
     assert "Or say" in assistant
+
+
+def test_each_phone_tree_row_says_its_hours_state_once(client):
+    page = client.get("/ivr", params={"at": MONDAY_10AM}).text
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)
+    assert rows
+    for row in rows:
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        if not cells:
+            continue  # the header row
+        now = re.sub(r"<[^>]+>", " ", cells[-1])  # the "Now" column: the badge, and the status only when it adds to it
+        assert now.count("Hours not listed") <= 1 and not ("Always open" in now and "Open 24/7" in now), row
