@@ -328,4 +328,8 @@ def _service_schemas() -> dict[str, Schema]:
             "fields": mapping(string(), "For invalid input: one sentence per field."),
         }, optional=["fields"]),
     })
-    return {"Health": health, "Error": error}
+    readiness = obj({
+        "status": one_of(["ready", "not ready"]),
+        "problems": array(string(), "Why this instance should not take traffic now, one sentence each."),
+    }, optional=["problems"])
+    return {"Health": health, "Readiness": readiness, "Error": error}

@@ -206,6 +206,19 @@ def _service() -> dict[str, Schema]:
             "Always 200 while serving: the last good directory keeps answering.",
             {"200": json_body("The service's health.", ref("Health"))},
         )},
+        "/readyz": {"get": operation(
+            "readiness", "Service", "Ready to take traffic",
+            "200 when the directory is loaded, the store accepts a write and the background sender is running, "
+            "so a forward accepted here will be delivered; 503 with the reasons otherwise. For load balancers.",
+            {"200": json_body("Ready.", ref("Readiness")), "503": json_body("Not ready, and why.", ref("Readiness"))},
+        )},
+        "/metrics": {"get": operation(
+            "metrics", "Service", "Prometheus metrics",
+            "Requests by route and status, route decisions, outbox depth and oldest waiting age, deliveries by outcome, "
+            "triage actions and IVR calls, in Prometheus' text format. Served to loopback, or with `Authorization: Bearer <METRICS_TOKEN>`.",
+            {"200": {"description": "Prometheus text exposition format.", "content": {"text/plain": {"schema": string()}}},
+             "403": problem("Not from this machine, and no valid METRICS_TOKEN.")},
+        )},
         "/openapi.json": {"get": operation(
             "openapi", "Service", "This description",
             "The API as OpenAPI 3.0. /docs shows it as a page.",
