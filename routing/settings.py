@@ -69,6 +69,13 @@ def _database_url(name: str, raw: str) -> str:
     return url
 
 
+def _redis_url(name: str, raw: str) -> str:
+    url = raw.strip()
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"{name} should be a Redis address such as redis://localhost:6379/0; leave it unset to count rate limits without Redis.")
+    return url
+
+
 def _choice(*allowed: str) -> Callable[[str, str], str]:
     def parse(name: str, raw: str) -> str:
         value = raw.strip().lower()
@@ -117,6 +124,8 @@ class Settings:
     workers: int = 1
     # Empty: every store is a SQLite file under data_dir. postgresql://…: all of them in that database.
     database_url: str = field(default="", repr=False)
+    # Empty: rate limits count in memory, DATA_DIR or DATABASE_URL (see stores.py). redis://…: in that Redis.
+    redis_url: str = field(default="", repr=False)
     # Who may read /metrics: loopback always; anyone else with this bearer token.
     metrics_token: str = field(default="", repr=False)
 
@@ -216,6 +225,7 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "ACCESS_LOG": ("access_log", _bool),
     "WORKERS": ("workers", _number(int)),
     "DATABASE_URL": ("database_url", _database_url),
+    "REDIS_URL": ("redis_url", _redis_url),
     "METRICS_TOKEN": ("metrics_token", lambda n, r: r.strip()),
 }
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from limits.storage import MemoryStorage, Storage
+from limits.storage import MemoryStorage, Storage, storage_from_string
 
+from routing.errors import SettingsError
 from routing.settings import Settings
 from routing.store.database import Engine, PostgresEngine, version_of
 from routing.store.outbox import Outbox, outbox_path
@@ -49,24 +50,33 @@ def open_stores(settings: Settings) -> Stores:
     """Every store, migrated to this release's schema (the first process to arrive migrates; the rest wait)."""
     if settings.database_url:
         engine = PostgresEngine(settings.database_url)
-        table = RateLimitTable(engine)
+        tables = [] if settings.redis_url else [RateLimitTable(engine)]
         return Stores(
             outbox=Outbox(engine),
             triage_log=TriageLog(engine),
             staff_sessions=StaffSessions(engine, settings.staff_password, settings.session_secret),
-            rate_limits=SqlStorage(table),
+            rate_limits=_redis(settings.redis_url) if settings.redis_url else SqlStorage(tables[0]),
             shared=engine,
-            _tables=[table],
+            _tables=tables,
         )
-    tables = [RateLimitTable(rate_limits_path(settings.data_dir))] if settings.workers > 1 else []
+    # One process counts in memory; workers sharing the machine count in a file they all see (or in Redis).
+    tables = [RateLimitTable(rate_limits_path(settings.data_dir))] if settings.workers > 1 and not settings.redis_url else []
+    counts = _redis(settings.redis_url) if settings.redis_url else SqlStorage(tables[0]) if tables else MemoryStorage()
     return Stores(
         outbox=Outbox(outbox_path(settings.data_dir)),
         triage_log=TriageLog(triage_path(settings.data_dir)),
         staff_sessions=StaffSessions(sessions_path(settings.data_dir), settings.staff_password, settings.session_secret),
-        # One process counts in memory; workers sharing the machine count in a file they all see.
-        rate_limits=SqlStorage(tables[0]) if tables else MemoryStorage(),
+        rate_limits=counts,
         _tables=tables,
     )
+
+
+def _redis(url: str) -> Storage:
+    # limits' own Redis storage: counts expire in Redis itself, shared by every process that points here.
+    storage = storage_from_string(url)
+    if not isinstance(storage, Storage):  # a "async+redis://" address would give the asyncio flavour
+        raise SettingsError("REDIS_URL should be a plain redis:// address (not async+redis://).")
+    return storage
 
 
 def rate_limits_path(data_dir: Path) -> Path:

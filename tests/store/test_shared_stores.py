@@ -91,3 +91,22 @@ def test_in_memory_limits_forget_a_client_after_its_window() -> None:
     while storage.get("client-0") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert storage.get("client-0") == 0
+
+
+def test_rate_limits_in_redis_count_once_across_processes(redis_url: str, tmp_path: Any) -> None:
+    from routing.settings import Settings
+    from routing.store.stores import open_stores
+
+    settings = Settings.from_env({"DATA_DIR": str(tmp_path), "REDIS_URL": redis_url, "STAFF_PASSWORD": "x", "SESSION_SECRET": "y"})
+    first, second = open_stores(settings), open_stores(settings)  # two processes' worth of stores
+    try:
+        limiters = [RateLimiter(2, stores.rate_limits, "forward") for stores in (first, second)]
+        limiters[0].check("203.0.113.50")
+        limiters[1].check("203.0.113.50")
+        with pytest.raises(RateLimited) as refused:
+            limiters[0].check("203.0.113.50")
+        assert 1 <= refused.value.retry_after <= 61
+        assert not (tmp_path / "rate_limits.sqlite3").exists()  # counted in Redis, not on this disk
+    finally:
+        first.close()
+        second.close()
