@@ -61,6 +61,7 @@ class Sender:
         self._tasks: list[asyncio.Task[None]] = []
         self._last_look = 0.0  # when a worker last looked for work (time.time())
         self._attempts_under_way = 0
+        self.sleeping = 0  # workers waiting for a wake-up or their poll: with every worker here, the sender is idle
         self._listener: threading.Thread | None = None
         self._stop_listening = threading.Event()
         self.poll_seconds = POLL_SECONDS
@@ -132,8 +133,12 @@ class Sender:
     async def _sleep(self) -> None:
         due = await asyncio.to_thread(self.outbox.next_due)
         timeout = self.poll_seconds if due is None else min(self.poll_seconds, max(due - time.time(), 0.01))
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+        self.sleeping += 1
+        try:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+        finally:
+            self.sleeping -= 1
 
     async def _attempt(self, item: Item) -> None:
         """One try at a claimed row, its lease renewed until the outcome is recorded."""

@@ -162,6 +162,8 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live
     folder = tmp_path_factory.mktemp("two-workers")
     # No STAFF_PASSWORD or SESSION_SECRET: the generated ones must be the same in both workers.
     with live_server(folder, {"STAFF_PASSWORD": "", "SESSION_SECRET": "", "FORWARD_RATE_LIMIT": "5"}, args=["--workers", "2"]) as server:
+        # The parent says "running" once it holds the socket; the workers accept only after their own start-up.
+        wait_for(lambda: server.log().count("Application startup complete") == 2, 60)
         yield server, folder
 
 
@@ -211,12 +213,13 @@ def test_metrics_add_up_both_workers_and_are_open_to_loopback(two_workers: tuple
     assert metric(page.text, "routing_http_requests_total", route="/api/contacts/{id}", method="GET", status="404") == 12
 
 
-def test_the_access_log_is_off_by_default_but_info_lines_are_kept(two_workers: tuple[LiveServer, Path]) -> None:
-    server, _ = two_workers
-    httpx.get(f"{server.url}/healthz", timeout=20)
-    assert '"GET /healthz HTTP/1.1" 200' not in server.log()
-    # A forward with no mail server is written to a file, and that line reaches the log.
-    wait_for(lambda: re.search(r"INFO routing\.sender: FW-\w+ → written", server.log()) is not None)
+def test_the_access_log_is_off_by_default_but_info_lines_are_kept(tmp_path: Path) -> None:
+    with live_server(tmp_path, {}) as server:
+        assert httpx.get(f"{server.url}/healthz", timeout=20).status_code == 200
+        # A forward with no mail server is written to a file, and that line reaches the log.
+        assert httpx.post(f"{server.url}/api/forward", json=REQUEST, timeout=20).status_code == 202
+        wait_for(lambda: re.search(r"INFO routing\.sender: FW-\w+ → written", server.log()) is not None)
+        assert '"GET /healthz HTTP/1.1" 200' not in server.log()
 
 
 def test_metrics_count_deliveries_by_outcome(ops: TestClient) -> None:
@@ -247,3 +250,13 @@ def test_metrics_count_route_decisions_ivr_calls_and_triage_actions(ops: TestCli
     assert metric(after, "routing_ivr_calls_total") - metric(before, "routing_ivr_calls_total") == 1
     action = triaged.json()["action"]
     assert metric(after, "routing_triage_actions_total", action=action) - metric(before, "routing_triage_actions_total", action=action) == 1
+
+
+def test_access_log_true_logs_each_request_and_json_lines_parse(tmp_path: Path) -> None:
+    with live_server(tmp_path, {"ACCESS_LOG": "true", "LOG_FORMAT": "json"}) as server:
+        assert httpx.get(f"{server.url}/healthz", timeout=20).status_code == 200
+        wait_for(lambda: "GET /healthz" in server.log())
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "uvicorn.access" and "GET /healthz" in line["message"]]
+    assert access and access[0]["level"] == "info"
+    assert any(line["logger"] == "routing.store" and line["message"].startswith("directory loaded") and "seconds" in line for line in lines)
