@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from smtp_fixture import SmtpServer
