@@ -147,6 +147,7 @@ def test_two_instances_on_one_postgresql_deliver_every_forward_when_one_is_kille
         received = Counter(recorder.message_ids)
     assert set(received) == set(expected.values()), "a forward never reached the mail server, or a stranger did"
     twice = {mid for mid, count in received.items() if count > 1}
+    print(f"{TOTAL} forwards, {len(held)} held by the killed instance, {len(twice)} sent twice (same Message-ID), {sum(received.values())} deliveries")
     # Only what A held at the kill may have gone out twice, and each resend carries the same Message-ID.
     assert len(twice) <= len(held), (twice, held)
     assert all(count <= 2 for count in received.values())
