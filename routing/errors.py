@@ -104,3 +104,14 @@ class RateLimited(RequestError):
             429, f"Too many requests from this address. Please wait {retry_after} seconds and try again.", headers={"Retry-After": str(retry_after)}
         )
         self.retry_after = retry_after
+
+
+class StoreUnavailable(RoutingError, ConnectionError):
+    """The database did not answer (down, unreachable, or locked too long); nothing was written."""
+
+    status = 503
+    exit_code = 3
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("The help desk cannot save or read anything just now: its database is not answering. Nothing was saved; please try again in a few minutes.")
+        self.detail = detail  # for the log, never shown

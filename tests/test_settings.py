@@ -39,6 +39,7 @@ def test_generated_secrets_are_kept_so_workers_and_restarts_agree(tmp_path: Path
     env = {"DATA_DIR": str(tmp_path)}
     first, again = Settings.from_env(env), Settings.from_env(env)
     assert (again.staff_password, again.session_secret) == (first.staff_password, first.session_secret)
+    assert (first.new_staff_password, again.new_staff_password) == (True, False)  # printed by the start that made it, only
     for name in ("staff_password", "session_secret"):
         assert stat.S_IMODE((tmp_path / "secrets" / name).stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "secrets").stat().st_mode) == 0o700

@@ -215,7 +215,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         headers = exc.headers  # a 405 must say which methods the address takes (Allow, RFC 9110)
         exc = RequestError(exc.status_code, _HTTP_MESSAGES.get(exc.status_code, exc.detail))
     if not isinstance(exc, RoutingError):
-        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        # One line here; the server logs the traceback itself once the response is sent.
+        log.error("unexpected error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
         exc = RequestError(500, "Something went wrong on our side. Please try again in a minute.")
     if isinstance(exc, RequestError) and exc.headers:
         headers = {**(headers or {}), **exc.headers}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import logging
 import os
 import re
 import secrets
@@ -30,6 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from routing import logs, metrics
 from routing.errors import RequestError
 from routing.services import Services, services
+
+log = logging.getLogger("routing.ops")
 
 # A proxy's id is kept only when it looks like one; anything else could smuggle text into the logs.
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -82,7 +85,9 @@ def readiness_problems(svc: Services) -> list[str]:
     try:
         svc.outbox.check_writable()
     except Exception as exc:  # any store failure means "do not send traffic here"
-        problems.append(f"The store does not accept writes ({type(exc).__name__}: {exc}).")
+        # The detail (a host, a port, a path) goes to the log; the public answer names only the kind of failure.
+        log.warning("not ready: the store refused a write: %s", getattr(exc, "detail", "") or exc)
+        problems.append(f"The store does not accept writes ({type(exc).__name__}).")
     if not svc.sender.alive(time.time()):
         problems.append("The background sender is not running, so accepted requests would not be delivered.")
     return problems
@@ -105,10 +110,11 @@ class StoreCollector(Collector):
         yield oldest
 
 
-def _allowed(request: Request, token: str) -> bool:
+def _allowed(request: Request, token: str, behind_proxy: bool) -> bool:
+    # Behind a reverse proxy on this machine every visitor arrives from loopback, so loopback proves nothing: token only.
     client = request.client.host if request.client else ""
     try:
-        if ipaddress.ip_address(client).is_loopback:
+        if not behind_proxy and ipaddress.ip_address(client).is_loopback:
             return True
     except ValueError:
         pass
@@ -118,8 +124,8 @@ def _allowed(request: Request, token: str) -> bool:
 
 async def metrics_page(request: Request) -> Response:
     svc = services(request)
-    if not _allowed(request, svc.settings.metrics_token):
-        raise RequestError(403, "Metrics are served to this machine, or to a scraper that sends METRICS_TOKEN as a bearer token.")
+    if not _allowed(request, svc.settings.metrics_token, bool(svc.settings.trusted_proxies)):
+        raise RequestError(403, "Metrics are served to this machine (with no proxy configured), or to a scraper that sends METRICS_TOKEN as a bearer token.")
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

@@ -232,6 +232,9 @@ def serve(args: argparse.Namespace) -> int:
         open_stores(settings).close()
         # Workers read their settings from the environment: tell them they are not alone (rate limits share a file).
         os.environ["WORKERS"] = str(settings.workers)
+        from routing.app import show_new_password
+
+        show_new_password(settings)  # the workers find it already made, so only this process prints it
         print(f"Serving on http://{settings.host}:{settings.port} with {settings.workers} workers  (Ctrl+C to stop)", flush=True)
         # Each worker builds its own app from the same environment (the CLI's overrides are only host, port and workers).
         uvicorn.run("routing.app:create_app", factory=True, workers=settings.workers, **options)

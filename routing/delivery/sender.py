@@ -34,7 +34,8 @@ from routing.store.outbox import FAILED, Item, Outbox
 log = logging.getLogger("routing.sender")
 
 POLL_SECONDS = 5.0
-LISTENING_POLL_SECONDS = 30.0  # with NOTIFY waking us, polling only guards against a lost notification
+LISTENING_POLL_SECONDS = 30.0
+STORE_RETRY_SECONDS = 2.0  # after the outbox could not be read or written  # with NOTIFY waking us, polling only guards against a lost notification
 WORKERS = 4
 # How long a claimed row stays ours without a heartbeat: the longest a dead
 # sender's rows wait. Renewed every LEASE_SECONDS / HEARTBEATS_PER_LEASE, so a
@@ -61,6 +62,7 @@ class Sender:
         self._tasks: list[asyncio.Task[None]] = []
         self._last_look = 0.0  # when a worker last looked for work (time.time())
         self._attempts_under_way = 0
+        self.store_problems = 0  # outbox reads or writes that failed (the store was down); each is retried
         self.sleeping = 0  # workers waiting for a wake-up or their poll: with every worker here, the sender is idle
         self._listener: threading.Thread | None = None
         self._stop_listening = threading.Event()
@@ -114,21 +116,31 @@ class Sender:
 
     async def _work(self) -> None:
         while not self._stopping:
-            self._wake.clear()
-            self._last_look = time.time()
             try:
-                item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
+                await self._turn()
+            except asyncio.CancelledError:
+                raise
             except Exception:
-                log.exception("could not read the outbox; trying again shortly")
-                item = None
-            if item is not None:
-                self._attempts_under_way += 1
-                try:
-                    await self._attempt(item)
-                finally:
-                    self._attempts_under_way -= 1
-                continue
+                # The store is down or failing: nothing is lost (rows stay queued, or their lease runs
+                # out and they are claimed again), so wait a little and carry on. A worker never ends here.
+                self.store_problems += 1
+                log.exception("the outbox could not be read or written; trying again in %.0f s", STORE_RETRY_SECONDS)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), STORE_RETRY_SECONDS)
+
+    async def _turn(self) -> None:
+        """Look for one due row and send it, or sleep until one is due (or we are woken)."""
+        self._wake.clear()
+        self._last_look = time.time()
+        item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
+        if item is None:
             await self._sleep()
+            return
+        self._attempts_under_way += 1
+        try:
+            await self._attempt(item)
+        finally:
+            self._attempts_under_way -= 1
 
     async def _sleep(self) -> None:
         due = await asyncio.to_thread(self.outbox.next_due)

@@ -21,6 +21,7 @@ from typing import Any
 
 from routing.core.model import Directory
 from routing.core.recipients import line
+from routing.core.wording import named, upper_first
 from routing.present.email import sent_time
 from routing.present.json import status_json
 from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, WRITTEN, Item
@@ -49,13 +50,14 @@ def status_path(reference: str) -> str:
 
 def request_state(item: Item, directory: Directory, now: datetime, *, emails: bool, reply_to: str = "") -> State:
     """The state of ``item`` now. ``emails``: whether a mail server is configured. ``reply_to`` only for the sender's own browser."""
-    team = str(item.fields.get("contact_name") or item.contact_id)
+    # "the Account Management Support Team", as a person says it; capitalised where it starts a sentence.
+    team = named(directory.contact(item.contact_id)) if directory.has_contact(item.contact_id) else str(item.fields.get("contact_name") or item.contact_id)
     call = _call(item, directory)
     urgent = f"If it is urgent, {call} and mention reference {item.id}." if call else ""
     answer = (
-        f"{team} will answer you at {reply_to}. Quote reference {item.id} if you follow up."
+        f"{upper_first(team)} will answer you at {reply_to}. Quote reference {item.id} if you follow up."
         if reply_to
-        else f"{team} replies to the address given in the request. Quote reference {item.id} if you follow up."
+        else f"{upper_first(team)} replies to the address given in the request. Quote reference {item.id} if you follow up."
     )
     received = _when(item.created_at, directory)
     sent = _when(item.sent_at, directory) if item.status == SENT and item.sent_at is not None else ""
@@ -64,7 +66,7 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
     if item.status == WRITTEN or (item.status in (QUEUED, SENDING) and not emails):
         summary = (
             "Not emailed: this help desk has no mail server set up, so your request is kept here for an administrator "
-            f"to send on. {team} has not received it yet."
+            f"to send on. {upper_first(team)} has not received it yet."
         )
         need = f"If you need an answer soon, {call} and mention reference {item.id}." if call else f"If you need an answer soon, write to {item.to} yourself and mention reference {item.id}."
         return State(KEPT_HERE, "Request kept here, not emailed", summary, _steps(need, hours), True, received, "")
@@ -72,7 +74,7 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
         summary = f"Sent: your request was emailed to {team} at {item.to} on {sent}."
         return State(DELIVERED, "Request sent", summary, _steps(answer, hours, urgent), True, received, sent)
     if item.status == FAILED:
-        summary = f"Not delivered: {_problem(item)} {team} has not received your request."
+        summary = f"Not delivered: {_problem(item)} {upper_first(team)} has not received your request."
         what = f"Please {call} instead and mention reference {item.id}." if call else f"Please write to {item.to} yourself and mention reference {item.id}."
         return State(NOT_DELIVERED, "Request not delivered", summary, _steps(what, hours), True, received, "")
     if item.last_error:
@@ -95,7 +97,8 @@ def request_json(item: Item, state: State) -> dict[str, Any]:
         "next_steps": list(state.steps),
         "team": str(item.fields.get("contact_name") or item.contact_id),
         "status_url": status_path(item.id),
-        **item_json(item),
+        # Anyone with the reference may ask, so the row's own note (which names settings and paths) stays with staff.
+        **{k: v for k, v in item_json(item).items() if k != "status_message"},
     }
 
 
@@ -110,7 +113,7 @@ def item_json(item: Item) -> dict[str, Any]:
         "to": item.to,
         "contact_id": item.contact_id,
         "created_at": _iso(item.created_at),
-        "sent_at": _iso(item.sent_at),
+        "sent_at": _iso(item.sent_at) if item.status == SENT else None,  # a written file was never sent
         "next_attempt_at": _iso(item.next_attempt_at) if item.status == QUEUED and item.attempts else None,
     }
 

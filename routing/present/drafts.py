@@ -9,6 +9,7 @@ from routing.core.email.group_fields import FIELD_WORDS, GROUP_ID, GROUP_NAME, c
 from routing.core.email.triage import Triage
 from routing.core.model import Directory
 from routing.core.rules import CONFIDENT
+from routing.core.wording import named, upper_first
 
 HONORIFICS = frozenset(["dr", "dr.", "dra", "dra.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "prof", "sr", "sra"])
 
@@ -46,7 +47,7 @@ def ask_sender_draft(result: Triage, directory: Directory) -> Draft | None:
     about = f" about “{clean_subject(parsed.subject)}”" if clean_subject(parsed.subject) else ""
     lines.append(f"Thank you for your message{about}.")
     if team is not None and result.confidence >= CONFIDENT:
-        lines.append(f"It is for {team.name}, and before we pass it on we need a little more from you.")
+        lines.append(f"It is for {named(team)}, and before we pass it on we need a little more from you.")
     lines += [
         "",
         f"The team asks every email to include the {_join(list(include))}, because that is how they find your account. "
@@ -61,7 +62,7 @@ def ask_sender_draft(result: Triage, directory: Directory) -> Draft | None:
             lines.append("  Group name: your business's name as it appears on your account")
         else:
             lines.append(f"  Group ID: {fmt.description}")
-    known = [(FIELD_WORDS[k].capitalize(), f.value) for k, f in ((GROUP_NAME, result.group_name), (GROUP_ID, result.group_id)) if f is not None]
+    known = [(upper_first(FIELD_WORDS[k]), f.value) for k, f in ((GROUP_NAME, result.group_name), (GROUP_ID, result.group_id)) if f is not None]
     if known:
         lines += ["", "We already have:"] + [f"  {label}: {value}" for label, value in known]
     lines += [

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from routing.errors import StoreUnavailable
+
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
 Row = Mapping[str, Any]
@@ -85,20 +87,21 @@ class SQLiteEngine:
         self._lock = threading.RLock()
 
     def run(self, sql: str, params: Params = ()) -> Result:
-        with self._lock:
+        with self._lock, _unavailable_on(sqlite3.OperationalError):
             cursor = self._db.execute(sql, tuple(params))
             rows = cursor.fetchall()
             return Result(rows, cursor.rowcount)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Runner]:
-        with self._lock:
+        with self._lock, _unavailable_on(sqlite3.OperationalError):
             # IMMEDIATE takes the write lock at once, so two processes never both read-then-write.
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -145,21 +148,25 @@ class PostgresEngine:
 
     dialect = POSTGRESQL
 
-    def __init__(self, url: str, min_size: int = 1, max_size: int = 8) -> None:
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 8, timeout: float = 5.0) -> None:
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
         self.url = url
-        self._pool = ConnectionPool(url, min_size=min_size, max_size=max_size, kwargs={"row_factory": dict_row, "autocommit": True}, open=True)
+        # A short wait for a connection: with the server down, a request fails in seconds with a sentence, not in 30.
+        self._pool = ConnectionPool(
+            url, min_size=min_size, max_size=max_size, timeout=timeout,
+            kwargs={"row_factory": dict_row, "autocommit": True, "connect_timeout": max(int(timeout), 1)}, open=True,
+        )
         self._pool.wait(timeout=30)
 
     def run(self, sql: str, params: Params = ()) -> Result:
-        with self._pool.connection() as conn:
+        with _unavailable_on(*_pg_unavailable()), self._pool.connection() as conn:
             return _pg_run(conn, sql, params)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Runner]:
-        with self._pool.connection() as conn, conn.transaction():
+        with _unavailable_on(*_pg_unavailable()), self._pool.connection() as conn, conn.transaction():
             yield _PgRunner(conn)
 
     def check_writable(self, timeout: float = 2.0) -> None:
@@ -190,6 +197,28 @@ class PostgresEngine:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _pg_unavailable() -> tuple[type[Exception], ...]:
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    return (psycopg.OperationalError, PoolTimeout)
+
+
+# SQLite says "operational error" for a typo in SQL too; only these mean the file cannot be used right now.
+_SQLITE_UNAVAILABLE = ("locked", "busy", "disk i/o", "unable to open", "readonly", "disk is full", "database or disk is full")
+
+
+@contextlib.contextmanager
+def _unavailable_on(*kinds: type[Exception]) -> Iterator[None]:
+    """The driver's "cannot reach or lock the database" errors, as the one error every front end explains."""
+    try:
+        yield
+    except kinds as exc:
+        if isinstance(exc, sqlite3.OperationalError) and not any(word in str(exc).lower() for word in _SQLITE_UNAVAILABLE):
+            raise
+        raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
 class _PgRunner:

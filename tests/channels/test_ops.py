@@ -260,3 +260,11 @@ def test_access_log_true_logs_each_request_and_json_lines_parse(tmp_path: Path) 
     access = [line for line in lines if line["logger"] == "uvicorn.access" and "GET /healthz" in line["message"]]
     assert access and access[0]["level"] == "info"
     assert any(line["logger"] == "routing.store" and line["message"].startswith("directory loaded") and "seconds" in line for line in lines)
+
+
+def test_behind_a_proxy_loopback_is_not_enough_for_metrics(tmp_path: Path) -> None:
+    # A proxy on this machine makes every visitor look like 127.0.0.1, so with TRUSTED_PROXIES set only the token opens /metrics.
+    with live_server(tmp_path, {"TRUSTED_PROXIES": "127.0.0.1", "METRICS_TOKEN": TOKEN}) as server:
+        assert httpx.get(f"{server.url}/metrics", timeout=20).status_code == 403
+        assert httpx.get(f"{server.url}/metrics", headers={"X-Forwarded-For": "127.0.0.1"}, timeout=20).status_code == 403
+        assert httpx.get(f"{server.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=20).status_code == 200

@@ -85,7 +85,7 @@ def test_the_confirmation_is_true_survives_reload_and_the_status_link_opens_anyw
     state = page.locator(".request-state")
     expect(state).to_have_attribute("data-state", "kept_here")
     expect(state).to_contain_text("Not emailed: this help desk has no mail server set up")
-    expect(state).to_contain_text(f"{team.name} has not received it yet.")
+    expect(state).to_contain_text(f"The {team.name} has not received it yet.")
     words = state.inner_text()
     for untrue in ("on its way", "emailed to", "We keep trying"):
         assert untrue not in page.locator("main").inner_text()

@@ -86,7 +86,7 @@ def test_with_no_mail_server_every_answer_says_kept_here_from_the_first_moment(m
         location = submit(client, BROKER | {"group_id": "604214"})
         first = page_text(client, location)
         assert "Request kept here, not emailed" in first
-        assert "Account Management Support Team has not received it yet." in first
+        assert "The Account Management Support Team has not received it yet." in first
         for untrue in ("on its way", "Request sent", "We keep trying"):
             assert untrue not in first
         ref = location.rsplit("/", 1)[1]
@@ -103,14 +103,14 @@ def test_queued_while_the_mail_server_is_down_and_tried_again(smtp_settings: Cal
     with TestClient(create_app(smtp_settings(down, max_attempts=1000, retry_base_seconds=60, retry_max_seconds=60))) as client:
         accepted = client.post("/api/forward", json=BROKER).json()
         assert accepted["state"] == "queued"
-        assert "waiting to be emailed to Account Management Support Team at amt@kp.org. It has not been delivered yet." in accepted["summary"]
+        assert "waiting to be emailed to the Account Management Support Team at amt@kp.org. It has not been delivered yet." in accepted["summary"]
         deadline = time.monotonic() + 10
         while (body := client.get(f"/api/forward/{accepted['id']}").json())["status"] != "queued" or not body["attempts"]:
             assert time.monotonic() < deadline, body
             time.sleep(0.02)
         body = agree(client, accepted["id"])
         assert body["state"] == "queued"
-        assert body["summary"].startswith("Queued to try again: the last attempt to email Account Management Support Team")
+        assert body["summary"].startswith("Queued to try again: the last attempt to email the Account Management Support Team")
         assert f"If it is urgent, {call(directory, 'account-management-support')} and mention reference {accepted['id']}." in body["next_steps"]
         assert "Request received" in page_text(client, body["status_url"])
 
@@ -121,7 +121,7 @@ def test_sent_through_a_real_mail_server(mail_client: TestClient, smtp_server: S
     assert wait_done(mail_client, ref)["status"] == "sent"
     body = agree(mail_client, ref)
     assert body["state"] == "sent"
-    assert re.fullmatch(r"Sent: your request was emailed to Account Management Support Team at amt@kp\.org on \w+day, .+ P[SD]T\.", body["summary"])
+    assert re.fullmatch(r"Sent: your request was emailed to the Account Management Support Team at amt@kp\.org on \w+day, .+ P[SD]T\.", body["summary"])
     assert "Request sent" in page_text(mail_client, f"/contact/sent/{ref}")
 
 
@@ -132,7 +132,7 @@ def test_failed_after_a_550_gives_the_teams_phone_line(mail_client: TestClient, 
     body = agree(mail_client, ref)
     assert body["state"] == "failed"
     assert body["summary"].startswith("Not delivered: the mail server refused the message: 550 5.1.1 <amt> Mailbox unavailable.")
-    assert "Account Management Support Team has not received your request." in body["summary"]
+    assert "The Account Management Support Team has not received your request." in body["summary"]
     assert f"Please {call(directory, 'account-management-support')} instead and mention reference {ref}." in body["next_steps"]
     assert "Request not delivered" in page_text(mail_client, f"/requests/{ref}")
 
