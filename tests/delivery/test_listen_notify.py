@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from email.parser import BytesParser
+from typing import Any
 
 import pytest
 from smtp_fixture import SmtpServer
