@@ -37,10 +37,10 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-def run(args: argparse.Namespace, prompt: Prompt = getpass.getpass, stdin: TextIO | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     stores = open_stores(Settings.from_env())
     try:
-        return _COMMANDS[args.action](stores, args, lambda: _password(args, prompt, stdin or sys.stdin))
+        return _COMMANDS[args.action](stores, args, lambda: _password(args, getpass.getpass, sys.stdin))
     finally:
         stores.close()
 
