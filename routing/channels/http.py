@@ -163,10 +163,6 @@ def signed_in_as(request: Request) -> str | None:
     return user
 
 
-def signed_in(request: Request) -> bool:
-    return signed_in_as(request) is not None
-
-
 def staff_user(request: Request) -> str | None:
     """Who is asking: a signed-in staff member, a script sending ``Authorization: Bearer <STAFF_PASSWORD>``, or None."""
     user = signed_in_as(request)
