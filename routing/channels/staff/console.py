@@ -52,7 +52,7 @@ from routing.store import audit
 from routing.store.audit import Entry
 from routing.store.outbox import Item
 from routing.store.staff_accounts import BOOTSTRAP
-from routing.store.triage_log import IGNORED, STATUSES, Record
+from routing.store.triage_log import ASKED, FORWARDED, IGNORED, STATUSES, Record
 from routing.store.triage_search import Filters, find
 
 log = logging.getLogger("routing.staff")
@@ -286,7 +286,7 @@ async def _message(
         "group_format": snapshot.directory.group_id,
         "can_forward": result.team is not None and result.group_id is not None and result.group_name is not None and not record.forward_id,
         "forwarded": _forwarded(svc, record) if record.forward_id else "",
-        "can_ignore": record.status not in (IGNORED, "forwarded", "asked") and not record.forward_id and not record.ask_id,
+        "can_ignore": record.status not in (IGNORED, FORWARDED, ASKED) and not record.forward_id and not record.ask_id,
         "history": _history(await asyncio.to_thread(svc.audit.for_message, record.id), snapshot.directory.timezone),
         "can_ask": draft is not None and not parsed.loop_signals,
         "ask_label": ask_label(result.missing),
