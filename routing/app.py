@@ -67,6 +67,8 @@ def build_services(settings: Settings) -> Services:
         forward_limit=RateLimiter(settings.forward_rate_limit, stores.rate_limits, "forward"),
         staff_logins=RateLimiter(settings.staff_login_rate_limit, stores.rate_limits, "staff-login"),
         staff_sessions=stores.staff_sessions,
+        staff_accounts=stores.staff_accounts,
+        audit=stores.audit,
         answers=AnswerCache(),
     )
 

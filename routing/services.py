@@ -15,9 +15,11 @@ from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.settings import Settings
 from routing.store.answer_cache import AnswerCache
+from routing.store.audit import AuditTrail
 from routing.store.live_directory import LiveDirectory, Snapshot
 from routing.store.outbox import Outbox
 from routing.store.rate_limits import RateLimiter
+from routing.store.staff_accounts import StaffAccounts
 from routing.store.staff_sessions import StaffSessions
 from routing.store.stores import Stores
 from routing.store.triage_log import TriageLog
@@ -45,6 +47,8 @@ class Services:
     forward_limit: RateLimiter  # requests per client per minute on /contact and /api/forward
     staff_logins: RateLimiter  # failed staff sign-ins and wrong Bearer tokens per client per minute
     staff_sessions: StaffSessions  # signed-in staff, on the server so sign-out revokes
+    staff_accounts: StaffAccounts  # named staff and their argon2 password hashes
+    audit: AuditTrail  # who forwarded, asked, corrected or ignored which email
     answers: AnswerCache[Answer]  # /api/route bodies, with what /metrics counts about each
 
     @property

@@ -33,6 +33,7 @@ from routing.core.instants import parse_instant
 from routing.core.model import Contact, Directory
 from routing.errors import RequestError, RoutingError
 from routing.services import Services, services
+from routing.store.staff_accounts import BOOTSTRAP
 
 log = logging.getLogger("routing")
 
@@ -143,26 +144,45 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def signed_in(request: Request) -> bool:
+API_USER = "API (STAFF_PASSWORD)"  # who a request with the Bearer token is, in the audit trail
+
+
+def signed_in_as(request: Request) -> str | None:
+    """The staff member this browser is signed in as, or None.
+
+    A bootstrap session (the shared STAFF_PASSWORD) ends once a named account
+    exists, even one made on another machine sharing the database.
+    """
     token = request.session.get(STAFF_KEY)
-    return isinstance(token, str) and services(request).staff_sessions.valid(token)
+    if not isinstance(token, str):
+        return None
+    svc = services(request)
+    user = svc.staff_sessions.who(token)
+    if user == BOOTSTRAP and svc.staff_accounts.exist():
+        return None
+    return user
 
 
-def is_staff(request: Request) -> bool:
-    """Signed in to the console, or a script sending ``Authorization: Bearer <STAFF_PASSWORD>``."""
-    if signed_in(request):
-        return True
+def staff_user(request: Request) -> str | None:
+    """Who is asking: a signed-in staff member, a script sending ``Authorization: Bearer <STAFF_PASSWORD>``, or None."""
+    user = signed_in_as(request)
+    if user is not None:
+        return user
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
-        return False
+        return None
     # Wrong tokens share the sign-in form's budget. Once it is spent every
     # token is refused, the right one too, so a 200 cannot confirm a guess.
     svc = services(request)
     svc.staff_logins.refuse_if_over(client_key(request))
     if password_matches(token.strip(), svc.settings.staff_password):
-        return True
+        return API_USER
     svc.staff_logins.check(client_key(request))
-    return False
+    return None
+
+
+def is_staff(request: Request) -> bool:
+    return staff_user(request) is not None
 
 
 def staff_only(*, page: bool) -> Callable[[Endpoint], Endpoint]:
@@ -171,11 +191,13 @@ def staff_only(*, page: bool) -> Callable[[Endpoint], Endpoint]:
     def guard(endpoint: Endpoint) -> Endpoint:
         @functools.wraps(endpoint)
         async def guarded(request: Request) -> Response:
-            if not is_staff(request):
+            user = staff_user(request)
+            if user is None:
                 if page and request.method == "GET":
                     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     return RedirectResponse(f"/staff/login?next={quote(target)}", status_code=303)
                 raise RequestError(401, STAFF_SIGN_IN)
+            request.state.staff_user = user  # who the audit trail names
             return await endpoint(request)
 
         return guarded

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from routing.cli import outbox as outbox_cli
+from routing.cli import staff as staff_cli
 from routing.cli import triage as triage_cli
 from routing.clock import now
 from routing.core.directory import load
@@ -291,6 +292,7 @@ COMMANDS: dict[str, Command] = {
     "migrate": Command("bring the stores' tables (SQLite in DATA_DIR, or DATABASE_URL) up to this release's schema", migrate_arguments, migrate),
     "outbox": Command("list forwarded requests and their delivery status, or retry a failed one", outbox_cli.arguments, outbox_cli.run),
     "triage": Command("triage emails (a .eml file, a folder, or - for stdin): one JSON line each", triage_cli.triage_arguments, triage_cli.run_triage),
+    "staff": Command("manage named staff accounts (add, list, remove, password) and print the audit trail", staff_cli.arguments, staff_cli.run),
     "inbound": Command("listen for SMTP and triage and store every message received", triage_cli.inbound_arguments, triage_cli.run_inbound),
 }
 

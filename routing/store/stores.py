@@ -15,9 +15,11 @@ from limits.storage import MemoryStorage, Storage, storage_from_string
 
 from routing.errors import SettingsError
 from routing.settings import Settings
-from routing.store.database import Engine, PostgresEngine, version_of
+from routing.store.audit import AuditTrail, audit_path
+from routing.store.database import Database, Engine, PostgresEngine, version_of
 from routing.store.outbox import Outbox, outbox_path
 from routing.store.rate_limits import RateLimitTable, SqlStorage
+from routing.store.staff_accounts import StaffAccounts, accounts_path
 from routing.store.staff_sessions import StaffSessions, sessions_path
 from routing.store.triage_log import TriageLog, triage_path
 
@@ -27,6 +29,8 @@ class Stores:
     outbox: Outbox
     triage_log: TriageLog
     staff_sessions: StaffSessions
+    staff_accounts: StaffAccounts
+    audit: AuditTrail
     rate_limits: Storage
     shared: Engine | None = None  # the PostgreSQL pool every store uses, closed last
     _tables: list[RateLimitTable] = field(default_factory=list)
@@ -35,12 +39,14 @@ class Stores:
     def where(self) -> str:
         return "PostgreSQL" if self.shared is not None else "SQLite files in DATA_DIR"
 
+    def _all(self) -> list[Database]:
+        return [self.outbox, self.triage_log, self.staff_sessions, self.staff_accounts, self.audit, *self._tables]
+
     def versions(self) -> dict[str, int]:
-        stores = [self.outbox, self.triage_log, self.staff_sessions, *self._tables]
-        return {store.name: version_of(store.engine, store.name) for store in stores}
+        return {store.name: version_of(store.engine, store.name) for store in self._all()}
 
     def close(self) -> None:
-        for store in (self.outbox, self.triage_log, self.staff_sessions, *self._tables):
+        for store in self._all():
             store.close()
         if self.shared is not None:
             self.shared.close()
@@ -55,6 +61,8 @@ def open_stores(settings: Settings) -> Stores:
             outbox=Outbox(engine),
             triage_log=TriageLog(engine),
             staff_sessions=StaffSessions(engine, settings.staff_password, settings.session_secret),
+            staff_accounts=StaffAccounts(engine),
+            audit=AuditTrail(engine),
             rate_limits=_redis(settings.redis_url) if settings.redis_url else SqlStorage(tables[0]),
             shared=engine,
             _tables=tables,
@@ -66,6 +74,8 @@ def open_stores(settings: Settings) -> Stores:
         outbox=Outbox(outbox_path(settings.data_dir)),
         triage_log=TriageLog(triage_path(settings.data_dir)),
         staff_sessions=StaffSessions(sessions_path(settings.data_dir), settings.staff_password, settings.session_secret),
+        staff_accounts=StaffAccounts(accounts_path(settings.data_dir)),
+        audit=AuditTrail(audit_path(settings.data_dir)),
         rate_limits=counts,
         _tables=tables,
     )

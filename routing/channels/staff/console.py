@@ -1,10 +1,12 @@
-"""The staff console: sign in, triage an email, correct it, forward it or ask the sender.
+"""The staff console: sign in, find and triage emails, correct one, forward it, ask the sender or ignore it.
 
 Every page but the sign-in needs the staff session (a signed cookie set after
-the STAFF_PASSWORD check); pages redirect to the sign-in, form posts and the
-API answer 401. Every form carries the CSRF token. Sending goes through the
+a named account's password check, or the shared STAFF_PASSWORD's while no
+account exists); pages redirect to the sign-in, form posts and the API
+answer 401. Every form carries the CSRF token. Sending goes through the
 outbox that ``forward`` starts, so a triaged email gets the same claim,
-retries and exactly-once delivery as the public form's requests.
+retries and exactly-once delivery as the public form's requests. Each
+action is written to the audit trail with who did it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData, UploadFile
@@ -37,6 +40,7 @@ from routing.channels.staff.actions import ask_sender, current, forward, validat
 from routing.clock import now
 from routing.core.email.group_fields import GROUP_ID
 from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, LOOP_REASONS, REVIEW, Correction
+from routing.core.model import Directory
 from routing.core.rules import CONFIDENT, RULE_CONFIDENCE
 from routing.core.written_request import writable
 from routing.delivery.intake import read_in_worker, take_in
@@ -44,13 +48,22 @@ from routing.errors import RequestError
 from routing.present.drafts import ask_sender_draft
 from routing.present.triage import triage_json
 from routing.services import Services, services
+from routing.store import audit
+from routing.store.audit import Entry
 from routing.store.outbox import Item
-from routing.store.triage_log import STATUSES, Record
+from routing.store.staff_accounts import BOOTSTRAP
+from routing.store.triage_log import ASKED, FORWARDED, IGNORED, STATUSES, Record
+from routing.store.triage_search import Filters, find
 
 log = logging.getLogger("routing.staff")
 
 FLASH = "staff_flash"
 WRONG_PASSWORD = "That password is not right. Type it again, or ask the person who runs this help desk for the staff password."
+WRONG_NAME_OR_PASSWORD = "That name and password do not match. Type them again, or ask the person who runs this help desk to set a new password for you."
+NAME_NEEDED = (
+    "Type your name as well as your password. This help desk has staff accounts now, "
+    "so the shared set-up password no longer signs in."
+)
 FORM_LIMIT = 64_000
 
 
@@ -71,13 +84,16 @@ async def login_page(request: Request) -> Response:
     return _login(request, next_url=request.query_params.get("next", "/staff"))
 
 
-def _login(request: Request, next_url: str, problem: str = "", status: int = 200) -> Response:
+def _login(request: Request, next_url: str, problem: str = "", status: int = 200, name: str = "") -> Response:
+    svc = services(request)
     context = {
         "next": _safe_next(next_url),
         "problem": problem,
+        "name": name,
+        "accounts_exist": svc.staff_accounts.exist(),
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
-        "generated": services(request).settings.generated_staff_password,
+        "generated": svc.settings.generated_staff_password,
     }
     return render(request, "staff_login.html", context, status)
 
@@ -85,27 +101,42 @@ def _login(request: Request, next_url: str, problem: str = "", status: int = 200
 async def login(request: Request) -> Response:
     form = await _form(request)
     next_url = _safe_next(str(form.get("next", "/staff")))
-    limiter = services(request).staff_logins
+    svc = services(request)
+    limiter = svc.staff_logins
     try:
         limiter.refuse_if_over(client_key(request))
     except RequestError as exc:
         return _login(request, next_url, exc.message, exc.status)
     check_csrf(request, form)
+    name = str(form.get("name", "")).strip()[:100]
     given = form.get("password", "")
-    if not isinstance(given, str) or not password_matches(given, services(request).settings.staff_password):
+    given = given if isinstance(given, str) else ""
+    if not name or name.lower() == BOOTSTRAP:
+        # The shared password is a bootstrap: it signs in only until the first named account exists.
+        # Refused before it is checked, so this answer says nothing about whether it was right.
+        if await asyncio.to_thread(svc.staff_accounts.exist):
+            return _login(request, next_url, NAME_NEEDED, 401, name)
+        user = BOOTSTRAP if password_matches(given, svc.settings.staff_password) else None
+        wrong = WRONG_PASSWORD
+    else:
+        account = await asyncio.to_thread(svc.staff_accounts.verify, name, given)
+        user = account.name if account else None
+        wrong = WRONG_NAME_OR_PASSWORD
+    if user is None:
         # The operator's hint belongs here, not on the page a staff member reads.
         log.warning(
-            "staff sign-in refused for %s: wrong password (it is STAFF_PASSWORD, or the one printed at start when that is unset)",
-            client_key(request),
+            "staff sign-in refused for %s as %r: wrong password (an account's own, or STAFF_PASSWORD when no name is given)",
+            client_key(request), name or BOOTSTRAP,
         )
         try:
             limiter.check(client_key(request))  # counts wrong passwords only
         except RequestError as exc:
-            return _login(request, next_url, exc.message, exc.status)
-        return _login(request, next_url, WRONG_PASSWORD, 401)
+            return _login(request, next_url, exc.message, exc.status, name)
+        return _login(request, next_url, wrong, 401, name)
     # A fresh session on sign-in, so a session planted before it is worth nothing.
     request.session.clear()
-    request.session[STAFF_KEY] = await asyncio.to_thread(services(request).staff_sessions.open)
+    request.session[STAFF_KEY] = await asyncio.to_thread(svc.staff_sessions.open, user)
+    log.info("staff sign-in: %s from %s", user, client_key(request))
     return RedirectResponse(next_url, status_code=303)
 
 
@@ -126,18 +157,47 @@ async def logout(request: Request) -> Response:
 @staff_only(page=True)
 async def list_page(request: Request) -> Response:
     svc = services(request)
-    wanted = request.query_params.get("status", "")
-    status = wanted if wanted in STATUSES else None
+    directory = svc.snapshot.directory
+    filters = _filters(request.query_params, directory)
     triage_log = svc.triage_log
-    records = await asyncio.to_thread(triage_log.recent, 200, status)
+    params = request.query_params
+    found = await asyncio.to_thread(find, triage_log, filters, older_than=params.get("older", "").strip(), newer_than=params.get("newer", "").strip())
+    counts = await asyncio.to_thread(triage_log.counts)
+    query = {"group": filters.group_id, "sender": filters.sender, "team": filters.team, "status": filters.status}
     context = {
-        "records": [_row(r, svc.snapshot.directory.timezone) for r in records],
-        "counts": triage_log.counts(),
-        "status": status or "",
+        "records": [_row(r, directory.timezone) for r in found.records],
+        "found": found,
+        "last": found.first + len(found.records) - 1,
+        "newer_url": _list_url(query, newer=found.newer) if found.newer else "",
+        "older_url": _list_url(query, older=found.older) if found.older else "",
+        "filters": filters,
+        "filtered": bool(filters),
+        "teams": [{"id": c.id, "name": c.name} for c in directory.contacts],
+        "counts": counts,
+        "total": sum(counts.values()),
+        "status": filters.status,
         "statuses": STATUSES,
+        "bootstrap": _who(request) == BOOTSTRAP,
         **_common(request),
     }
     return render(request, "staff_list.html", context)
+
+
+def _filters(params: Mapping[str, str], directory: Directory) -> Filters:
+    """The list's filters from the query string; a team or status this desk does not know is dropped."""
+    team = params.get("team", "").strip()
+    status = params.get("status", "").strip()
+    return Filters(
+        group_id=params.get("group", "").strip()[:40],
+        sender=params.get("sender", "").strip()[:200],
+        team=team if directory.has_contact(team) else "",
+        status=status if status in STATUSES else "",
+    )
+
+
+def _list_url(query: Mapping[str, str], **cursor: str) -> str:
+    kept = {k: v for k, v in {**query, **cursor}.items() if v}
+    return "/staff" + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _row(record: Record, zone: str) -> dict[str, Any]:
@@ -224,7 +284,10 @@ async def _message(
             "group_name": result.group_name.value if result.group_name else "",
         },
         "group_format": snapshot.directory.group_id,
-        "can_forward": result.team is not None and result.group_id is not None and result.group_name is not None,
+        "can_forward": result.team is not None and result.group_id is not None and result.group_name is not None and not record.forward_id,
+        "forwarded": _forwarded(svc, record) if record.forward_id else "",
+        "can_ignore": record.status not in (IGNORED, FORWARDED, ASKED) and not record.forward_id and not record.ask_id,
+        "history": _history(await asyncio.to_thread(svc.audit.for_message, record.id), snapshot.directory.timezone),
         "can_ask": draft is not None and not parsed.loop_signals,
         "ask_label": ask_label(result.missing),
         "action_label": action_label(result.action, result.missing),
@@ -279,6 +342,30 @@ def _deliveries(svc: Services, record: Record) -> list[dict[str, str]]:
     return found
 
 
+_DONE = {
+    audit.FORWARDED: "Forwarded",
+    audit.ASKED: "Sent the reply asking for what was missing",
+    audit.CORRECTED: "Corrected",
+    audit.IGNORED: "Marked ignored",
+}
+
+
+def _history(entries: Sequence[Entry], zone: str) -> list[dict[str, str]]:
+    """The audit trail of one email, oldest first, in words."""
+    return [{"when": _local(e.at, zone), "who": e.actor, "what": _DONE.get(e.action, e.action), "detail": e.detail} for e in entries]
+
+
+def _forwarded(svc: Services, record: Record) -> str:
+    """ "Forwarded to … on … by …": from the audit trail, or the outbox for a forward made before the trail began."""
+    zone = svc.snapshot.directory.timezone
+    entry = svc.audit.last(record.id, audit.FORWARDED)
+    if entry is not None:
+        return f"Forwarded {entry.detail} on {_local(entry.at, zone)} by {entry.actor}."
+    item = svc.outbox.get(record.forward_id)
+    to = f"to {item.to} " if item is not None else ""
+    return f"Forwarded {to}on {_local(item.created_at if item else record.updated_at, zone)}."
+
+
 def _record(request: Request) -> Record:
     record = services(request).triage_log.get(request.path_params["id"].strip().upper())
     if record is None:
@@ -302,25 +389,64 @@ async def correct_action(request: Request) -> Response:
         return await _message(request, record, exc.message, exc.status, values, exc.fields)
     result = await read_in_worker(record.raw, svc.snapshot.index, now(), correction)
     await asyncio.to_thread(svc.triage_log.correct, record.id, correction.as_json(), triage_json(result))
+    await _audit(request, audit.CORRECTED, record, _correction_words(values, svc))
     request.session[FLASH] = "Saved. The triage below uses your corrections."
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
 
 
+def _correction_words(values: Mapping[str, str], svc: Services) -> str:
+    """ "the team to …, the group ID to … and the group name to …": what the audit trail says was corrected."""
+    directory = svc.snapshot.directory
+    parts = []
+    if values["contact_id"]:
+        parts.append(f"the team to {directory.contact(values['contact_id']).name}")
+    if values["group_id"]:
+        parts.append(f"the group ID to {values['group_id']}")
+    if values["group_name"]:
+        parts.append(f"the group name to {values['group_name']}")
+    if not parts:
+        return "back to the triage's own reading"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 @staff_only(page=False)
 async def forward_action(request: Request) -> Response:
-    return await _send(request, forward, "Forwarded: the email is in the outbox for {team}. Reference {ref}.")
+    record = _record(request)
+    if record.forward_id:
+        # Once is enough: a second forward (a double click, an old tab) would give the team the request twice.
+        # Nothing went wrong, so it is a notice on the email's page rather than an error.
+        form = await _form(request)
+        check_csrf(request, form)
+        note = await asyncio.to_thread(_forwarded, services(request), record)
+        request.session[FLASH] = f"{note} It is not forwarded again."
+        return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    return await _send(request, record, forward, audit.FORWARDED, "Forwarded: the email is in the outbox for {team}. Reference {ref}.")
 
 
 @staff_only(page=False)
 async def ask_action(request: Request) -> Response:
-    return await _send(request, ask_sender, "The reply asking for the missing details is in the outbox for {team}. Reference {ref}.")
+    return await _send(request, _record(request), ask_sender, audit.ASKED, "The reply asking for the missing details is in the outbox for {team}. Reference {ref}.")
+
+
+@staff_only(page=False)
+async def ignore_action(request: Request) -> Response:
+    record = _record(request)
+    form = await _form(request)
+    check_csrf(request, form)
+    svc = services(request)
+    if record.forward_id or record.ask_id:
+        done = "forwarded to the team" if record.forward_id else "answered with a reply to the sender"
+        return await _message(request, record, f"This email was already {done}, so it is not marked ignored.", 409)
+    await asyncio.to_thread(svc.triage_log.mark, record.id, IGNORED)
+    await _audit(request, audit.IGNORED, record)
+    request.session[FLASH] = "Marked ignored: nobody is asked to forward or answer it."
+    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
 
 
 Action = Callable[[Services, Record], Awaitable[tuple[Item, str]]]
 
 
-async def _send(request: Request, action: Action, done: str) -> Response:
-    record = _record(request)
+async def _send(request: Request, record: Record, action: Action, audited: str, done: str) -> Response:
     form = await _form(request)
     check_csrf(request, form)
     svc = services(request)
@@ -328,15 +454,32 @@ async def _send(request: Request, action: Action, done: str) -> Response:
         item, to = await action(svc, record)
     except RequestError as exc:
         return await _message(request, record, exc.message, exc.status)
+    await _audit(request, audited, record, f"to {to}", item.id)
     request.session[FLASH] = done.format(team=to, ref=item.id)
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+
+
+async def _audit(request: Request, action: str, record: Record, detail: str = "", ref: str = "") -> None:
+    """Record who did it, once the action has taken effect.
+
+    Not in the action's own transaction: on SQLite the outbox, the triage log and the trail are
+    separate files. A failed write is logged for the operator; the action stands either way.
+    """
+    try:
+        await asyncio.to_thread(services(request).audit.record, _who(request), action, record.id, detail, ref)
+    except Exception:
+        log.exception("the audit trail could not record %s of %s by %s", action, record.id, _who(request))
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _who(request: Request) -> str:
+    return str(getattr(request.state, "staff_user", "") or "")
+
+
 def _common(request: Request) -> dict[str, Any]:
-    return {"csrf_field": CSRF_FIELD, "csrf_token": csrf_token(request)}
+    return {"csrf_field": CSRF_FIELD, "csrf_token": csrf_token(request), "staff_user": _who(request)}
 
 
 async def _form(request: Request, slack: int = 0) -> FormData:
@@ -356,4 +499,5 @@ def routes() -> list[Route]:
         Route("/staff/messages/{id}/correct", correct_action, methods=["POST"]),
         Route("/staff/messages/{id}/forward", forward_action, methods=["POST"]),
         Route("/staff/messages/{id}/ask", ask_action, methods=["POST"]),
+        Route("/staff/messages/{id}/ignore", ignore_action, methods=["POST"]),
     ]
