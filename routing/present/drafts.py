@@ -61,7 +61,7 @@ def ask_sender_draft(result: Triage, directory: Directory) -> Draft | None:
             lines.append("  Group name: your business's name as it appears on your account")
         else:
             lines.append(f"  Group ID: {fmt.description}")
-    known = [(FIELD_WORDS[k].capitalize(), f.value) for k, f in ((GROUP_NAME, result.group_name), (GROUP_ID, result.group_id)) if f is not None]
+    known = [(FIELD_WORDS[k][:1].upper() + FIELD_WORDS[k][1:], f.value) for k, f in ((GROUP_NAME, result.group_name), (GROUP_ID, result.group_id)) if f is not None]
     if known:
         lines += ["", "We already have:"] + [f"  {label}: {value}" for label, value in known]
     lines += [
