@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from routing.channels import http, ops
+from routing.channels import http, imap_fetch, ops
 from routing.channels.ivr import webhooks as ivr
 from routing.channels.staff import api as staff_api
 from routing.channels.staff import console as staff
@@ -96,9 +96,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         watcher = asyncio.create_task(svc.directory.watch(settings.reload_interval))
         await svc.sender.start()
         log.info("sender started: %d delivery tasks, %s", svc.sender.workers, "SMTP to " + settings.smtp_host if settings.delivers_by_smtp else "writing .eml files")
+        fetcher, fetching = _start_fetcher(svc)
         try:
             yield
         finally:
+            if fetcher is not None and fetching is not None:
+                fetcher.stop()
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await asyncio.wait_for(fetching, timeout=30)
             await svc.sender.stop()
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -124,6 +129,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.services = svc
     return app
+
+
+def _start_fetcher(svc: Services) -> tuple[imap_fetch.Fetcher | None, asyncio.Task[None] | None]:
+    """The IMAP fetcher, when IMAP_HOST is set: it takes mail in through the same intake, and sends through the app's mailroom."""
+    settings = svc.settings
+    if not settings.fetches_imap:
+        return None, None
+    take = imap_fetch.intake(settings, svc.triage_log, svc.directory, svc.mailroom)
+    fetcher = imap_fetch.Fetcher(settings, svc.stores.mailbox_state, take)
+    log.info("IMAP fetcher started: %s; processed mail is %s", imap_fetch.where(settings), imap_fetch.done_words(settings))
+    return fetcher, asyncio.create_task(fetcher.run(), name="imap-fetcher")
 
 
 def _warn_about(settings: Settings) -> None:

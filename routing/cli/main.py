@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from routing.cli import fetch as fetch_cli
 from routing.cli import outbox as outbox_cli
 from routing.cli import triage as triage_cli
 from routing.clock import now
@@ -289,6 +290,7 @@ COMMANDS: dict[str, Command] = {
     "outbox": Command("list forwarded requests and their delivery status, or retry a failed one", outbox_cli.arguments, outbox_cli.run),
     "triage": Command("triage emails (a .eml file, a folder, or - for stdin): one JSON line each", triage_cli.triage_arguments, triage_cli.run_triage),
     "inbound": Command("listen for SMTP and triage and store every message received", triage_cli.inbound_arguments, triage_cli.run_inbound),
+    "fetch": Command("fetch the shared inbox over IMAP (IMAP_HOST): triage and store every new message, then flag or move it", fetch_cli.arguments, fetch_cli.run),
 }
 
 

@@ -15,6 +15,7 @@ from limits.storage import MemoryStorage, Storage
 
 from routing.settings import Settings
 from routing.store.database import Engine, PostgresEngine, version_of
+from routing.store.mailbox_state import MailboxState
 from routing.store.outbox import Outbox, outbox_path
 from routing.store.rate_limits import RateLimitTable, SqlStorage
 from routing.store.staff_sessions import StaffSessions, sessions_path
@@ -27,6 +28,7 @@ class Stores:
     triage_log: TriageLog
     staff_sessions: StaffSessions
     rate_limits: Storage
+    mailbox_state: MailboxState  # where the IMAP fetcher is in each mailbox
     shared: Engine | None = None  # the PostgreSQL pool every store uses, closed last
     _tables: list[RateLimitTable] = field(default_factory=list)
 
@@ -35,11 +37,11 @@ class Stores:
         return "PostgreSQL" if self.shared is not None else "SQLite files in DATA_DIR"
 
     def versions(self) -> dict[str, int]:
-        stores = [self.outbox, self.triage_log, self.staff_sessions, *self._tables]
+        stores = [self.outbox, self.triage_log, self.staff_sessions, self.mailbox_state, *self._tables]
         return {store.name: version_of(store.engine, store.name) for store in stores}
 
     def close(self) -> None:
-        for store in (self.outbox, self.triage_log, self.staff_sessions, *self._tables):
+        for store in (self.outbox, self.triage_log, self.staff_sessions, self.mailbox_state, *self._tables):
             store.close()
         if self.shared is not None:
             self.shared.close()
@@ -55,6 +57,7 @@ def open_stores(settings: Settings) -> Stores:
             triage_log=TriageLog(engine),
             staff_sessions=StaffSessions(engine, settings.staff_password, settings.session_secret),
             rate_limits=SqlStorage(table),
+            mailbox_state=MailboxState(engine),
             shared=engine,
             _tables=[table],
         )
@@ -65,9 +68,14 @@ def open_stores(settings: Settings) -> Stores:
         staff_sessions=StaffSessions(sessions_path(settings.data_dir), settings.staff_password, settings.session_secret),
         # One process counts in memory; workers sharing the machine count in a file they all see.
         rate_limits=SqlStorage(tables[0]) if tables else MemoryStorage(),
+        mailbox_state=MailboxState(mailbox_state_path(settings.data_dir)),
         _tables=tables,
     )
 
 
 def rate_limits_path(data_dir: Path) -> Path:
     return data_dir / "rate_limits.sqlite3"
+
+
+def mailbox_state_path(data_dir: Path) -> Path:
+    return data_dir / "mailbox_state.sqlite3"
