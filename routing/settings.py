@@ -129,10 +129,29 @@ class Settings:
     redis_url: str = field(default="", repr=False)
     # Who may read /metrics: loopback always; anyone else with this bearer token.
     metrics_token: str = field(default="", repr=False)
+    # The shared inbox over IMAP: empty host means no fetching (the SMTP listener and the console still take mail in).
+    imap_host: str = ""
+    imap_port: int = 0  # 0 picks 993 with IMAP_TLS, else 143
+    imap_username: str = ""
+    imap_password: str = field(default="", repr=False)
+    imap_oauth2_token: str = field(default="", repr=False)  # XOAUTH2 (Microsoft 365, Google) instead of the password
+    imap_tls: bool = True  # a plain connection only when set to false, for tests and loopback
+    imap_folder: str = "INBOX"
+    imap_done: str = "flag"  # flag: \Seen and a keyword; move: into imap_done_folder
+    imap_done_folder: str = "Triaged"
+    imap_poll_seconds: float = 60.0  # how often to look without IDLE; with IDLE, how long one IDLE lasts before it is renewed
 
     @property
     def delivers_by_smtp(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def fetches_imap(self) -> bool:
+        return bool(self.imap_host)
+
+    @property
+    def effective_imap_port(self) -> int:
+        return self.imap_port or (993 if self.imap_tls else 143)
 
     @property
     def effective_smtp_port(self) -> int:
@@ -153,6 +172,13 @@ class Settings:
             raise SettingsError("SMTP_TLS and SMTP_STARTTLS cannot both be on; pick the one your server speaks.")
         if settings.public_base_url and not settings.public_base_url.startswith(("https://", "http://")):
             raise SettingsError("PUBLIC_BASE_URL should start with https://, for example https://help.example.com.")
+        if settings.imap_host:
+            if not settings.imap_username:
+                raise SettingsError("IMAP_HOST is set, so IMAP_USERNAME is needed too: the mailbox's login name.")
+            if not (settings.imap_password or settings.imap_oauth2_token):
+                raise SettingsError("IMAP_HOST is set, so set IMAP_PASSWORD, or IMAP_OAUTH2_TOKEN for Microsoft 365 or Google (XOAUTH2).")
+            if settings.imap_done == "move" and not settings.imap_done_folder:
+                raise SettingsError("IMAP_DONE is move, so IMAP_DONE_FOLDER should name the folder processed mail goes to.")
         if not settings.staff_password:
             password, new = kept_secret(settings.data_dir, "staff_password", lambda: secrets.token_urlsafe(12))
             settings = replace(settings, staff_password=password, generated_staff_password=True, new_staff_password=new)
@@ -230,6 +256,16 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "DATABASE_URL": ("database_url", _database_url),
     "REDIS_URL": ("redis_url", _redis_url),
     "METRICS_TOKEN": ("metrics_token", lambda n, r: r.strip()),
+    "IMAP_HOST": ("imap_host", _text),
+    "IMAP_PORT": ("imap_port", _number(int)),
+    "IMAP_USERNAME": ("imap_username", _text),
+    "IMAP_PASSWORD": ("imap_password", lambda n, r: r),
+    "IMAP_OAUTH2_TOKEN": ("imap_oauth2_token", lambda n, r: r.strip()),
+    "IMAP_TLS": ("imap_tls", _bool),
+    "IMAP_FOLDER": ("imap_folder", _text),
+    "IMAP_DONE": ("imap_done", _choice("flag", "move")),
+    "IMAP_DONE_FOLDER": ("imap_done_folder", _text),
+    "IMAP_POLL_SECONDS": ("imap_poll_seconds", _number(float)),
 }
 
 # The README's settings table is checked against this list by the tests.

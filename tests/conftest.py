@@ -21,8 +21,9 @@ from routing.settings import ROOT, Settings
 
 DIRECTORY_PATH = ROOT / "directory.yaml"
 
-# A real aiosmtpd server on loopback (`smtp_server`), a throwaway PostgreSQL cluster (`postgres`, `database_url`) and a Redis (`redis_url`).
-pytest_plugins = ["smtp_fixture", "pg_fixture", "redis_fixture"]
+# A real aiosmtpd server on loopback (`smtp_server`), a throwaway PostgreSQL cluster (`postgres`, `database_url`),
+# a Redis (`redis_url`) and a throwaway Dovecot IMAP server (`dovecot`, `imap_account`).
+pytest_plugins = ["smtp_fixture", "pg_fixture", "redis_fixture", "imap_fixture"]
 
 
 @pytest.fixture(scope="session")

@@ -70,3 +70,19 @@ def test_an_unwritable_data_dir_is_a_sentence(tmp_path: Path) -> None:
 def test_a_bad_number_is_a_sentence() -> None:
     with pytest.raises(SettingsError, match="FORWARD_RATE_LIMIT"):
         Settings.from_env({"FORWARD_RATE_LIMIT": "ten"})
+
+
+def test_imap_settings_need_a_login_and_keep_tls_unless_told_plainly(tmp_path: Path) -> None:
+    base = {"DATA_DIR": str(tmp_path), "STAFF_PASSWORD": "x", "SESSION_SECRET": "y"}
+    assert not Settings.from_env(base).fetches_imap  # nothing is fetched by default
+    with pytest.raises(SettingsError, match="IMAP_USERNAME"):
+        Settings.from_env({**base, "IMAP_HOST": "imap.example.com"})
+    with pytest.raises(SettingsError, match="IMAP_PASSWORD, or IMAP_OAUTH2_TOKEN"):
+        Settings.from_env({**base, "IMAP_HOST": "imap.example.com", "IMAP_USERNAME": "desk"})
+    secure = Settings.from_env({**base, "IMAP_HOST": "imap.example.com", "IMAP_USERNAME": "desk", "IMAP_OAUTH2_TOKEN": "tok", "IMAP_TLS": ""})
+    assert secure.imap_tls and secure.effective_imap_port == 993 and secure.imap_done == "flag" and secure.imap_folder == "INBOX"
+    assert "tok" not in repr(secure)
+    plain = Settings.from_env({**base, "IMAP_HOST": "127.0.0.1", "IMAP_USERNAME": "desk", "IMAP_PASSWORD": "p", "IMAP_TLS": "false"})
+    assert not plain.imap_tls and plain.effective_imap_port == 143 and "'p'" not in repr(plain)
+    with pytest.raises(SettingsError, match="IMAP_DONE should be one of flag, move"):
+        Settings.from_env({**base, "IMAP_DONE": "delete"})

@@ -1,7 +1,9 @@
 """The inbound SMTP listener: every message it receives is triaged and stored for the staff console.
 
 It is a sink, never a relay: it accepts mail for any recipient, triages it
-and keeps it; nothing is sent from here. It listens on loopback unless told
+and keeps it. The one mail it sends is the desk's own: when a reply completes
+a request the desk asked about, the forward to the team (and, when the reply
+still lacks something, one more ask), through the app's outbox. It listens on loopback unless told
 otherwise, so a mail server on the same machine can hand the shared inbox's
 mail to it. A message over MAX_MESSAGE_BYTES is refused with 552 while it
 is still arriving (SMTP SIZE, RFC 1870); a storage failure answers 451 so the
@@ -18,7 +20,10 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from routing.clock import now
+from routing.delivery.enqueue import Mailroom
 from routing.delivery.intake import take_in
+from routing.delivery.sender import Sender
+from routing.delivery.transport import transport_for
 from routing.settings import Settings
 from routing.store.live_directory import LiveDirectory
 from routing.store.stores import open_stores
@@ -28,10 +33,11 @@ log = logging.getLogger("routing.inbound")
 
 
 class InboundHandler:
-    def __init__(self, settings: Settings, directory: LiveDirectory, triage_log: TriageLog) -> None:
+    def __init__(self, settings: Settings, directory: LiveDirectory, triage_log: TriageLog, mailroom: Mailroom | None = None) -> None:
         self.settings = settings
         self.directory = directory
         self.triage_log = triage_log
+        self.mailroom = mailroom
         self._checked = time.monotonic()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
@@ -41,7 +47,7 @@ class InboundHandler:
             return f"552 5.3.4 Message too big for this inbox: the limit is {limit} bytes"
         self._reload_if_due()
         try:
-            record, created = await take_in(self.triage_log, raw, self.directory.current.index, now(), "inbound")
+            record, created = await take_in(self.triage_log, raw, self.directory.current.index, now(), "inbound", mailroom=self.mailroom)
         except Exception:  # keep the message with the sender's server: it retries on 4xx
             log.exception("could not triage or store a message from %s", envelope.mail_from)
             return "451 4.3.0 Could not store the message; please try again later"
@@ -69,9 +75,17 @@ async def serve(settings: Settings, host: str, port: int, started: Any = None, s
     directory.load()
     stores = open_stores(settings)  # the app's own stores: SQLite in DATA_DIR, or DATABASE_URL
     triage_log = stores.triage_log
-    handler = InboundHandler(settings, directory, triage_log)
+    # Its own sender on the shared outbox: the claim keeps it and the app's from sending one row twice.
+    sender = Sender(stores.outbox, transport_for(settings), settings)
+    await sender.start()
+    handler = InboundHandler(settings, directory, triage_log, Mailroom(stores.outbox, sender, settings.mail_from))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(smtp_factory(handler, settings), host, port)
+    try:
+        server = await loop.create_server(smtp_factory(handler, settings), host, port)
+    except BaseException:
+        await sender.stop()
+        stores.close()
+        raise
     try:
         actual = server.sockets[0].getsockname()[1]
         if started is not None:
@@ -80,4 +94,5 @@ async def serve(settings: Settings, host: str, port: int, started: Any = None, s
     finally:
         server.close()
         await server.wait_closed()
+        await sender.stop()
         stores.close()

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from routing.cli import fetch as fetch_cli
 from routing.cli import outbox as outbox_cli
 from routing.cli import staff as staff_cli
 from routing.cli import triage as triage_cli
@@ -294,6 +295,7 @@ COMMANDS: dict[str, Command] = {
     "triage": Command("triage emails (a .eml file, a folder, or - for stdin): one JSON line each", triage_cli.triage_arguments, triage_cli.run_triage),
     "staff": Command("manage named staff accounts (add, list, remove, password) and print the audit trail", staff_cli.arguments, staff_cli.run),
     "inbound": Command("listen for SMTP and triage and store every message received", triage_cli.inbound_arguments, triage_cli.run_inbound),
+    "fetch": Command("fetch the shared inbox over IMAP (IMAP_HOST): triage and store every new message, then flag or move it", fetch_cli.arguments, fetch_cli.run),
 }
 
 

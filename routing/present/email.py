@@ -16,8 +16,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from zoneinfo import ZoneInfo
 
+from routing.core.conversation import tagged
 from routing.core.email.addresses import CONTROL, header_text
 from routing.core.email.group_fields import clean_subject
+from routing.core.email.parse import ParsedEmail
 from routing.core.email.triage import Triage
 from routing.core.model import Contact, Email
 from routing.errors import UnsafeHeaders, Unsendable
@@ -162,10 +164,19 @@ def _people(header: object) -> list[tuple[str, str]]:
 # --- triage's two messages: the forward to the team, and the reply asking the sender ---
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """A reply in the same conversation that completed the request: its text goes in the forward, its original is attached."""
+
+    email: ParsedEmail
+    raw: bytes
+
+
 def forward_message(
-    result: Triage, raw: bytes, reference: str, mail_from: str, now: datetime, timezone: str, staff: str = ""
+    result: Triage, raw: bytes, reference: str, mail_from: str, now: datetime, timezone: str, staff: str = "",
+    follow_ups: tuple[FollowUp, ...] = (),
 ) -> EmailMessage:
-    """The employer's email, for the team: their details on top, the original attached."""
+    """The employer's email, for the team: their details on top, the original attached (and each reply that completed it)."""
     parsed = result.email
     if result.team is None or result.address is None or result.group_id is None or result.group_name is None:
         raise Unsendable("A forward needs a team that takes email, a group ID and a group name.")
@@ -187,12 +198,14 @@ def forward_message(
     except (ValueError, TypeError) as exc:
         raise Unsendable(f"The sender's address cannot be used in a reply header ({exc}).") from None
     _check(msg)
-    msg.set_content(_forward_body(result, reference, now, timezone, staff), charset="utf-8")
+    msg.set_content(_forward_body(result, reference, now, timezone, staff, follow_ups), charset="utf-8")
     _attach_original(msg, raw)
+    for number, follow_up in enumerate(follow_ups, start=1):
+        _attach_original(msg, follow_up.raw, f"reply-{number}.eml")
     return msg
 
 
-def _forward_body(result: Triage, reference: str, now: datetime, timezone: str, staff: str) -> str:
+def _forward_body(result: Triage, reference: str, now: datetime, timezone: str, staff: str, follow_ups: tuple[FollowUp, ...] = ()) -> str:
     parsed = result.email
     assert result.group_id is not None and result.group_name is not None and result.address is not None and result.team is not None
     sender = f"{parsed.from_name} <{parsed.reply_to}>" if parsed.from_name else parsed.reply_to or "(no address)"
@@ -220,26 +233,29 @@ def _forward_body(result: Triage, reference: str, now: datetime, timezone: str, 
     if parsed.attachments:
         lines += ["", "Attachments in the original:"]
         lines += [f"  {a.filename or '(unnamed)'} ({a.content_type}, about {a.size:,} bytes)" for a in parsed.attachments]
+    for follow_up in follow_ups:
+        reply = follow_up.email
+        lines += ["", f"Their reply to our request for the missing details ({reply.date or 'no date'}):", reply.newest or "(no text)"]
     lines += [
         "",
         "Why it came to you:",
         result.decision.reason if result.decision is not None and not result.corrected.contact_id else f"Staff chose {result.team.name}.",
         f"Sent to {result.address.address} ({result.team.name}), the address for: {result.address.purpose}.",
         "",
-        "The original email is attached, unchanged.",
+        "The original email is attached, unchanged." if not follow_ups else "The original email and their replies are attached, unchanged.",
     ]
     return "\n".join(lines) + "\n"
 
 
-def _attach_original(msg: EmailMessage, raw: bytes) -> None:
+def _attach_original(msg: EmailMessage, raw: bytes, filename: str = "original.eml") -> None:
     # message/rfc822 must not be base64-encoded (RFC 2046 5.2.1), so only a
     # 7-bit original goes in as one; anything else is attached byte for byte.
     seven_bit = all(b < 128 for b in raw) and all(len(line) <= 998 for line in raw.split(b"\n"))
     if seven_bit:
         original = message_from_bytes(raw, policy=policy.compat32)
-        msg.add_attachment(original, filename="original.eml", cte="7bit")
+        msg.add_attachment(original, filename=filename, cte="7bit")
     else:
-        msg.add_attachment(raw, maintype="application", subtype="octet-stream", filename="original.eml")
+        msg.add_attachment(raw, maintype="application", subtype="octet-stream", filename=filename)
 
 
 def _check(msg: EmailMessage) -> None:
@@ -250,12 +266,16 @@ def _check(msg: EmailMessage) -> None:
 
 
 def ask_message(draft: Draft, reference: str, mail_from: str, now: datetime, timezone: str) -> EmailMessage:
-    """The reply to the sender. Marked as a machine's reply (RFC 3834) so their autoresponder stays quiet."""
+    """The reply to the sender. Marked as a machine's reply (RFC 3834) so their autoresponder stays quiet.
+
+    Its subject carries the reference, so the sender's answer is matched to the request even when the
+    mail program drops In-Reply-To.
+    """
     try:
         msg = new_message(
             mail_from=mail_from,
             to=mailbox(header_text(draft.to_name), draft.to),
-            subject=header_text(draft.subject),
+            subject=tagged(header_text(draft.subject), reference),
             moment=now,
             zone=timezone,
             reference=reference,

@@ -17,6 +17,7 @@ from routing.errors import SettingsError
 from routing.settings import Settings
 from routing.store.audit import AuditTrail, audit_path
 from routing.store.database import Database, Engine, PostgresEngine, version_of
+from routing.store.mailbox_state import MailboxState
 from routing.store.outbox import Outbox, outbox_path
 from routing.store.rate_limits import RateLimitTable, SqlStorage
 from routing.store.staff_accounts import StaffAccounts, accounts_path
@@ -32,6 +33,7 @@ class Stores:
     staff_accounts: StaffAccounts
     audit: AuditTrail
     rate_limits: Storage
+    mailbox_state: MailboxState  # where the IMAP fetcher is in each mailbox
     shared: Engine | None = None  # the PostgreSQL pool every store uses, closed last
     _tables: list[RateLimitTable] = field(default_factory=list)
 
@@ -40,7 +42,7 @@ class Stores:
         return "PostgreSQL" if self.shared is not None else "SQLite files in DATA_DIR"
 
     def _all(self) -> list[Database]:
-        return [self.outbox, self.triage_log, self.staff_sessions, self.staff_accounts, self.audit, *self._tables]
+        return [self.outbox, self.triage_log, self.staff_sessions, self.staff_accounts, self.audit, self.mailbox_state, *self._tables]
 
     def versions(self) -> dict[str, int]:
         return {store.name: version_of(store.engine, store.name) for store in self._all()}
@@ -64,6 +66,7 @@ def open_stores(settings: Settings) -> Stores:
             staff_accounts=StaffAccounts(engine),
             audit=AuditTrail(engine),
             rate_limits=_redis(settings.redis_url) if settings.redis_url else SqlStorage(tables[0]),
+            mailbox_state=MailboxState(engine),
             shared=engine,
             _tables=tables,
         )
@@ -77,6 +80,7 @@ def open_stores(settings: Settings) -> Stores:
         staff_accounts=StaffAccounts(accounts_path(settings.data_dir)),
         audit=AuditTrail(audit_path(settings.data_dir)),
         rate_limits=counts,
+        mailbox_state=MailboxState(mailbox_state_path(settings.data_dir)),
         _tables=tables,
     )
 
@@ -91,3 +95,7 @@ def _redis(url: str) -> Storage:
 
 def rate_limits_path(data_dir: Path) -> Path:
     return data_dir / "rate_limits.sqlite3"
+
+
+def mailbox_state_path(data_dir: Path) -> Path:
+    return data_dir / "mailbox_state.sqlite3"

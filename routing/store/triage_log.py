@@ -75,10 +75,17 @@ class Record:
     correction: dict[str, str]
     forward_id: str
     ask_id: str
+    thread_id: str = ""  # the id of the conversation's first email; "" for a first email
+    in_reply_to: str = ""  # the id of the email this one answers
 
     @property
     def action(self) -> str:
         return str(self.result.get("action", ""))
+
+    @property
+    def thread(self) -> str:
+        """The conversation this email belongs to: its first email's id."""
+        return self.thread_id or self.id
 
 
 class TriageLog(Database):
@@ -92,20 +99,33 @@ class TriageLog(Database):
         CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender);
         CREATE INDEX IF NOT EXISTS messages_message_id ON messages (message_id);
         """,
+        # 3: conversations. A reply is kept with the id of its thread's first email and of the email it answers;
+        # an ask is found by its outbox reference, which the reply quotes.
+        """
+        ALTER TABLE messages ADD COLUMN thread_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE messages ADD COLUMN in_reply_to TEXT NOT NULL DEFAULT '';
+        CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread_id);
+        CREATE INDEX IF NOT EXISTS messages_ask ON messages (ask_id);
+        """,
     )
 
-    def add(self, raw: bytes, result: dict[str, Any], source: str, now: float | None = None) -> tuple[Record, bool]:
-        """Store a triaged email; returns the record and whether it is new (the same bytes are kept once)."""
+    def add(
+        self, raw: bytes, result: dict[str, Any], source: str, now: float | None = None, thread_id: str = "", in_reply_to: str = ""
+    ) -> tuple[Record, bool]:
+        """Store a triaged email; returns the record and whether it is new (the same bytes are kept once).
+
+        ``thread_id`` and ``in_reply_to`` link a reply to its conversation: the first email's id and the one it answers.
+        """
         moment = time.time() if now is None else now
         digest = hashlib.sha256(raw).hexdigest()
         status = IGNORED if result.get("action") == "ignore" else NEW
         with self.engine.transaction() as tx:
             created = tx.run(
-                "INSERT INTO messages (id, digest, source, received_at, updated_at, sender, subject, message_id, raw, result, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
+                "INSERT INTO messages (id, digest, source, received_at, updated_at, sender, subject, message_id, raw, result, status,"
+                " thread_id, in_reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
                 (
                     new_id(), digest, source, moment, moment, str(result.get("from") or ""), str(result.get("subject") or "")[:500],
-                    str(result.get("message_id") or ""), raw, json.dumps(result), status,
+                    str(result.get("message_id") or ""), raw, json.dumps(result), status, thread_id, in_reply_to,
                 ),
             ).rowcount == 1
             row = tx.run("SELECT * FROM messages WHERE digest = ?", (digest,)).one()
@@ -143,6 +163,31 @@ class TriageLog(Database):
         params: tuple[Any, ...] = (status, moment) + ((outbox_id,) if column else ()) + (id,)
         return self.engine.run(f"UPDATE messages SET status = ?, updated_at = ?{extra} WHERE id = ?", params).rowcount == 1
 
+    def with_ask(self, reference: str) -> Record | None:
+        """The email whose ask_sender reply went out as outbox row ``reference``."""
+        row = self.engine.run("SELECT * FROM messages WHERE ask_id = ? ORDER BY received_at LIMIT 1", (reference.upper(),)).one()
+        return _record(row) if row else None
+
+    def with_message_id(self, message_ids: list[str]) -> Record | None:
+        """The newest stored email with one of these Message-IDs (as written: mail programs copy them exactly), earlier ids first."""
+        for message_id in message_ids[:50]:
+            row = self.engine.run("SELECT * FROM messages WHERE message_id = ? ORDER BY received_at DESC LIMIT 1", (message_id,)).one()
+            if row:
+                return _record(row)
+        return None
+
+    def thread(self, thread_id: str) -> list[Record]:
+        """The first email of a conversation and every reply linked to it, oldest first."""
+        rows = self.engine.run(
+            "SELECT * FROM messages WHERE id = ? OR thread_id = ? ORDER BY received_at, id", (thread_id, thread_id)
+        ).rows
+        return [_record(row) for row in rows]
+
+    def set_result(self, id: str, result: dict[str, Any], now: float | None = None) -> bool:
+        """Keep the triage as it stands after its conversation was followed (what the list and the API show)."""
+        moment = time.time() if now is None else now
+        return self.engine.run("UPDATE messages SET result = ?, updated_at = ? WHERE id = ?", (json.dumps(result), moment, id)).rowcount == 1
+
     def claim_ask(self, sender: str, day: str, message: str, now: float | None = None) -> bool:
         """Take this sender's ask_sender reply for the day; False when one was already taken."""
         moment = time.time() if now is None else now
@@ -176,6 +221,8 @@ def _record(row: Row) -> Record:
         correction=json.loads(row["correction"] or "{}"),
         forward_id=row["forward_id"],
         ask_id=row["ask_id"],
+        thread_id=row["thread_id"],
+        in_reply_to=row["in_reply_to"],
     )
 
 

@@ -33,7 +33,7 @@ from routing.core.email.sections import html_to_text
 from routing.core.email.triage import ACTIONS, REVIEW, triage
 from routing.core.instants import parse_instant
 from routing.core.model import Directory
-from routing.delivery import intake
+from routing.delivery import intake, reading
 from routing.store.search_index import SearchIndex, open_index
 from routing.store.triage_log import TriageLog
 
@@ -249,7 +249,7 @@ async def test_a_read_that_overruns_is_stored_for_review_not_dropped(index: Sear
         time.sleep(1.0)
         return parse(raw)
 
-    monkeypatch.setattr(intake, "parse", stuck)
+    monkeypatch.setattr(reading, "parse", stuck)  # intake reads through delivery.reading
     log = TriageLog(tmp_path / "triage.sqlite3")
     try:
         raw = email("Please change our billing address.")
@@ -269,7 +269,7 @@ async def test_triage_runs_off_the_event_loop(index: SearchIndex, monkeypatch: p
         seen.append(threading.get_ident())
         return triage(parsed, *args)
 
-    monkeypatch.setattr(intake, "triage", spy)
+    monkeypatch.setattr(reading, "triage", spy)
     result = await intake.read_in_worker(CASES["digits-in-body"](), index, WEDNESDAY)
     assert result.action in ACTIONS and seen and loop_thread not in seen
 

@@ -27,7 +27,7 @@ async def api_triage(request: Request) -> Response:
     svc = services(request)
     limit = svc.settings.max_message_bytes
     raw = await read_limited(request, limit, f"This email is larger than the {limit:,} bytes we accept (MAX_MESSAGE_BYTES). Remove big attachments and send it again.")
-    record, created = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "api")
+    record, created = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "api", mailroom=svc.mailroom)
     return JSONResponse(_body(record, duplicate=not created))
 
 

@@ -36,7 +36,7 @@ from routing.channels.http import (
     render,
     staff_only,
 )
-from routing.channels.staff.actions import ask_sender, current, forward, validate_correction
+from routing.channels.staff.actions import ask_sender, forward, reading, validate_correction
 from routing.clock import now
 from routing.core.email.group_fields import GROUP_ID
 from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, LOOP_REASONS, REVIEW, Correction
@@ -45,6 +45,7 @@ from routing.core.rules import CONFIDENT, RULE_CONFIDENCE
 from routing.core.written_request import writable
 from routing.delivery.intake import read_in_worker, take_in
 from routing.errors import RequestError
+from routing.present.conversation import Event, history
 from routing.present.drafts import ask_sender_draft
 from routing.present.triage import triage_json
 from routing.services import Services, services
@@ -252,7 +253,7 @@ async def triage_submit(request: Request) -> Response:
         raise RequestError(413, f"This email is larger than the {limit:,} bytes we accept. Remove big attachments and try again.")
     if not raw.strip():
         return _triage_form(request, "Paste an email (headers and body) or choose an .eml file, then press Triage.", status=422)
-    record, _ = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "console")
+    record, _ = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "console", mailroom=svc.mailroom)
     return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
 
 
@@ -267,7 +268,8 @@ async def _message(
 ) -> Response:
     svc = services(request)
     snapshot = svc.snapshot
-    result = await current(svc, record)
+    read = await reading(svc, record)
+    result = read.result
     parsed = result.email
     draft = ask_sender_draft(result, snapshot.directory)
     correction = Correction.from_json(record.correction)
@@ -297,9 +299,19 @@ async def _message(
         "errors": errors or {},
         "flash": request.session.pop(FLASH, None),
         "deliveries": _deliveries(svc, record),
+        "conversation": await asyncio.to_thread(_conversation, svc, read.records, record.id),
         **_common(request),
     }
     return render(request, "staff_message.html", context, status)
+
+
+def _conversation(svc: Services, records: Sequence[Record], here: str) -> list[Event]:
+    """The thread's history, when the email has one (a reply, or an email a reply answered)."""
+    if len(records) < 2:
+        return []
+    refs = {ref for r in records for ref in (r.ask_id, r.forward_id) if ref}
+    items = {ref: item for ref in refs if (item := svc.outbox.get(ref)) is not None}
+    return history(records, items, svc.snapshot.directory.timezone, here)
 
 
 def missing_words(missing: Sequence[str]) -> str:

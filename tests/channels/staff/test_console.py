@@ -397,7 +397,10 @@ def test_ask_sender_reply_goes_to_the_sender_marked_as_automatic(staff: TestClie
     [received] = smtp_server.wait_for(1)
     assert received.rcpt_tos == ("nora@example.net",)
     message: EmailMessage = received.message
-    assert message["Subject"] == "Re: COBRA for employee going part-time"
+    reference = re.search(r"Reference (FW-[0-9A-Z]+)", flash_or_problem(response))
+    assert reference
+    # The reference in the subject lets a reply be matched even when the sender's mail program drops In-Reply-To.
+    assert message["Subject"] == f"Re: COBRA for employee going part-time [Ref {reference.group(1)}]"
     assert message["In-Reply-To"] == "<CANj3ns0@example.net>"
     assert message["Auto-Submitted"] == "auto-replied"
     assert "did not include the group ID" in message.get_content()
