@@ -30,6 +30,7 @@ from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
 from routing.errors import RoutingError
+from routing.present.triage import STATUS_WORDS
 from routing.logs import Phase
 from routing.services import Services
 from routing.settings import ROOT, Settings
@@ -50,6 +51,7 @@ def build_services(settings: Settings) -> Services:
     directory.load()
     templates = Jinja2Templates(directory=str(ROOT / "templates"), context_processors=[http.page_context])
     templates.env.globals["nav"] = NAV
+    templates.env.globals["status_words"] = STATUS_WORDS
     with Phase(log, "store opened") as phase:
         stores = open_stores(settings)
         phase.detail = stores.where

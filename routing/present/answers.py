@@ -73,9 +73,10 @@ def answer_lines(answer: dict[str, Any]) -> list[str]:
     """A decision as text for the terminal: contact, reason, how to reach it, alternatives."""
     contact = answer["contact"]
     # The id is what --contact and the API take; how sure the router was is said in words, and only when it was not.
-    doubt = "" if answer["confident"] else ", the closest match, not a sure one"
+    doubt = "" if answer["confident"] or answer["fallback"] else ", the closest match, not a sure one"  # a fallback's reason says so itself
     lines = [f"{contact['name']}  ({contact['id']}{doubt})", f"  {answer['reason']}"]
-    lines += [f"  {note}" for note in answer["notes"]]
+    if not (answer["safety"] and contact["kind"] == "emergency_line"):  # the emergency line's reason already says it
+        lines += [f"  {note}" for note in answer["notes"]]
     if answer["send"]:
         lines += [f"  {sentence}" for sentence in answer["send"]["sentences"]]
     lines += _reach_lines(contact, indent="  ")

@@ -56,3 +56,13 @@ def _contact_json(contact: Contact | None, team: Contact | None, address: Email 
 
 def attachment_json(attachment: Attachment) -> dict[str, object]:
     return {"filename": attachment.filename, "content_type": attachment.content_type, "size": attachment.size}
+
+
+# What each stored status means, for the staff pages (the API keeps the status names for programs).
+STATUS_WORDS = {
+    "new": "New: nobody has acted on it yet",
+    "forwarded": "Forwarded to the team",
+    "asked": "Waiting for the sender's reply",
+    "ignored": "Ignored",
+    "corrected": "Corrected by staff, not sent on yet",
+}

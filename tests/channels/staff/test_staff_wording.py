@@ -117,3 +117,11 @@ def api_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]
         sign_in(client)
         assert token(client, "/staff/triage")
         yield client
+
+
+def test_every_stored_status_has_words_for_the_staff_pages():
+    from routing.present.triage import STATUS_WORDS
+    from routing.store.triage_log import STATUSES
+
+    assert set(STATUS_WORDS) == set(STATUSES)
+    assert all(words[:1].isupper() and "_" not in words for words in STATUS_WORDS.values())
