@@ -30,8 +30,8 @@ from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
 from routing.errors import RoutingError
-from routing.present.triage import STATUS_WORDS
 from routing.logs import Phase
+from routing.present.triage import STATUS_WORDS
 from routing.services import Services
 from routing.settings import ROOT, Settings
 from routing.store.answer_cache import AnswerCache
