@@ -78,7 +78,7 @@ def test_a_request_is_accepted_and_delivered_to_the_team(mail_client: TestClient
     body = response.json()
     amt = team_address(directory, "account-management-support")
     assert (body["state"], body["status"], body["to"], body["contact_id"]) == ("queued", "queued", amt, "account-management-support")
-    assert body["summary"].startswith(f"Queued: your request is saved here and waiting to be emailed to Account Management Support Team at {amt}.")
+    assert body["summary"].startswith(f"Queued: your request is saved here and waiting to be emailed to the Account Management Support Team at {amt}.")
     assert body["status_url"] == f"/requests/{body['id']}"
     assert response.headers["location"] == f"/api/forward/{body['id']}"
 
@@ -485,7 +485,7 @@ def test_sending_the_form_shows_the_reference_and_what_happens_next(
     assert f"Your reference number is <strong>{ref}</strong>" in page.text
     assert "Account Management Support Team" in page.text
     amt = team_address(directory, "account-management-support")
-    assert f"Sent: your request was emailed to Account Management Support Team at {amt} on " in page.text
+    assert f"Sent: your request was emailed to the Account Management Support Team at {amt} on " in page.text
     assert "Account Management Support Team will answer you at ana@ortiz-landscaping.example" in page.text
     assert "Ortiz Landscaping LLC" in page.text
     # Someone else with only the reference sees the status, not the employer's details.
