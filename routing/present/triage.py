@@ -60,9 +60,9 @@ def attachment_json(attachment: Attachment) -> dict[str, object]:
 
 # What each stored status means, for the staff pages (the API keeps the status names for programs).
 STATUS_WORDS = {
-    "new": "New: nobody has acted on it yet",
-    "forwarded": "Forwarded to the team",
-    "asked": "Waiting for the sender's reply",
+    "new": "New",
+    "forwarded": "Forwarded",
+    "asked": "Waiting for the sender",
     "ignored": "Ignored",
-    "corrected": "Corrected by staff, not sent on yet",
+    "corrected": "Corrected, not sent",
 }

@@ -232,7 +232,6 @@ def _forward_schemas() -> dict[str, Schema]:
         "team": string("The team it is addressed to."),
         "status_url": string("The lasting status page for people: the state and the times, nothing private."),
         "status": one_of(FORWARD_STATUSES, "The outbox row's own status, for programs: queued, sending, sent, failed, or written (an .eml file)."),
-        "status_message": string(),
         "attempts": integer(minimum=0),
         "last_error": nullable(string()),
         "to": string("The team's address, from the directory.", format="email"),
