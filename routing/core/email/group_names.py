@@ -92,7 +92,7 @@ _REQUEST_WORDS = frozenset(
 _SUBJECT_TAG = re.compile(r"\[(?P<inner>[^\[\]]{2,80})\]")
 _SUBJECT_PREFIXES = re.compile(r"^(?:\s*+(?:re|aw|sv|antw|fwd?|fw|tr|wg|rv)\s*+(?:\[\d++\])?\s*+:\s*+)+", re.IGNORECASE)
 # Function words that can open a sentence with a capital but are never the start of a business name.
-_NOT_NAME = frozenset(w for w in STOPWORDS if w not in CONNECTORS) | {"i'm", "im", "we're", "nuestro", "nuestra", "mi", "mis", "su", "notre", "unser", "unsere"}
+_NOT_NAME = frozenset(w for w in STOPWORDS if w not in CONNECTORS) | {"i'm", "im", "i'd", "i'll", "i've", "we're", "we'd", "we'll", "we've", "nuestro", "nuestra", "mi", "mis", "su", "notre", "unser", "unsere"}
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def _run_before(text: str) -> str:
     """The capitalised words that end ``text`` ("… I'm the director at Fernwood Montessori School")."""
     kept: list[str] = []
     for word in reversed(text.split()):
-        bare = fold(word)
+        bare = fold(word).replace("’", "'")
         capital = word[:1].isupper() and bare not in _NOT_NAME and not re.search(r"[.,:;!?]$", word)
         if capital or bare in CONNECTORS or word in ("&", "+"):
             kept.append(word)
@@ -184,7 +184,7 @@ def _run_after(text: str, alone: bool = True) -> str:
     """
     kept: list[str] = []
     for word in text.split():
-        bare = fold(word)
+        bare = fold(word).replace("’", "'")
         if (word[:1].isupper() and bare not in _NOT_NAME) or (kept and (bare in CONNECTORS or word in ("&", "+"))):
             kept.append(word)
             if re.search(r"[.,;:!?)]$", word):
@@ -208,8 +208,9 @@ def next_to_id(text: str, ctx: _Context) -> list[str]:
             continue
         start = spans[0][0]
         before = line[:start].rstrip(_SEPARATORS)
-        if not before.strip() and i and lines[i - 1].strip() and not lines[i - 1].rstrip().endswith((".", ":")):
-            before = lines[i - 1].rstrip(_SEPARATORS)  # the sentence was wrapped just before the ID
+        wrapped = lines[i - 1].rstrip().endswith(",") or line.lstrip().startswith("(") if i else False
+        if not before.strip() and wrapped:
+            before = lines[i - 1].rstrip(_SEPARATORS)  # "… form for Ridgeview Hardware," wrapped just before "group 2875510"
         after = line[spans[-1][1] :].lstrip(_SEPARATORS + ".;)]")
         candidates = [_run_before(before), _run_after(after)]
         if _ID_ONLY_LINE.match(line[:start]) and not after.strip(" .)"):

@@ -263,7 +263,7 @@ _ORIGINAL_MESSAGE = re.compile(
 )
 # "On … wrote:" in the languages Outlook, Gmail and Apple Mail write it: English, French, German, Spanish, Dutch, Italian, Portuguese.
 _ATTRIBUTION = re.compile(
-    r"^\s*+(?:on\s.{4,200}\swrote|le\s.{4,200}\sa\s++écrit|am\s.{4,200}\sschrieb|el\s.{4,200}\sescribió|op\s.{4,200}\sschreef"
+    r"^\s*+(?:on\s.{4,200}\swrote|le\s.{4,200}\sa\s++écrit|am\s.{4,200}\sschrieb(?:\s.{1,200})?|el\s.{4,200}\sescribió|op\s.{4,200}\sschreef(?:\s.{1,200})?"
     r"|il\s.{4,200}\sha\s++scritto|em\s.{4,200}\sescreveu)\s*+:\s*+$",
     re.IGNORECASE,
 )
