@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -65,8 +66,11 @@ def is_email_address(value: str) -> bool:
     stays pure. The reserved "test" domain (RFC 6761) is accepted, so demo and test mail reads like real mail; mail to
     it simply goes nowhere. Other special-use names (localhost, .local, .invalid) are refused.
     """
-    if not value or len(value) > 254 or value != value.strip():
-        return False
+    return bool(value) and len(value) <= 254 and value == value.strip() and _valid_address(value)
+
+
+@lru_cache(maxsize=4096)  # the same senders write again and again; the check costs more than the rest of reading the headers
+def _valid_address(value: str) -> bool:
     try:
         validate_email(value, check_deliverability=False, allow_smtputf8=False, test_environment=True)
     except EmailNotValidError:

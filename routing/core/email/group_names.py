@@ -27,6 +27,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from routing.core.email.group_ids import id_spans
 from routing.core.email.names import (
@@ -361,6 +362,7 @@ def display_name(parsed: ParsedEmail, ctx: _Context) -> list[str]:
 # --- choosing ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16384)
 def _key(name: str) -> str:
     """Two spellings of one name ("Silverleaf Senior Care" and "Silverleaf Senior Care, Inc.") compare equal."""
     kept = [w for w in folded_words(name.replace(",", " ")) if not has_suffix(f"x {w}")]

@@ -84,18 +84,22 @@ def fold(word: str) -> str:
 _SPACE_OR_SLASH = re.compile(r"[\s/]+")
 
 
-def words(text: str) -> list[str]:
-    return [w for w in _SPACE_OR_SLASH.split(text.strip()) if w]
+# The same short strings (a line, a subject part) are checked several times per email, and across emails: cached.
+@lru_cache(maxsize=16384)
+def words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _SPACE_OR_SLASH.split(text.strip()) if w)
 
 
-def folded_words(text: str) -> list[str]:
-    return [f for f in (fold(w) for w in words(text)) if f]
+@lru_cache(maxsize=16384)
+def folded_words(text: str) -> tuple[str, ...]:
+    return tuple(f for f in (fold(w) for w in words(text)) if f)
 
 
 def has_suffix(name: str) -> bool:
     return any(fold(w) in _FOLDED_SUFFIXES for w in words(name)[1:])
 
 
+@lru_cache(maxsize=16384)
 def is_role(text: str) -> bool:
     return any(w in ROLES for w in folded_words(text)) and not has_suffix(text)
 
