@@ -26,7 +26,7 @@ from hostile.mail_cases import CASES, email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routing.core.email import group_fields, sections
+from routing.core.email import group_fields, group_names, sections
 from routing.core.email import parse as parsing
 from routing.core.email.parse import MAX_TEXT_CHARS, parse
 from routing.core.email.sections import html_to_text
@@ -325,42 +325,16 @@ def test_the_search_index_is_used_by_one_thread_at_a_time(directory: Directory, 
 # --- generated input: the rewritten patterns decide as the old ones did, and stay fast --------------------------
 
 # The patterns as they were before they were made linear; on short text they are fast and define the behaviour kept.
-OLD_ID = re.compile(
-    r"(?P<label>\bgroup\b\s*(?:\bid\b|\bnumber\b|\bnum\b|\bnbr\b|\bno\b\.?|#)?|\bgrp\b\s*(?:\bid\b|#|\bno\b\.?)?|\bid\b)"
-    r"\s*(?:is\b|:|=|-)?\s*(?:number\b)?\s*[:#]?\s*(?P<id>\d[\d-]*\d)(?![\d-]*[A-Za-z0-9])",
-    re.IGNORECASE,
-)
+# (The group ID and name labels, and the reply and forward markers, were widened since on purpose, to more forms and
+# languages (issue 13): they are checked by tests/core/email, and for speed by the pathological cases above.)
 OLD_LINE_PATTERNS: dict[str, tuple[str, Any, str]] = {  # name: (the old source, the module, the new pattern's name)
-    "name label": (r"^[\s*•>-]*(?:group\s+name|company(?:\s+name)?|employer(?:\s+name)?|business(?:\s+name)?|organi[sz]ation(?:\s+name)?|group)\s*[:：]\s*(?P<name>.+?)\s*$", group_fields, "_NAME_LABEL"),
-    "closing": (r"^\s*(?:thanks?(?:\s+(?:you|so\s+much|again|in\s+advance))*|thank\s+you(?:\s+so\s+much|\s+very\s+much)?|many\s+thanks|best(?:\s+(?:regards|wishes))?|kind(?:est)?\s+regards|warm(?:est)?\s+regards|regards|sincerely(?:\s+yours)?|yours(?:\s+truly)?|cheers|warmly|respectfully|take\s+care|all\s+the\s+best|gracias|saludos|merci|cordialement|danke|atentamente|thx)\s*[,.!]*\s*$", group_fields, "_CLOSINGS"),
+    "closing": (r"^\s*(?:thanks?(?:\s+(?:you|so\s+much|again|in\s+advance))*|thank\s+you(?:\s+so\s+much|\s+very\s+much)?|many\s+thanks|best(?:\s+(?:regards|wishes))?|kind(?:est)?\s+regards|warm(?:est)?\s+regards|regards|sincerely(?:\s+yours)?|yours(?:\s+truly)?|cheers|warmly|respectfully|take\s+care|all\s+the\s+best|gracias|saludos|merci|cordialement|danke|atentamente|thx)\s*[,.!]*\s*$", group_names, "_CLOSINGS"),
     "group line": (r"^\s*(?:our\s+)?(?:group|grp)\s*(?:id|number|no\.?|#)?\s*(?:is)?\s*[:#]?\s*\d[\d-]*\s*\.?\s*$", group_fields, "_GROUP_LINE"),
-    "forward marker": (r"^\s*(?:-{2,}\s*(?:forwarded message|original message|message transféré|weitergeleitete nachricht|mensaje reenviado)\s*-{2,}|begin forwarded message:)\s*$", sections, "_FORWARD_MARKERS"),
-    "original message": (r"^\s*-{2,}\s*original message\s*-{2,}\s*$", sections, "_ORIGINAL_MESSAGE"),
-    "attribution": (r"^\s*(?:on\s.{4,200}\swrote|le\s.{4,200}\sa\s+écrit|am\s.{4,200}\sschrieb|el\s.{4,200}\sescribió)\s*:\s*$", sections, "_ATTRIBUTION"),
-    "attribution start": (r"^\s*(?:on|le|am|el)\s.+", sections, "_ATTRIBUTION_START"),
-    "outlook from": (r"^\s*\*?(?:from|de|von)\s*:\*?\s*\S", sections, "_OUTLOOK_FROM"),
-    "outlook sent": (r"^\s*\*?(?:sent|date|envoyé|gesendet|enviado)\s*:\*?\s*\S", sections, "_OUTLOOK_SENT"),
     "underscores": (r"^\s*_{10,}\s*$", sections, "_UNDERSCORES"),
-    "header line": (r"^\s*\*?(?:from|date|sent|to|cc|subject|reply-to)\s*:", sections, "_HEADER_LINE"),
     "forward subject": (r"^\s*(?:fwd?|fw|tr|wg|rv)\s*:", sections, "SUBJECT_FORWARD"),
     "reply subject": (r"^\s*(?:re|aw|sv|antw|r)\s*(?:\[\d+\])?\s*:", sections, "SUBJECT_REPLY"),
 }
 OLD = {name: re.compile(source, 0 if name in ("underscores",) else re.IGNORECASE) for name, (source, _, _) in OLD_LINE_PATTERNS.items()}
-OLD_INLINE_NAME = re.compile(r"^\s*(?P<name>[^,()\[\]]{3,80}?)\s*(?:,|\(|\[|–|—|-)\s*group\b[^\n]*\d", re.IGNORECASE)
-
-
-def old_group_ids(text: str, directory: Directory) -> list[str]:
-    found: list[str] = []
-    for match in OLD_ID.finditer(text):
-        label = match.group("label").strip().lower()
-        if label == "id":
-            before = re.findall(r"[A-Za-z]+", text[max(0, match.start() - 30) : match.start()])
-            if before and before[-1].lower() in group_fields._OTHER_IDS:
-                continue
-        value = match.group("id")
-        if re.fullmatch(directory.group_id.pattern, value) and value not in found:
-            found.append(value)
-    return found
 
 
 def old_clean_subject(subject: str) -> str:
@@ -373,16 +347,6 @@ def old_clean_subject(subject: str) -> str:
     cleaned = re.sub(r"[\[(]\s*group\b[^\])]*[\])]", " ", cleaned, flags=re.IGNORECASE)
     cleaned = re.sub(r"\(\s*was:.*?\)", " ", cleaned, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", cleaned).strip()
-
-
-def old_inline_name(text: str, person: frozenset[str]) -> str:
-    for line in text.split("\n"):
-        match = OLD_INLINE_NAME.match(line)
-        if match:
-            value = group_fields._clean_name(match.group("name"))
-            if group_fields.name_like(value, person):
-                return value
-    return ""
 
 
 PIECES = [
@@ -400,17 +364,14 @@ PERSON = frozenset({"ana", "ortiz"})
 @settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=TEXTS)
 def test_generated_text_reads_as_it_did_before_the_patterns_were_made_linear(directory: Directory, text: str) -> None:
-    assert group_fields.group_ids(text, directory) == old_group_ids(text, directory)
     assert group_fields.clean_subject(text) == old_clean_subject(text)
-    assert group_fields._inline_name(text, PERSON) == old_inline_name(text, PERSON)
+    for value in group_fields.group_ids(text, directory):
+        assert re.fullmatch(r"[0-9]{5,8}", value), value  # a -NNNN suffix is never part of the ID
     for line in text.split("\n"):
         for name, (_, module, attribute) in OLD_LINE_PATTERNS.items():
             new = getattr(module, attribute)
-            old_match, new_match = OLD[name].match(line), new.match(line)
-            assert bool(old_match) == bool(new_match), (name, line)
-            if old_match and new_match and "name" in new.groupindex:
-                assert old_match.group("name") == new_match.group("name"), (name, line)
-        assert group_fields._signature_parts(line) == re.split(r"\s*[,|]\s*|\s+[–—-]\s+", line), line
+            assert bool(OLD[name].match(line)) == bool(new.match(line)), (name, line)
+        assert group_names._signature_parts(line) == [p.strip() for p in re.split(r"\s*[,|]\s*|\s+[–—-]\s+", line) if p.strip()], line
 
 
 WELL_FORMED = ["<p>", "</p>", "<div class=\"gmail_quote\">", "</div>", "<br>", "<br/>", "<blockquote>", "</blockquote>", "<a href='x?a=1&amp;b=2'>", "</a>",

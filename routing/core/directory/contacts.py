@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from routing.core.directory.hours import HoursChecks
-from routing.core.directory.reader import E164, EMAIL, ID, KEYS, SHORT_CODE
+from routing.core.directory.reader import E164, ID, KEYS, SHORT_CODE
+from routing.core.email.addresses import is_email_address
 from routing.core.model import (
     Contact,
     ContactKind,
@@ -130,7 +131,7 @@ class ContactChecks(HoursChecks):
     def email(self, value: Any, path: YPath) -> Email:
         doc = self.mapping(value, path, {"address", "purpose", "include", "covers"}, required=("address", "purpose"))
         address = self.text(doc.get("address"), path + ("address",))
-        if address and not EMAIL.match(address):
+        if address and not is_email_address(address):
             self.problem(path + ("address",), f"'{address}' is not an email address.")
         return Email(
             address=address,

@@ -12,7 +12,6 @@ from routing.core.yaml_source import Path as YPath
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 SHORT_CODE = re.compile(r"^[2-9]11$")  # 911 and its N11 siblings are not E.164
-EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = re.compile(r"^[0-9*#]{1,6}$")
 CLOCK = re.compile(r"^([01][0-9]|2[0-4]):([0-5][0-9])$")

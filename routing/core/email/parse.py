@@ -47,6 +47,8 @@ MAX_BOUNDARIES = 100
 # Codecs that decode in quadratic time: a part that declares one is read as UTF-8 and the rest.
 _SLOW_CODECS = frozenset(("punycode", "idna"))
 
+# Every message the desk sends carries this header (routing/present/email.py writes it): mail that has it is the desk's own.
+OWN_REFERENCE_HEADER = "X-Help-Desk-Reference"
 # Sender mailboxes that never read replies (RFC 3834 §3.2 asks responders not to answer them).
 NO_REPLY_LOCALS = re.compile(
     r"^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|bounces?|mail-daemon)([-+._].*)?$",
@@ -292,6 +294,10 @@ def loop_signals(msg: Message, from_address: str, reply_to: str) -> tuple[str, .
         found.append("x-auto-response-suppress")
     if _header(msg, "list-id"):
         found.append("list-id")
+    if _header(msg, OWN_REFERENCE_HEADER):
+        found.append("own-reference")
+    if _header(msg, "x-loop"):
+        found.append("x-loop")
     ctype = _ctype(msg)
     if ctype == "multipart/report" or any(_ctype(p) in ("message/delivery-status", "message/disposition-notification") for p, _ in _walk(msg)):
         found.append("delivery-report")

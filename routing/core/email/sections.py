@@ -29,12 +29,23 @@ MAX_HTML_TEXT_CHARS = 200_000  # the text kept from one HTML body; the rest is n
 _FEED_CHARS = 32_768  # markup is fed to the parser in pieces, so it can stop once the text is full
 
 
+_CELL_TAGS = frozenset(("td", "th"))
+_ROW_CELL_LINES = 3  # a row whose cells each hold at most this many lines is a label and its value, read as one line
+
+
 class _HtmlText(HTMLParser):
-    """Visible text, one block per line; blockquotes become "> " lines so replies split the same way."""
+    """Visible text, one block per line; blockquotes become "> " lines so replies split the same way.
+
+    A table row of short cells is one line ("Group name: Ortiz Landscaping LLC"), as a person reads
+    Outlook's label-and-value tables; a row with a long cell (a layout table around the whole email)
+    keeps its lines.
+    """
 
     def __init__(self, limit: int = MAX_HTML_TEXT_CHARS) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
+        self._out = self.lines  # where finished lines go: the text, or the table cell being read
+        self._rows: list[list[list[str]]] = []  # open table rows, innermost last: each a list of cells' lines
         self._line: list[str] = []
         self._skip = 0
         self._quote = 0
@@ -51,8 +62,11 @@ class _HtmlText(HTMLParser):
                 self._quote += 1
             elif tag == "li":
                 self._line.append("- ")
-            elif tag in ("td", "th"):
-                pass
+            elif tag == "tr":
+                self._end_row()
+                self._rows.append([])
+            elif tag in _CELL_TAGS:
+                self._open_cell()
         classes = dict(attrs).get("class") or ""
         if tag == "div" and ("gmail_quote" in classes or "moz-cite-prefix" in classes):
             self._break()
@@ -68,8 +82,30 @@ class _HtmlText(HTMLParser):
             self._break()
             if tag == "blockquote":
                 self._quote = max(0, self._quote - 1)
-        elif tag in ("td", "th"):
-            self._line.append(" ")
+            elif tag in ("tr", "table"):
+                self._end_row()
+
+    def _open_cell(self) -> None:
+        if not self._rows:
+            self._rows.append([])  # a cell outside any <tr>
+        cell: list[str] = []
+        self._rows[-1].append(cell)
+        self._out = cell
+
+    def _end_row(self) -> None:
+        """Close the innermost open row: its cells become one line, or their lines in order."""
+        if not self._rows:
+            return
+        cells = [cell for cell in self._rows.pop() if any(cell)]
+        parent = self._rows[-1][-1] if self._rows and self._rows[-1] else self.lines
+        self._out = parent
+        if len(cells) > 1 and all(len([ln for ln in cell if ln]) <= _ROW_CELL_LINES for cell in cells):
+            prefix = "> " * min(self._quote, MAX_QUOTE_DEPTH)
+            joined = " ".join(" ".join(ln.removeprefix(prefix) for ln in cell if ln) for cell in cells)
+            self._room += sum(len(ln) + 1 for cell in cells for ln in cell) - len(prefix + joined) - 1
+            parent.append(prefix + joined)
+        else:
+            parent.extend(ln for cell in cells for ln in cell)
 
     def handle_data(self, data: str) -> None:
         if not self._skip and not self.cut:
@@ -90,13 +126,15 @@ class _HtmlText(HTMLParser):
                 self.cut = True
             self._room -= len(line) + 1
             if line:
-                self.lines.append(line)
-        elif self.lines and self.lines[-1] != "" and self._room > 0:
+                self._out.append(line)
+        elif self._out and self._out[-1] != "" and self._room > 0:
             self._room -= 1
-            self.lines.append("")
+            self._out.append("")
 
     def text(self) -> str:
         self._break()
+        while self._rows:
+            self._end_row()
         return "\n".join(self.lines).strip()
 
 
@@ -214,20 +252,31 @@ def _bounded_markup(html: str) -> str:
 # --- newest text, forwards and quoted history ---------------------------------------------
 
 _FORWARD_MARKERS = re.compile(
-    r"^\s*+(?:-{2,}+\s*+(?:forwarded message|original message|message transféré|weitergeleitete nachricht|mensaje reenviado)\s*+-{2,}+"
+    r"^\s*+(?:-{2,}+\s*+(?:forwarded message|original message|message transféré|message d'origine|weitergeleitete nachricht|ursprüngliche nachricht"
+    r"|mensaje reenviado|mensaje original|doorgestuurd bericht|oorspronkelijk bericht|messaggio inoltrato|messaggio originale)\s*+-{2,}+"
     r"|begin forwarded message:)\s*+$",
     re.IGNORECASE,
 )
-_ORIGINAL_MESSAGE = re.compile(r"^\s*+-{2,}+\s*+original message\s*+-{2,}+\s*+$", re.IGNORECASE)
-_ATTRIBUTION = re.compile(
-    r"^\s*+(?:on\s.{4,200}\swrote|le\s.{4,200}\sa\s++écrit|am\s.{4,200}\sschrieb|el\s.{4,200}\sescribió)\s*+:\s*+$",
+_ORIGINAL_MESSAGE = re.compile(
+    r"^\s*+-{2,}+\s*+(?:original message|message d'origine|ursprüngliche nachricht|mensaje original|oorspronkelijk bericht|messaggio originale)\s*+-{2,}+\s*+$",
     re.IGNORECASE,
 )
-_ATTRIBUTION_START = re.compile(r"^\s*+(?:on|le|am|el)\s.", re.IGNORECASE)
-_OUTLOOK_FROM = re.compile(r"^\s*+\*?(?:from|de|von)\s*+:\*?\s*+\S", re.IGNORECASE)
-_OUTLOOK_SENT = re.compile(r"^\s*+\*?(?:sent|date|envoyé|gesendet|enviado)\s*+:\*?\s*+\S", re.IGNORECASE)
+# "On … wrote:" in the languages Outlook, Gmail and Apple Mail write it: English, French, German, Spanish, Dutch, Italian, Portuguese.
+_ATTRIBUTION = re.compile(
+    r"^\s*+(?:on\s.{4,200}\swrote|le\s.{4,200}\sa\s++écrit|am\s.{4,200}\sschrieb(?:\s.{1,200})?|el\s.{4,200}\sescribió|op\s.{4,200}\sschreef(?:\s.{1,200})?"
+    r"|il\s.{4,200}\sha\s++scritto|em\s.{4,200}\sescreveu)\s*+:\s*+$",
+    re.IGNORECASE,
+)
+_ATTRIBUTION_START = re.compile(r"^\s*+(?:on|le|am|el|op|il|em)\s.", re.IGNORECASE)
+# Outlook's reply header, "From:" then "Sent:", in the same languages ("Van:/Verzonden:", "Da:/Inviato:", "Von:/Gesendet:", "De :/Envoyé :").
+_OUTLOOK_FROM = re.compile(r"^\s*+\*?(?:from|de|von|van|da)\s*+:\*?\s*+\S", re.IGNORECASE)
+_OUTLOOK_SENT = re.compile(r"^\s*+\*?(?:sent|date|envoyé|gesendet|enviado(?:\s++el)?|enviada|fecha|verzonden|datum|inviato|data)\s*+:\*?\s*+\S", re.IGNORECASE)
 _UNDERSCORES = re.compile(r"^\s*+_{10,}+\s*+$")
-_HEADER_LINE = re.compile(r"^\s*+\*?(?:from|date|sent|to|cc|subject|reply-to)\s*+:", re.IGNORECASE)
+_HEADER_LINE = re.compile(
+    r"^\s*+\*?(?:from|date|sent|to|cc|bcc|subject|reply-to|de|von|van|da|envoyé|gesendet|enviado|enviada|fecha|verzonden|datum|inviato|data|à|a|an|aan|para"
+    r"|objet|betreff|asunto|onderwerp|oggetto|assunto)\s*+:",
+    re.IGNORECASE,
+)
 SUBJECT_FORWARD = re.compile(r"^\s*+(?:fwd?|fw|tr|wg|rv)\s*+:", re.IGNORECASE)
 SUBJECT_REPLY = re.compile(r"^\s*+(?:re|aw|sv|antw|r)\s*+(?:\[\d++\])?\s*+:", re.IGNORECASE)
 
@@ -297,6 +346,29 @@ def _marker(lines: list[str], i: int, forwarded_subject: bool) -> str | None:
     if _OUTLOOK_FROM.match(line) and any(_OUTLOOK_SENT.match(ln) for ln in lines[i + 1 : i + 4]):
         return "forward" if forwarded_subject else "reply"
     return None
+
+
+def earlier_message_from(history: str, sender: str) -> str:
+    """The sender's own earlier message quoted in ``history`` ("On … Beth <beth@…> wrote:" and what follows), unquoted; "" when none.
+
+    A reply often leaves the group ID in the sender's first email only: that one is theirs, unlike the desk's or another person's.
+    """
+    if not sender or sender.lower() not in history.lower():
+        return ""
+    lines = history.split("\n")
+    for i, line in enumerate(lines):
+        bare = line.lstrip("> ")
+        joined = f"{bare} {lines[i + 1].lstrip('> ')}" if i + 1 < len(lines) else bare
+        if sender.lower() not in joined.lower() or not (_ATTRIBUTION_START.match(bare) or _OUTLOOK_FROM.match(bare)):
+            continue
+        kept = []
+        for rest in lines[i + 1 :]:
+            plain = re.sub(r"^(?:\s*+>)++\s?", "", rest)
+            if _ATTRIBUTION.match(plain) or (_OUTLOOK_FROM.match(plain) and sender.lower() not in plain.lower()) or _ORIGINAL_MESSAGE.match(plain):
+                break
+            kept.append(plain)
+        return trim(_strip_header_block([ln for ln in kept if not _ATTRIBUTION.match(ln)]))
+    return ""
 
 
 def _strip_header_block(lines: list[str]) -> str:

@@ -51,6 +51,8 @@ LOOP_REASONS = {
     "delivery-report": "it is a delivery report (multipart/report), such as a bounce",
     "null-return-path": "its Return-Path is empty (<>), which only automatic mail uses",
     "noreply-sender": "it comes from an address that does not read replies (mailer-daemon, postmaster or no-reply)",
+    "own-reference": "it carries this help desk's own X-Help-Desk-Reference header, so it is mail the desk sent (or a copy of it)",
+    "x-loop": "it carries an X-Loop header, which mail systems add to stop a message going round in a loop",
 }
 
 
@@ -131,8 +133,8 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
             **_corrected_fields(correction, directory),
         )
     person = person_words(parsed)
-    gid, gid_note = find_group_id(parsed, directory)
-    gname = find_group_name(parsed, directory, index.vocab.words, person)
+    gid, gid_note, several = find_group_id(parsed, directory)
+    gname, gname_note = find_group_name(parsed, directory, person, several)
     if correction.group_id:
         gid, gid_note = Found(correction.group_id, "staff"), ""
     if correction.group_name:
@@ -148,7 +150,7 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
         team, address = _team(contact, decision)
 
     missing = tuple(k for k, v in ((GROUP_ID, gid), (GROUP_NAME, gname)) if v is None)
-    notes = [n for n in (gid_note, route_note) if n]
+    notes = [n for n in (gid_note, gname_note if gname is None else "", route_note) if n]
     if decision is not None:
         notes += list(decision.notes)
         if contact is not None and contact.id != decision.contact.id and not correction.contact_id:
