@@ -89,7 +89,7 @@ class SearchIndex:
             # BM25F with light length normalisation: a topic's word list is short,
             # and a long title should not be punished for listing more cases.
             self._opened = self._whoosh.searcher(weighting=scoring.BM25F(B=0.3, K1=1.2))
-        return self._opened  # type: ignore[return-value]
+        return self._opened
 
     @_searcher.setter
     def _searcher(self, searcher: object) -> None:
