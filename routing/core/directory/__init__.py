@@ -52,6 +52,10 @@ def loads(raw: bytes | str, file: str = "directory.yaml") -> Directory:
     return directory
 
 
+# New objects past this many at the end of a pause are a large directory's model (see paused_gc).
+FREEZE_AT = 100_000
+
+
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while a directory is built.
@@ -59,12 +63,22 @@ def paused_gc() -> Iterator[None]:
     A load makes hundreds of thousands of objects and frees none of them, so
     each collection the allocations trigger finds nothing: at 10,000 contacts
     they were nearly half the load. Reference counting still frees what it
-    always did; the collector runs again afterwards.
+    always did.
+
+    After a large load the objects are frozen (``gc.freeze``): the collector
+    never walks the model again, where the first young collections after the
+    load would walk all of it, and each full one again. The model has no
+    reference cycles, so a reload that replaces it still frees it; what a
+    freeze keeps for good is only cyclic garbage that happened to be waiting
+    at that moment, once per large load. A small directory is left to the
+    collector as usual.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_count()[0] > FREEZE_AT:
+            gc.freeze()
         if was_enabled:
             gc.enable()
