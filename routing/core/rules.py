@@ -194,6 +194,11 @@ def _phrases(index: Searcher) -> _PhraseIndex:
     return found
 
 
+def warm_phrases(index: Searcher) -> None:
+    """Build the phrase index now (at start), not on the first question."""
+    _phrases(index)
+
+
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
     directory = index.directory
     analysis = analyze(question, index.vocab)

@@ -120,7 +120,9 @@ def _read(index_dir: Path, digest: str, source: str) -> Loaded | None:
     if directory.source != source:  # the same bytes under another name: say the name in use
         directory = replace(directory, source=source)
     vocab = replace(vocab, english=english_words())
-    return Loaded(directory, SearchIndex(target, directory, vocab, built=False, postings=postings), digest, cached=True)
+    index = SearchIndex(target, directory, vocab, built=False, postings=postings)
+    index.warm()  # every stem's postings came with the cache: this only builds the rules' phrase index
+    return Loaded(directory, index, digest, cached=True)
 
 
 def _write(target: Path, digest: str, index: SearchIndex) -> None:

@@ -41,6 +41,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 
 from routing.core.model import ContactKind, Directory
+from routing.core.rules import warm_phrases
 from routing.core.search import Hit
 from routing.core.text import Vocabulary, analyze, build_vocabulary, index_terms
 from routing.store.english import english_words
@@ -116,6 +117,7 @@ class SearchIndex:
         for domain in self.directory.other_domains:
             for phrase in domain.phrases:
                 self.phrase_words(phrase)
+        warm_phrases(self)
 
     def postings(self) -> dict[str, Postings]:
         """Every cached term's postings, for the start-up cache."""
