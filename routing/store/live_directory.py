@@ -55,8 +55,10 @@ class LiveDirectory:
         with Phase(log, "directory loaded") as phase:
             loaded = open_directory(self.path, self.index_dir)
             directory, index = loaded.directory, loaded.index
-            how = "from the start-up cache" if loaded.cached else f"in full, index {'built' if index.built else 'opened'}"
-            phase.detail = f"version {directory.version}, {len(directory.contacts)} contacts, {how} in {self.index_dir}"
+            phase.detail = f"version {directory.version}, {len(directory.contacts)} contacts"
+        with Phase(log, "search index ready") as phase:  # opened with the directory, above; said apart for whoever reads the log
+            how = "opened from the start-up cache" if loaded.cached else "built" if index.built else "opened"
+            phase.detail = f"{how} in {self.index_dir}"
         self._install(directory, loaded.digest, index)
         return self.current
 
