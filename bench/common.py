@@ -117,15 +117,17 @@ def app_env(index_dir: Path, data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def uvicorn_process(target: str, env: Mapping[str, str], factory: bool = False) -> Iterator[int]:
+def uvicorn_process(target: str, env: Mapping[str, str], factory: bool = False, loop: str = "asyncio", http: str = "h11") -> Iterator[int]:
     """Serve ``module:attr`` with uvicorn in its own process on a free loopback port; yield the port.
 
     The server and the load generator are separate processes, so neither takes
-    the other's interpreter lock. Every server in a run gets the same settings.
+    the other's interpreter lock. Every server in a run gets the same settings:
+    the pure-Python loop and parser (asyncio, h11) unless ``loop``/``http`` say
+    uvloop and httptools.
     """
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
-               "--log-level", "warning", "--no-access-log", "--lifespan", "on"]
+               "--log-level", "warning", "--no-access-log", "--lifespan", "on", "--loop", loop, "--http", http]
     if factory:
         command.append("--factory")
     with tempfile.TemporaryFile() as log:
@@ -140,6 +142,47 @@ def uvicorn_process(target: str, env: Mapping[str, str], factory: bool = False) 
                     break
                 time.sleep(0.05)
             yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def first_200(env: Mapping[str, str], path: str, timeout: float = 120) -> tuple[float, float]:
+    """Start the app in a fresh process; (seconds from launch to the first 200 on ``path``, its RSS then in MB)."""
+    import http.client
+
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--no-access-log", "--lifespan", "on"]
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=log, stderr=log)
+        try:
+            while True:
+                if process.poll() is not None or time.perf_counter() - start > timeout:
+                    log.seek(0)
+                    raise RuntimeError(f"the app did not start:\n{log.read().decode(errors='replace')[-2000:]}")
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                    connection.request("GET", path)
+                    status = connection.getresponse().status
+                    connection.close()
+                except OSError:
+                    time.sleep(0.01)
+                    continue
+                if status == 200:
+                    elapsed = time.perf_counter() - start
+                    break
+                time.sleep(0.01)
+            rss = 0.0
+            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) / 1024
+            return elapsed, rss
         finally:
             process.terminate()
             try:

@@ -10,7 +10,9 @@ except the loopback aiosmtpd of the drain row.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
 import logging
 import sys
 import time
@@ -23,7 +25,7 @@ import bench_scale
 import bench_search
 import bench_start
 import bench_triage
-from common import QUICK, Row, machine, pin_clock, print_table
+from common import QUICK, ROOT, Row, machine, pin_clock, print_table
 
 SUITES: tuple[ModuleType, ...] = (bench_route, bench_search, bench_triage, bench_forward, bench_ivr, bench_start, bench_scale)
 
@@ -45,8 +47,34 @@ def main() -> int:
     print()
     print_table(rows)
     print()
-    print(f"{len(rows)} rows in {time.perf_counter() - started:.0f} s")
+    took = time.perf_counter() - started
+    print(f"{len(rows)} rows in {took:.0f} s")
+    if not QUICK:  # a quick run's tiny counts are not figures to quote
+        write_readme(rows, took)
     return 0
+
+
+START, END = "<!-- bench:start (written by bench/run.py) -->", "<!-- bench:end -->"
+
+
+def write_readme(rows: list[Row], took: float) -> None:
+    """Put this run's table in README.md between the bench markers, so the README quotes one whole run."""
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if START not in text or END not in text:
+        print(f"README.md has no {START} … {END} section; not updated", file=sys.stderr)
+        return
+    table = io.StringIO()
+    with contextlib.redirect_stdout(table):
+        print_table(rows)
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    section = (
+        f"{START}\nRun on {machine()}, on {datetime.date.today().isoformat()} ({len(rows)} rows in {took:.0f} s; "
+        f"other work may share the machine, so p99 figures carry some noise):\n\n{table.getvalue()}{END}"
+    )
+    readme.write_text(head + section + tail)
+    print("README.md: benchmark table updated", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,10 @@ from routing.settings import ENV_NAMES, ROOT
 EXPECTED_ROWS = [
     "route() p50, in-process",
     "route() p99, in-process",
-    "/api/route over HTTP",
+    "/api/route over HTTP, 70% repeated, 30% new, uvicorn asyncio + h11",
+    "/api/route over HTTP, every question new, uvicorn asyncio + h11",
+    "/api/route over HTTP, 70% repeated, 30% new, uvicorn uvloop + httptools",
+    "/api/route over HTTP, every question new, uvicorn uvloop + httptools",
     "Whoosh search p50, 9 real contacts",
     "Whoosh search p99, 9 real contacts",
     "Whoosh index build, 9 real contacts",
@@ -34,6 +37,9 @@ EXPECTED_ROWS = [
     "index build (cold), 100 contacts",
     "index reopen (warm start), 100 contacts",
     "route() p99, 100 contacts",
+    "route() p99, first touch after start, 100 contacts",
+    "restart, unchanged directory, 100 contacts",
+    "memory after start (RSS), 100 contacts",
     "warm start vs cold build, 100 contacts",
     "Whoosh search p50, 100 contacts",
 ]

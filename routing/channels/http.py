@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+import orjson
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -217,6 +218,18 @@ def page_context(request: Request) -> dict[str, Any]:
 def render(request: Request, template: str, context: Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     svc: Services = services(request)
     return svc.templates.TemplateResponse(request, template, dict(context), status_code=status, headers=headers)
+
+
+def json_bytes(content: Any) -> bytes:
+    """``content`` as JSON, byte for byte what Starlette's JSONResponse writes (compact, UTF-8), only faster."""
+    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+class FastJSONResponse(JSONResponse):
+    """A JSONResponse encoded with orjson: the same body, in a fraction of the time."""
+
+    def render(self, content: Any) -> bytes:
+        return json_bytes(content)
 
 
 def wants_json(request: Request) -> bool:

@@ -7,6 +7,7 @@ formats this one decision and never decides on its own.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
@@ -15,7 +16,7 @@ from routing.core import wording
 from routing.core.hours import status
 from routing.core.model import Contact, ContactKind, Directory, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
-from routing.core.text import Analysis, analyze, index_terms, unstem
+from routing.core.text import Analysis, analyze, contains_phrase, index_terms, unstem
 
 CONFIDENT = 0.5
 RULE_CONFIDENCE = 0.9
@@ -122,16 +123,94 @@ class Decision:
 PLAN_WORDS_OVER_DOMAIN = 3
 
 
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _RuleWords:
+    """One rule's phrases as words, as sets where only "is any of them said?" matters."""
+
+    unless: frozenset[Words]
+    concepts: tuple[tuple[tuple[tuple[str, Words], ...], frozenset[Words]], ...]
+    phrases: tuple[tuple[str, Words], ...]
+    any_phrase: frozenset[Words]
+    all_words: frozenset[Words]
+
+
+@dataclass(frozen=True)
+class _PhraseIndex:
+    """Every phrase the rules and other domains name, as words, grouped by first word.
+
+    A question finds all the phrases it says in one pass over its own words
+    (``said``); each rule then asks set questions of that, instead of asking
+    for each of its phrases in turn. ``said`` holds exactly the phrases for
+    which ``analysis.says(index.phrase_words(phrase))`` is true.
+    """
+
+    directory: Directory
+    by_first: dict[str, tuple[Words, ...]]
+    rules: tuple[_RuleWords, ...]  # in the order of ``directory.rules``
+    other: tuple[tuple[OtherDomain, str, Words], ...]
+    any_other: frozenset[Words]
+
+    @classmethod
+    def of(cls, index: Searcher) -> _PhraseIndex:
+        directory = index.directory
+        words = index.phrase_words
+        rules = []
+        every: list[Words] = []
+        for rule in directory.rules:
+            when = rule.when
+            phrases = tuple((p, words(p)) for p in when.phrases)
+            concepts = tuple((group, frozenset(w for _, w in group)) for group in (tuple((p, words(p)) for p in g) for g in when.concepts))
+            unless = frozenset(words(p) for p in when.unless)
+            all_words = frozenset(words(w) for w in when.all_words)
+            rules.append(_RuleWords(unless, concepts, phrases, frozenset(w for _, w in phrases), all_words))
+            every += [*unless, *all_words, *(w for _, w in phrases), *(w for _, group in concepts for w in group)]
+        other = tuple((domain, p, words(p)) for domain in directory.other_domains for p in domain.phrases)
+        every += [w for _, _, w in other]
+        grouped: dict[str, dict[Words, None]] = {}
+        for said in every:
+            if said:  # a phrase of no words is never said
+                grouped.setdefault(said[0], {})[said] = None
+        by_first = {first: tuple(found) for first, found in grouped.items()}
+        return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other))
+
+    def said(self, analysis: Analysis) -> frozenset[Words]:
+        return frozenset(p for w in analysis.word_set for p in self.by_first.get(w, ()) if contains_phrase(analysis.words, p))
+
+
+# One phrase index per search index (each has its own directory and vocabulary), dropped with it.
+_PHRASE_INDEXES: weakref.WeakKeyDictionary[Searcher, _PhraseIndex] = weakref.WeakKeyDictionary()
+
+
+def _phrases(index: Searcher) -> _PhraseIndex:
+    try:
+        found = _PHRASE_INDEXES.get(index)
+    except TypeError:  # a searcher that cannot be weakly referenced or hashed: build it for this question only
+        return _PhraseIndex.of(index)
+    if found is None or found.directory is not index.directory:
+        found = _PHRASE_INDEXES[index] = _PhraseIndex.of(index)
+    return found
+
+
+def warm_phrases(index: Searcher) -> None:
+    """Build the phrase index now (at start), not on the first question."""
+    _phrases(index)
+
+
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
     directory = index.directory
     analysis = analyze(question, index.vocab)
     hits = index.search(analysis.terms)
     topics = tuple(hit.topic_id for hit in hits)
     base: _Asked = {"query": question, "channel": channel, "at": now, "corrections": analysis.corrections, "topics": topics}
-    decision = _decide(directory, index, analysis, hits, base, channel, now)
+    phrases = _phrases(index)
+    said = phrases.said(analysis)
+    decision = _decide(directory, index, analysis, hits, base, channel, now, phrases, said)
     if decision.safety:
         return decision
-    other = _other_domain(directory, index, analysis)
+    other = _other_domain(phrases, said)
     if other is not None:
         domain, phrase = other
         own = set(index.phrase_words(phrase))
@@ -178,11 +257,19 @@ def _sending(index: Searcher, analysis: Analysis, contact: Contact) -> Sending |
 
 
 def _decide(
-    directory: Directory, index: Searcher, analysis: Analysis, hits: list[Hit], base: _Asked, channel: str, now: datetime
+    directory: Directory,
+    index: Searcher,
+    analysis: Analysis,
+    hits: list[Hit],
+    base: _Asked,
+    channel: str,
+    now: datetime,
+    phrases: _PhraseIndex,
+    said: frozenset[Words],
 ) -> Decision:
     topics = base["topics"]
-    for rule in directory.rules:
-        matched = _rule_matches(rule, directory, index, analysis, topics, channel, now)
+    for rule, words in zip(directory.rules, phrases.rules, strict=True):
+        matched = _rule_matches(rule, words, directory, topics, channel, now, said)
         if matched is None:
             continue
         if not rule.prefer:
@@ -199,32 +286,35 @@ def _decide(
 
 
 def _rule_matches(
-    rule: Rule, directory: Directory, index: Searcher, analysis: Analysis, topics: tuple[str, ...], channel: str, now: datetime
+    rule: Rule,
+    words: _RuleWords,
+    directory: Directory,
+    topics: tuple[str, ...],
+    channel: str,
+    now: datetime,
+    said: frozenset[Words],
 ) -> tuple[str, ...] | None:
-    """The phrases that made the rule match, or None when it does not."""
+    """The phrases that made the rule match, or None when it does not. ``said``: the phrases the question says, as words."""
     when = rule.when
     if when.channels and channel not in when.channels:
         return None
-    if any(analysis.says(index.phrase_words(p)) for p in when.unless):
+    if not said.isdisjoint(words.unless):
         return None
     matched: list[str] = []
-    for group in when.concepts:
-        said = next((p for p in group if analysis.says(index.phrase_words(p))), None)
-        if said is None:
+    for group, group_words in words.concepts:
+        if said.isdisjoint(group_words):
             return None
-        matched.append(said)
-    if when.phrases:
-        by_meaning: dict[tuple[str, ...], str] = {}  # "chest pain" and "chest pains" stem alike: quote one
-        for phrase in when.phrases:
-            words = index.phrase_words(phrase)
-            if words not in by_meaning and analysis.says(words):
-                by_meaning[words] = phrase
-        hit = list(by_meaning.values())
-        if not hit:
+        matched.append(next(p for p, w in group if w in said))
+    if words.phrases:
+        if said.isdisjoint(words.any_phrase):
             return None
-        matched += hit
+        by_meaning: dict[Words, str] = {}  # "chest pain" and "chest pains" stem alike: quote one
+        for phrase, phrase_words in words.phrases:
+            if phrase_words not in by_meaning and phrase_words in said:
+                by_meaning[phrase_words] = phrase
+        matched += by_meaning.values()
     if when.all_words:
-        if not all(analysis.says(index.phrase_words(w)) for w in when.all_words):
+        if not words.all_words <= said:
             return None
         matched += when.all_words
     if when.topics:
@@ -397,12 +487,10 @@ def _fallback(directory: Directory, base: _Asked, hint: Decision | None) -> Deci
     )
 
 
-def _other_domain(directory: Directory, index: Searcher, analysis: Analysis) -> tuple[OtherDomain, str] | None:
-    for domain in directory.other_domains:
-        for phrase in domain.phrases:
-            if analysis.says(index.phrase_words(phrase)):
-                return domain, phrase
-    return None
+def _other_domain(phrases: _PhraseIndex, said: frozenset[Words]) -> tuple[OtherDomain, str] | None:
+    if said.isdisjoint(phrases.any_other):
+        return None
+    return next(((domain, phrase) for domain, phrase, words in phrases.other if words in said), None)
 
 
 def _off_topic(directory: Directory, domain: OtherDomain, phrase: str, base: _Asked) -> Decision:

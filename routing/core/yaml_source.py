@@ -112,7 +112,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Locate
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 key = str(key)
             if key in result:
@@ -123,7 +123,12 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Locate
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, path + (i,), located, again) for i, item in enumerate(node.value)]
+    if node.tag == _STR:
+        return node.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
     return loader.construct_object(node, deep=True)
+
+
+_STR = "tag:yaml.org,2002:str"
 
 
 def _count(node: yaml.Node, located: Located, again: bool) -> bool:

@@ -9,13 +9,17 @@ CLI and the console read every row the same way.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass
+import logging
+import weakref
+from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
 
 from routing.delivery.sender import Sender
 from routing.present.email import Letter, compose
-from routing.store.outbox import Item, Outbox
+from routing.store.outbox import Item, New, Outbox
+
+log = logging.getLogger("routing.delivery")
 
 FORM, TRIAGE_FORWARD, TRIAGE_ASK = "form", "triage-forward", "triage-ask"
 
@@ -74,9 +78,9 @@ def envelope_sender(mail_from: str) -> str:
     return parseaddr(mail_from)[1] or mail_from
 
 
-def put(outbox: Outbox, outgoing: Outgoing, mail_from: str) -> tuple[Item, bool]:
-    """Store the message (synced to disk before this returns); the row and whether it is new."""
-    return outbox.add(
+def new_row(outgoing: Outgoing, mail_from: str) -> New:
+    """The outbox row for a composed message: its bytes are made here, once."""
+    return New(
         id=outgoing.reference,
         dedupe_key=outgoing.dedupe_key,
         contact_id=outgoing.contact_id,
@@ -87,17 +91,75 @@ def put(outbox: Outbox, outgoing: Outgoing, mail_from: str) -> tuple[Item, bool]
     )
 
 
+def put(outbox: Outbox, outgoing: Outgoing, mail_from: str) -> tuple[Item, bool]:
+    """Store the message (synced to disk before this returns); the row and whether it is new."""
+    return outbox.add_many([new_row(outgoing, mail_from)])[0]
+
+
+@dataclass
+class _Batch:
+    """Requests waiting for the next group commit on one event loop, and the task writing them."""
+
+    waiting: list[tuple[New, asyncio.Future[tuple[Item, bool]]]] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None
+
+
 class Mailroom:
-    """Queues messages and wakes the background sender: what every channel sends through."""
+    """Queues messages and wakes the background sender: what every channel sends through.
+
+    Group commit: requests that arrive while a commit is being synced wait for
+    the next one and go to disk together, one fsync for all of them. Each
+    caller still hears back only after its own row is committed, so an
+    answer of "queued" (a 202) always means the request is on disk.
+    """
 
     def __init__(self, outbox: Outbox, sender: Sender, mail_from: str) -> None:
         self.outbox = outbox
         self.sender = sender
         self.mail_from = mail_from
+        self._batches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Batch] = weakref.WeakKeyDictionary()
 
     async def send(self, outgoing: Outgoing) -> tuple[Item, bool]:
         """Queue ``outgoing`` and wake the sender; a message with a known dedupe key returns the first row."""
-        item, created = await asyncio.to_thread(put, self.outbox, outgoing, self.mail_from)
+        row = new_row(outgoing, self.mail_from)
+        loop = asyncio.get_running_loop()
+        batch = self._batches.setdefault(loop, _Batch())
+        done: asyncio.Future[tuple[Item, bool]] = loop.create_future()
+        batch.waiting.append((row, done))
+        if batch.writer is None or batch.writer.done():
+            batch.writer = loop.create_task(self._write(batch))
+        item, created = await asyncio.shield(done)  # a caller that goes away does not cancel the others' commit
         if created:
             self.sender.wake()
         return item, created
+
+    async def _write(self, batch: _Batch) -> None:
+        while batch.waiting:
+            taken, batch.waiting = batch.waiting, []
+            try:
+                results = await asyncio.to_thread(self.outbox.add_many, [row for row, _ in taken])
+            except Exception as exc:
+                if len(taken) == 1:
+                    _settle(taken[0][1], error=exc)
+                    continue
+                # One bad row must not fail its neighbours: each is tried alone.
+                log.warning("a group commit of %d requests failed; committing them one at a time", len(taken))
+                for row, done in taken:
+                    try:
+                        one = await asyncio.to_thread(self.outbox.add_many, [row])
+                    except Exception as alone:
+                        _settle(done, error=alone)
+                    else:
+                        _settle(done, one[0])
+                continue
+            for (_, done), result in zip(taken, results, strict=True):
+                _settle(done, result)
+
+
+def _settle(done: asyncio.Future[tuple[Item, bool]], result: tuple[Item, bool] | None = None, error: BaseException | None = None) -> None:
+    if done.done():
+        return
+    if error is not None:
+        done.set_exception(error)
+    elif result is not None:
+        done.set_result(result)

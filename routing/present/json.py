@@ -7,6 +7,8 @@ an argument, and nothing here reads the clock or the request.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import datetime, time
 from typing import Any
 
@@ -16,8 +18,35 @@ from routing.core.model import WEEKDAYS, Contact, Directory, Email, Fax, Hours, 
 
 
 def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:
-    """Everything a client needs to reach one contact, with its hours evaluated at ``now``."""
-    return {
+    """Everything a client needs to reach one contact, with its hours evaluated at ``now``.
+
+    A new dict each call, but its nested values are shared between calls
+    (treat them as read-only), except ``emails``, whose entries are fresh:
+    answers add advice to them. What never changes within a directory version
+    is built once per version; the hours' status once per contact and instant.
+    """
+    card = dict(_static(contact, directory))
+    phones, status_fields = _dynamic(contact, directory, now)
+    card["phones"] = phones
+    card["emails"] = [dict(email) for email in card["emails"]]
+    card.update(status_fields)
+    return card
+
+
+_STATIC_VERSIONS = 2  # the directory being served, and the one a reload is replacing
+_STATUS_INSTANTS = 4  # the current minute and a few before it, or a handful of ?at= instants
+_static_cards: OrderedDict[str, dict[str, dict[str, Any]]] = OrderedDict()
+_status_cards: OrderedDict[datetime, dict[tuple[str, str], tuple[list[dict[str, Any]], dict[str, Any]]]] = OrderedDict()
+_cards_lock = threading.Lock()  # the pages, the API and the triage threads share these
+
+
+def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
+    """The contact's fields that depend on the directory alone, with placeholders where the instant goes."""
+    by_id = _static_cards.get(directory.version)
+    card = by_id.get(contact.id) if by_id is not None else None
+    if card is not None:
+        return card
+    card = {
         "id": contact.id,
         "name": contact.name,
         "kind": contact.kind.value,
@@ -25,15 +54,39 @@ def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[
         "summary": contact.summary,
         "url": contact.url,
         "topics": [topic_json(t) for t in contact.topics],
-        "phones": [phone_json(p, directory, now) for p in contact.phones],
+        "phones": [],
         "emails": [email_json(e) for e in contact.emails],
         "faxes": [fax_json(f) for f in contact.faxes],
         "links": [link_json(link) for link in contact.links],
         "hours": hours_json(contact.hours),
-        **status_json(contact.hours, directory, now),
+        **dict.fromkeys(_STATUS_KEYS),
         "sources": [{"id": s, "description": directory.sources.get(s, "")} for s in contact.sources],
         "other_ways": [other_way_json(w, directory) for w in contact.other_ways],
     }
+    with _cards_lock:
+        by_id = _static_cards.setdefault(directory.version, {})
+        _static_cards.move_to_end(directory.version)
+        while len(_static_cards) > _STATIC_VERSIONS:
+            _static_cards.popitem(last=False)
+        by_id[contact.id] = card
+    return card
+
+
+def _dynamic(contact: Contact, directory: Directory, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The contact's phones and its open/closed fields at ``now``: computed once per contact and instant."""
+    at = _status_cards.get(now)
+    key = (directory.version, contact.id)
+    found = at.get(key) if at is not None else None
+    if found is not None:
+        return found
+    found = [phone_json(p, directory, now) for p in contact.phones], status_json(contact.hours, directory, now)
+    with _cards_lock:
+        at = _status_cards.setdefault(now, {})
+        _status_cards.move_to_end(now)
+        while len(_status_cards) > _STATUS_INSTANTS:
+            _status_cards.popitem(last=False)
+        at[key] = found
+    return found
 
 
 def contact_view(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:
@@ -50,6 +103,9 @@ def badge(open_now: bool | None, kind: HoursKind) -> dict[str, str]:
     if kind is HoursKind.ALWAYS:
         return {"state": "open", "label": "Always open"}
     return {"state": "open", "label": "Open"} if open_now else {"state": "closed", "label": "Closed"}
+
+
+_STATUS_KEYS = ("open_now", "closes_at", "next_open", "closed_for", "status_line")
 
 
 def status_json(hours: Hours, directory: Directory, now: datetime) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,6 +72,19 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
 
 def new_reference() -> str:
     return "FW-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+@dataclass(frozen=True)
+class New:
+    """A request to queue, as ``Outbox.add`` takes it."""
+
+    id: str
+    dedupe_key: str
+    contact_id: str
+    to: str
+    envelope_from: str
+    fields: Mapping[str, Any]
+    message: bytes
 
 
 @dataclass(frozen=True)
@@ -123,19 +136,32 @@ class Outbox(Database):
         A second request with the same dedupe key gets the first one's row back
         instead of a new message.
         """
+        row = New(id, dedupe_key, contact_id, to, envelope_from, fields, message)
+        return self.add_many([row], now=now)[0]
+
+    def add_many(self, rows: Sequence[New], now: float | None = None) -> list[tuple[Item, bool]]:
+        """Queue several requests in one transaction: one synced commit for all (group commit).
+
+        Each gets what ``add`` would have given it, in order: a repeat of a
+        key already stored, or earlier in ``rows``, gets that first row back.
+        Nothing is stored unless everything is.
+        """
         moment = time.time() if now is None else now
+        found: list[tuple[Item, bool]] = []
         with self.engine.transaction() as tx:
-            created = tx.run(
-                "INSERT INTO outbox (id, dedupe_key, contact_id, to_address, envelope_from, fields, message,"
-                " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (dedupe_key) DO NOTHING",
-                (id, dedupe_key, contact_id, to, envelope_from, json.dumps(dict(fields)), message, moment, moment),
-            ).rowcount == 1
-            row = tx.run("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,)).one()
-            if created and self.engine.dialect == POSTGRESQL:
+            for new in rows:
+                created = tx.run(
+                    "INSERT INTO outbox (id, dedupe_key, contact_id, to_address, envelope_from, fields, message,"
+                    " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (dedupe_key) DO NOTHING",
+                    (new.id, new.dedupe_key, new.contact_id, new.to, new.envelope_from, json.dumps(dict(new.fields)), new.message, moment, moment),
+                ).rowcount == 1
+                row = tx.run("SELECT * FROM outbox WHERE dedupe_key = ?", (new.dedupe_key,)).one()
+                assert row is not None
+                found.append((_item(row), created))
+            if any(created for _, created in found) and self.engine.dialect == POSTGRESQL:
                 tx.run("SELECT pg_notify(?, '')", (self.channel,))  # delivered at commit, not before
-        assert row is not None
-        return _item(row), created
+        return found
 
     def get(self, id: str) -> Item | None:
         row = self.engine.run("SELECT * FROM outbox WHERE id = ?", (id,)).one()

@@ -6,6 +6,13 @@ terms: user text is never handed to a query parser that could fail on it.
 The index lives in ``search_index/<directory version>/`` and is reused on a
 warm start; a changed directory gets a fresh one built beside the old.
 
+Every stem the directory knows has its scored postings read once, when the
+index opens (``warm``), or taken from the start-up cache (``model_cache``):
+a question can only match known stems, so the first question costs what the
+thousandth does, and Whoosh's searcher is opened only if something still
+asks it. Document numbers map to topics through the model (documents are
+written in ``topic_documents`` order), never through stored fields on disk.
+
 One ``SearchIndex`` is shared by the event loop (the web's questions) and the
 worker threads that triage email. A Whoosh searcher is not safe to use from
 two threads at once (its readers seek in shared files), so every use of it
@@ -22,22 +29,28 @@ import os
 import shutil
 import tempfile
 import threading
+from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
+from whoosh import searching as whoosh_searching
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
-from whoosh.query import Term
 
 from routing.core.model import ContactKind, Directory
+from routing.core.rules import warm_phrases
 from routing.core.search import Hit
 from routing.core.text import Vocabulary, analyze, build_vocabulary, index_terms
 from routing.store.english import english_words
 
 READY = "READY"
+
+# A term's scored postings: document numbers and their BM25F scores, side by side (compact at 10,000 contacts).
+Postings = tuple[array, array]  # type: ignore[type-arg]
+_NONE: Postings = (array("I"), array("d"))
 
 
 def schema() -> Schema:
@@ -49,18 +62,67 @@ def schema() -> Schema:
 
 
 class SearchIndex:
-    def __init__(self, ix: whoosh_index.Index, directory: Directory, vocab: Vocabulary, built: bool) -> None:
+    def __init__(
+        self,
+        target: Path,
+        directory: Directory,
+        vocab: Vocabulary,
+        built: bool,
+        postings: Mapping[str, Postings] | None = None,
+    ) -> None:
         self.directory = directory
         self.vocab = vocab
         self.built = built  # False when a warm start reused the index on disk
-        self._ix = ix
-        # BM25F with light length normalisation: a topic's word list is short,
-        # and a long title should not be punished for listing more cases.
-        self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.3, K1=1.2))
+        self.target = target
+        self._whoosh: whoosh_index.Index | None = None
+        self._opened: object = None  # the Whoosh searcher, opened on first need
         self._phrases: dict[str, tuple[str, ...]] = {}
-        self._scored: dict[str, tuple[tuple[int, float], ...]] = {}
-        self._topics: dict[int, tuple[str, str]] = {}  # docnum → (topic id, contact id)
+        self._scored: dict[str, Postings] = dict(postings or {})
+        # docnum → (topic id, contact id): documents are written in this order, once, by _build.
+        self._topics = [(doc["topic_id"], doc["contact_id"]) for doc in topic_documents(directory, vocab, terms=False)]
         self._lock = threading.Lock()  # the searcher and the caches, across threads
+
+    @property
+    def _searcher(self) -> whoosh_searching.Searcher:
+        """Whoosh's searcher, opened the first time a term is not already cached. The caller holds ``_lock``."""
+        if self._opened is None:
+            self._whoosh = whoosh_index.open_dir(str(self.target))
+            # BM25F with light length normalisation: a topic's word list is short,
+            # and a long title should not be punished for listing more cases.
+            self._opened = self._whoosh.searcher(weighting=scoring.BM25F(B=0.3, K1=1.2))
+        return self._opened
+
+    @_searcher.setter
+    def _searcher(self, searcher: object) -> None:
+        self._opened = searcher
+
+    def warm(self) -> None:
+        """Read every known stem's postings, and every rule phrase's words, now rather than on a first question."""
+        with self._lock:
+            missing = [stem for stem in self.vocab.stems if stem not in self._scored]
+            if missing:
+                searcher = self._searcher
+                ends = (0, len(self._topics) - 1) if self._topics else ()
+                if searcher.doc_count_all() != len(self._topics) or any(
+                    searcher.stored_fields(d)["topic_id"] != self._topics[d][0] for d in ends
+                ):
+                    raise RuntimeError(f"the index in {self.target} does not match its directory; delete the folder to rebuild it")
+                reader = searcher.reader()
+                for stem in missing:
+                    self._scored[stem] = self._read_postings(searcher, reader, stem)
+        for rule in self.directory.rules:
+            when = rule.when
+            for phrase in (*when.phrases, *when.all_words, *when.unless, *(p for group in when.concepts for p in group)):
+                self.phrase_words(phrase)
+        for domain in self.directory.other_domains:
+            for phrase in domain.phrases:
+                self.phrase_words(phrase)
+        warm_phrases(self)
+
+    def postings(self) -> dict[str, Postings]:
+        """Every cached term's postings, for the start-up cache."""
+        with self._lock:
+            return dict(self._scored)
 
     def phrase_words(self, phrase: str) -> tuple[str, ...]:
         """A rule's phrase as the router sees words: the question's pipeline minus typo repair.
@@ -88,30 +150,45 @@ class SearchIndex:
         with self._lock:
             for term, n in counts.items():
                 boost = 1.0 + 0.5 * (n - 1)
-                for docnum, score in self._postings(term):
+                docs, scores = self._postings(term)
+                for docnum, score in zip(docs, scores):  # noqa: B905 - two arrays of one length
                     totals[docnum] = totals.get(docnum, 0.0) + boost * score
                     matched.setdefault(docnum, []).append(term)
-            topics = {d: self._topics[d] for d in totals}
+        topics = self._topics
         best = heapq.nsmallest(limit, totals, key=lambda d: (-totals[d], d))
         return [Hit(*topics[d], totals[d], tuple(matched[d])) for d in best]
 
-    def _postings(self, term: str) -> tuple[tuple[int, float], ...]:
+    def _postings(self, term: str) -> Postings:
         """A term's scored postings, read from the index once. The caller holds ``_lock``."""
         found = self._scored.get(term)
         if found is None:
-            results = self._searcher.search(Term("terms", term), limit=None)
-            for result in results:
-                self._topics.setdefault(result.docnum, (result["topic_id"], result["contact_id"]))
+            searcher = self._searcher
             # Bounded by the directory's vocabulary: only known stems get here.
-            found = self._scored[term] = tuple((r.docnum, float(r.score)) for r in results)
+            found = self._scored[term] = self._read_postings(searcher, searcher.reader(), term)
         return found
+
+    @staticmethod
+    def _read_postings(searcher: whoosh_searching.Searcher, reader: object, term: str) -> Postings:
+        # What ``searcher.search(Term("terms", term))`` scores, without its collector and sort.
+        text = term.encode()
+        if ("terms", text) not in reader:  # type: ignore[operator]
+            return _NONE
+        matcher = searcher.postings("terms", text, weighting=searcher.weighting)
+        docs, scores = array("I"), array("d")
+        while matcher.is_active():
+            docs.append(matcher.id())
+            scores.append(matcher.score())
+            matcher.next()
+        return docs, scores
 
     def close(self) -> None:
         with self._lock:
-            self._searcher.close()
+            if self._opened is not None:
+                self._opened.close()  # type: ignore[attr-defined]
 
 
-def topic_documents(directory: Directory, vocab: Vocabulary) -> list[dict[str, str]]:
+def topic_documents(directory: Directory, vocab: Vocabulary, terms: bool = True) -> list[dict[str, str]]:
+    """One document per topic, in the order they are written (their document numbers); ``terms=False`` skips the analysis."""
     docs = []
     for contact in directory.contacts:
         if contact.kind is ContactKind.EMERGENCY_LINE:
@@ -121,31 +198,37 @@ def topic_documents(directory: Directory, vocab: Vocabulary) -> list[dict[str, s
         for topic in contact.topics:
             # The title once, like each word: a self-service page's long list
             # of tasks ("…for COBRA/Cal-COBRA…") must not outweigh a team's topic.
-            text = " ".join([topic.title, *topic.words])
-            docs.append({"topic_id": topic.id, "contact_id": contact.id, "terms": " ".join(index_terms(text, vocab))})
+            text = " ".join([topic.title, *topic.words]) if terms else ""
+            docs.append({"topic_id": topic.id, "contact_id": contact.id, "terms": " ".join(index_terms(text, vocab)) if terms else ""})
     return docs
 
 
-def open_index(directory: Directory, index_dir: Path) -> SearchIndex:
+def open_index(directory: Directory, index_dir: Path, *, vocab: Vocabulary | None = None, locked: bool = False) -> SearchIndex:
     """The index for this directory version: opened when on disk, else built, by one process at a time.
 
     Workers start together; the first to take the lock builds, and the rest
     wait on it and then open what it built instead of building again.
+    ``locked`` says the caller already holds the build lock (``model_cache``).
     """
-    vocab = build_vocabulary(directory, english=english_words())
+    vocab = vocab or build_vocabulary(directory, english=english_words())
     target = Path(index_dir) / directory.version
     if (target / READY).exists():
-        return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=False)
+        return _warmed(SearchIndex(target, directory, vocab, built=False))
     Path(index_dir).mkdir(parents=True, exist_ok=True)
-    with _build_lock(Path(index_dir)):
+    with contextlib.nullcontext() if locked else build_lock(Path(index_dir)):
         if (target / READY).exists():  # built by the process we waited for
-            return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=False)
+            return _warmed(SearchIndex(target, directory, vocab, built=False))
         _build(directory, vocab, Path(index_dir), target)
-    return SearchIndex(whoosh_index.open_dir(str(target)), directory, vocab, built=True)
+    return _warmed(SearchIndex(target, directory, vocab, built=True))
+
+
+def _warmed(index: SearchIndex) -> SearchIndex:
+    index.warm()
+    return index
 
 
 @contextlib.contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
+def build_lock(index_dir: Path) -> Iterator[None]:
     # flock is released by the kernel when its holder dies, so a crashed build never blocks the next start.
     with open(index_dir / ".build.lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from routing import metrics
-from routing.channels.http import render, requested_instant
+from routing.channels.http import json_bytes, render, requested_instant
 from routing.clock import now as clock_now
 from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
@@ -63,7 +63,7 @@ async def api_route(request: Request) -> Response:
     def make() -> Answer:
         decision = route(snapshot.index, question, channel, instant)
         log.info("answered %s: %s", decision.contact.id, explanation(decision))  # how, for staff; never the question itself
-        return Answer(bytes(JSONResponse(decision_json(decision, directory)).body), decision.contact.id, decision.fallback)
+        return Answer(json_bytes(decision_json(decision, directory)), decision.contact.id, decision.fallback)
 
     answer = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
     metrics.route_decisions.labels(answer.contact_id, str(answer.fallback).lower()).inc()

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from routing.channels.http import find_contact, requested_instant
+from routing.channels.http import FastJSONResponse, find_contact, requested_instant
 from routing.present.json import contact_json
 from routing.services import services
 from routing.store.live_directory import LiveDirectory
@@ -15,14 +15,14 @@ from routing.store.live_directory import LiveDirectory
 async def list_contacts(request: Request) -> Response:
     instant = requested_instant(request.query_params)
     directory = services(request).snapshot.directory
-    return JSONResponse([contact_json(c, directory, instant) for c in directory.contacts])
+    return FastJSONResponse([contact_json(c, directory, instant) for c in directory.contacts])
 
 
 async def one_contact(request: Request) -> Response:
     instant = requested_instant(request.query_params)
     directory = services(request).snapshot.directory
     contact = find_contact(directory, request.path_params["id"], "/api/contacts")
-    return JSONResponse(contact_json(contact, directory, instant))
+    return FastJSONResponse(contact_json(contact, directory, instant))
 
 
 async def health(request: Request) -> Response:

@@ -21,6 +21,18 @@ from routing.core.yaml_source import Path as YPath
 
 class HoursChecks(Reader):
     def hours(self, value: Any, path: YPath, timezone: str) -> Hours:
+        """The hours at ``path``; equal hours that checked clean are read once and shared (most teams keep the same hours)."""
+        key = (timezone, _frozen(value))
+        shared = self.shared_hours.get(key)
+        if shared is not None:
+            return shared
+        before = len(self.problems)
+        hours = self._hours(value, path, timezone)
+        if len(self.problems) == before:  # a problem names its own path: hours with one are read afresh every time
+            self.shared_hours[key] = hours
+        return hours
+
+    def _hours(self, value: Any, path: YPath, timezone: str) -> Hours:
         if value in ("not_listed", "always"):
             return Hours(kind=HoursKind(value), timezone=timezone)
         if isinstance(value, str):
@@ -156,6 +168,15 @@ class HoursChecks(Reader):
                 return None
             rule["closes_at"] = closes
         return HolidayRule(**rule)
+
+
+def _frozen(value: Any) -> object:
+    """A hashable copy of a YAML value that keeps types apart (true is not 1, "8" is not 8)."""
+    if isinstance(value, dict):
+        return ("map", tuple((_frozen(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("list", tuple(_frozen(v) for v in value))
+    return (type(value).__name__, value)
 
 
 def _days() -> dict[str, tuple[int, ...]]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from routing.core.model import Hours
 from routing.core.yaml_source import Located, Problem
 from routing.core.yaml_source import Path as YPath
 
@@ -29,6 +31,7 @@ class Reader:
         self.source_ids: set[str] = set()
         self.topic_ids: set[str] = set()
         self.contact_ids: set[str] = set()
+        self.shared_hours: dict[object, Hours] = {}  # see HoursChecks.hours
 
     # -- reporting -----------------------------------------------------------
 
@@ -57,7 +60,8 @@ class Reader:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.problem(path, f"{_describe(path)} should be text.")
             return ""
-        return str(value).strip()
+        # One string object for each distinct text ("Toll free", a time zone): a large directory repeats them thousands of times.
+        return sys.intern(str(value).strip())
 
     def texts(self, value: Any, path: YPath) -> tuple[str, ...]:
         if value is None:

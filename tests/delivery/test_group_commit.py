@@ -1,0 +1,81 @@
+"""Concurrent forwards share a commit, and each caller hears back only once its own row is on disk."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from routing.delivery.enqueue import Details, Mailroom, Outgoing
+from routing.present.email import new_message
+from routing.store.outbox import Outbox
+
+pytestmark = pytest.mark.asyncio
+
+
+class Sender:
+    def __init__(self) -> None:
+        self.woken = 0
+
+    def wake(self) -> None:
+        self.woken += 1
+
+
+def outgoing(n: int) -> Outgoing:
+    from datetime import UTC, datetime
+
+    message = new_message(mail_from="desk@example.org", to="team@example.org", subject=f"Request {n}", moment=datetime.now(UTC),
+                          zone="America/Los_Angeles", reference=f"FW-TEST{n:04d}", kind="forward")
+    message.set_content(f"request {n}\n")
+    return Outgoing(f"FW-TEST{n:04d}", f"key-{n}", "california-service-center", "team@example.org", message,
+                    Details(kind="form", contact_name="California Service Center", submitted_at="2026-11-23T10:00:00-08:00"))
+
+
+async def test_concurrent_requests_are_committed_together_and_each_is_on_disk_when_answered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    box = Outbox(tmp_path / "outbox.sqlite3")
+    batches: list[int] = []
+    real = box.add_many
+
+    def counted(rows, now=None):  # type: ignore[no-untyped-def]
+        batches.append(len(rows))
+        return real(rows, now)
+
+    monkeypatch.setattr(box, "add_many", counted)
+    sender = Sender()
+    room = Mailroom(box, sender, "desk@example.org")
+    reader = Outbox(tmp_path / "outbox.sqlite3")  # a second connection, as a restarted process would read
+
+    async def one(n: int) -> bool:
+        item, created = await room.send(outgoing(n))
+        stored = reader.get(item.id)  # the moment the caller hears back, the row is committed
+        return created and stored is not None and stored.message == item.message
+
+    answers = await asyncio.gather(*(one(n) for n in range(40)))
+    assert all(answers)
+    assert sum(batches) == 40
+    assert len(batches) < 40, "concurrent requests should share commits"
+    assert sender.woken == 40
+    again, created = await room.send(outgoing(3))
+    assert not created and again.id == "FW-TEST0003"
+    box.close()
+    reader.close()
+
+
+async def test_one_failing_request_does_not_fail_the_others_in_its_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    box = Outbox(tmp_path / "outbox.sqlite3")
+    real = box.add_many
+
+    def picky(rows, now=None):  # type: ignore[no-untyped-def]
+        if any(row.dedupe_key == "key-5" for row in rows):
+            raise RuntimeError("disk full for this one")
+        return real(rows, now)
+
+    monkeypatch.setattr(box, "add_many", picky)
+    room = Mailroom(box, Sender(), "desk@example.org")
+    results = await asyncio.gather(*(room.send(outgoing(n)) for n in range(10)), return_exceptions=True)
+    failed = [n for n, r in enumerate(results) if isinstance(r, BaseException)]
+    assert failed == [5]
+    assert all(r[1] for n, r in enumerate(results) if n != 5)  # type: ignore[index]
+    assert box.counts()["queued"] == 9
+    box.close()
