@@ -31,6 +31,7 @@ from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
 from routing.errors import RoutingError
 from routing.logs import Phase
+from routing.present.json import after_badge
 from routing.present.triage import STATUS_WORDS
 from routing.services import Services
 from routing.settings import ROOT, Settings
@@ -52,6 +53,7 @@ def build_services(settings: Settings) -> Services:
     templates = Jinja2Templates(directory=str(ROOT / "templates"), context_processors=[http.page_context])
     templates.env.globals["nav"] = NAV
     templates.env.globals["status_words"] = STATUS_WORDS
+    templates.env.filters["after_badge"] = after_badge
     with Phase(log, "store opened") as phase:
         stores = open_stores(settings)
         phase.detail = stores.where

@@ -173,3 +173,9 @@ def _clock(value: time, end: bool = False) -> str:
     if end and value == time(0, 0):
         return "24:00"
     return value.strftime("%H:%M")
+
+
+def after_badge(line: str) -> str:
+    """A status line beside its badge: "Closed · opens today 8:30 AM PT" shows as "opens today 8:30 AM PT",
+    since the badge already says "Closed" (a screen reader would read it twice)."""
+    return line.split(" · ", 1)[1] if " · " in line else line

@@ -114,7 +114,7 @@ def test_search_page_shows_answer_reason_status_links_and_alternatives(client):
     page = response.text
     assert "Contact California Service Center" in page
     assert "Receive copies of bills" in page  # the reason
-    assert "Open now" in page
+    assert ">Open</span>" in page and "closes " in page  # the badge, and beside it when it closes
     assert 'href="tel:+18007904661,1"' in page and "press 1" in page
     assert 'href="mailto:csc-sd-sba@kp.org' in page
     assert "Do it yourself, any time" in page and 'href="https://account.kp.org"' in page

@@ -105,8 +105,12 @@ def test_badges_say_open_or_closed_in_words(client):
     assert '<span class="badge badge-closed">Closed</span>' in card(saturday, "california-service-center")
     assert '<span class="badge badge-unknown">Hours not listed</span>' in card(monday, "member-services")
     assert '<span class="badge badge-open">Always open</span>' in card(saturday, "account-kp-org")
-    assert re.search(r'class="status-line">Open[^<]+</span>', card(monday, "california-service-center"))
-    assert re.search(r'class="status-line">Closed[^<]+</span>', card(saturday, "california-service-center"))
+    # Beside the badge the line says only what the badge does not: when it closes or opens, never "Closed Closed".
+    assert re.search(r'class="status-line">closes [^<]+</span>', card(monday, "california-service-center"))
+    assert re.search(r'class="status-line">opens [^<]+</span>', card(saturday, "california-service-center"))
+    for page in (monday, saturday):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+        assert "Closed Closed" not in text and "Open Open now" not in text
 
 
 def test_each_home_entry_says_its_hours_state_once(client, directory):
