@@ -41,7 +41,7 @@ class Entry:
     actor: str
     action: str
     message: str  # the triaged email's reference (TR-…)
-    detail: str  # what a person reads after the action: "to Account Management Support Team (amt@kp.org)"
+    detail: str  # what a person reads after the action: "to <the team> (<its address>)"
     ref: str  # the outbox reference the action queued, if any
 
 
