@@ -16,6 +16,8 @@ RUN pip install --require-hashes -r requirements.txt
 
 COPY pyproject.toml README.md app.py directory.yaml ./
 COPY routing ./routing
+# The compiled message catalogs are built here, never committed (make catalogs does the same).
+RUN pybabel compile -d routing/locale
 COPY templates ./templates
 COPY static ./static
 # Run from /app rather than installed: the app finds its templates and directory beside its code.

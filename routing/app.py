@@ -26,6 +26,7 @@ from routing.channels.staff import api as staff_api
 from routing.channels.staff import console as staff
 from routing.channels.web import ask, contact_form, contacts, pages
 from routing.channels.web.openapi import spec as openapi
+from routing.core import i18n
 from routing.delivery.enqueue import Mailroom
 from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
@@ -35,6 +36,7 @@ from routing.present.json import after_badge
 from routing.present.triage import STATUS_WORDS
 from routing.services import Services
 from routing.settings import ROOT, Settings
+from routing.store import catalogs
 from routing.store.answer_cache import AnswerCache
 from routing.store.live_directory import LiveDirectory
 from routing.store.rate_limits import RateLimiter
@@ -54,6 +56,10 @@ def build_services(settings: Settings) -> Services:
     templates.env.globals["nav"] = NAV
     templates.env.globals["status_words"] = STATUS_WORDS
     templates.env.filters["after_badge"] = after_badge
+    catalogs.install_all()
+    # {% trans %} and _() in templates look up the request's language at render time (routing.core.i18n).
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)  # type: ignore[attr-defined]
     with Phase(log, "store opened") as phase:
         stores = open_stores(settings)
         phase.detail = stores.where
@@ -122,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(ops.RequestIds),
             Middleware(http.SecurityHeaders),
+            Middleware(http.Language),
             # Secure cookies when the public address is https; a staff sign-in lasts a working day.
             Middleware(
                 SessionMiddleware,

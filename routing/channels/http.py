@@ -20,7 +20,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 import orjson
 from starlette.datastructures import FormData
@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from routing.clock import now
+from routing.core import i18n
 from routing.core.instants import parse_instant
 from routing.core.model import Contact, Directory
 from routing.errors import RequestError, RoutingError
@@ -301,3 +302,44 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+LANGUAGE_COOKIE = "lang"
+
+
+def scope_language(scope: Scope) -> str:
+    """The language a request asked for: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``.
+
+    Phone callbacks and shared links carry ``lang`` in their address, so a call or a link keeps its
+    language whoever opens it; a page's switch sets the cookie.
+    """
+    asked = None
+    query = scope.get("query_string", b"")
+    if b"lang=" in query:
+        asked = (parse_qs(query.decode("latin-1"), max_num_fields=50).get("lang") or [None])[0]
+    cookie = accept = None
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie" and LANGUAGE_COOKIE.encode() in value:
+            for part in value.decode("latin-1").split(";"):
+                key, _, found = part.strip().partition("=")
+                if key == LANGUAGE_COOKIE:
+                    cookie = found
+        elif name == b"accept-language":
+            accept = value.decode("latin-1")
+    return i18n.choose(asked, cookie, accept)
+
+
+class Language:
+    """Everything a request says is in the language it asked for (see ``scope_language``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        language = scope_language(scope)
+        scope.setdefault("state", {})["language"] = language
+        with i18n.speaking(language):
+            await self.app(scope, receive, send)

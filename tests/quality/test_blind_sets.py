@@ -25,7 +25,12 @@ from score_routing import Score, score
 BLIND = DATA / "blind"
 # set name → (lowest top-1 accuracy, lowest share of off-topic questions flagged)
 # The held-out set's floor guards against regressions only; nobody tunes on its misses.
-FLOORS = {"dev_a.yaml": (0.92, 0.90), "dev_b.yaml": (0.93, 0.85), "test_fresh.yaml": (0.85, 0.55)}
+FLOORS = {
+    "dev_a.yaml": (0.92, 0.90),
+    "dev_b.yaml": (0.93, 0.85),
+    "test_fresh.yaml": (0.85, 0.55),
+    "test_fresh2.yaml": (0.90, 0.90),  # written 2026-12-03 before this round of tuning: 137/150 = 91.3%
+}
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +48,14 @@ def scored(request: pytest.FixtureRequest, index: SearchIndex) -> tuple[str, Sco
 
 def test_every_emergency_is_caught(scored: tuple[str, Score]) -> None:
     name, found = scored
-    if name == "test_fresh.yaml":
+    if name.startswith("test_fresh"):
         pytest.skip("reported only for the held-out set: its misses are never read, so no case of it is a gate")
     assert found.caught == found.emergencies, name
 
 
 def test_nothing_else_is_taken_for_an_emergency(scored: tuple[str, Score]) -> None:
     name, found = scored
-    if name == "test_fresh.yaml":
+    if name.startswith("test_fresh"):
         pytest.skip("reported only for the held-out set: its misses are never read, so no case of it is a gate")
     assert found.false_emergencies == 0, name
 
