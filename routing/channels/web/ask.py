@@ -17,6 +17,7 @@ from starlette.routing import Route
 from routing import metrics
 from routing.channels.http import json_bytes, render, requested_instant
 from routing.clock import now as clock_now
+from routing.core.i18n import _
 from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
 from routing.core.text import MAX_QUERY_CHARS
@@ -41,14 +42,14 @@ def read_question(params: Any) -> tuple[str, datetime, str]:
     """The question, instant and channel from a query string, or an RequestError saying what is wrong."""
     question = str(params.get("q", "")).strip()
     if not question:
-        raise RequestError(400, "Type a question in q, for example q=change our broker of record.", {"q": "required"})
+        raise RequestError(400, _("Type a question in q, for example q=change our broker of record."), {"q": "required"})
     if len(question) > MAX_QUERY_CHARS:
         raise RequestError(
-            400, f"The question is {len(question)} characters long; keep it under {MAX_QUERY_CHARS}.", {"q": "too long"}
+            400, _("The question is %(count)s characters long; keep it under %(limit)s.") % {"count": len(question), "limit": MAX_QUERY_CHARS}, {"q": "too long"}
         )
     channel = str(params.get("channel", "web")) or "web"
     if channel not in CHANNELS:
-        raise RequestError(400, f"channel must be one of: {', '.join(CHANNELS)}.", {"channel": "unknown channel"})
+        raise RequestError(400, _("channel must be one of: %(channels)s.") % {"channels": ", ".join(CHANNELS)}, {"channel": "unknown channel"})
     # To the minute: hours are kept in minutes, and equal instants let answers be reused.
     instant = requested_instant(params) if params.get("at") else clock_now().replace(second=0, microsecond=0)
     return question, instant, channel
