@@ -17,6 +17,7 @@ from starlette.routing import Route
 from routing import metrics
 from routing.channels.http import json_bytes, render, requested_instant
 from routing.clock import now as clock_now
+from routing.core import i18n
 from routing.core.i18n import _
 from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
@@ -32,7 +33,7 @@ EXAMPLE_CHARS = 40
 MAX_EXAMPLES = 6
 # "604213", "group 604213", "Group ID: 604213", "#604213": an ID with nothing asked.
 _BARE_ID = re.compile(r"(?:(?:group|grp)\s*(?:id|number|no\.?|#)?\s*[:#=]?\s*|#\s*)?([0-9][0-9-]*)", re.IGNORECASE)
-_examples: dict[str, list[str]] = {}  # by directory version: the topics do not change between reloads
+_examples: dict[tuple[str, str], list[str]] = {}  # by directory version and language: the topics do not change between reloads
 
 
 log = logging.getLogger("routing.ask")
@@ -73,22 +74,26 @@ async def api_route(request: Request) -> Response:
 
 def example_questions(snapshot: Snapshot, instant: datetime) -> list[str]:
     """A few questions to try, from the directory's own topics: each contact's first short topic title,
-    kept only if asking it really finds that contact (so an edited directory cannot offer a dead end)."""
+    kept only if asking it really finds that contact (so an edited directory cannot offer a dead end).
+    In Spanish the titles are the directory's Spanish ones, asked in Spanish."""
     directory = snapshot.directory
-    if directory.version not in _examples:
+    key = (directory.version, i18n.current())
+    if key not in _examples:
         found: list[str] = []
         for contact in directory.contacts:
             if contact.kind is ContactKind.EMERGENCY_LINE:
                 continue
-            title = next((t.title for t in contact.topics if len(t.title) <= EXAMPLE_CHARS), None)
+            titles = (str(i18n.localized(topic, "title")) for topic in contact.topics)
+            title = next((t for t in titles if len(t) <= EXAMPLE_CHARS), None)
             if title is None:
                 continue
             decision = route(snapshot.index, title, "web", instant)
             if decision.contact.id == contact.id and decision.confident and not (decision.fallback or decision.offtopic):
                 found.append(title)
-        _examples.clear()
-        _examples[directory.version] = found[:MAX_EXAMPLES]
-    return _examples[directory.version]
+        for stale in [k for k in _examples if k[0] != directory.version]:
+            del _examples[stale]
+        _examples[key] = found[:MAX_EXAMPLES]
+    return _examples[key]
 
 
 def as_typed(title: str) -> str:
