@@ -199,7 +199,7 @@ def staff_only(*, page: bool) -> Callable[[Endpoint], Endpoint]:
             if user is None:
                 if page and request.method == "GET":
                     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                    return RedirectResponse(f"/staff/login?next={quote(target)}", status_code=303)
+                    return RedirectResponse(with_language(f"/staff/login?next={quote(target)}"), status_code=303)
                 raise RequestError(401, _(STAFF_SIGN_IN))
             request.state.staff_user = user  # who the audit trail names
             return await endpoint(request)

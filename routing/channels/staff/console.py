@@ -36,6 +36,7 @@ from routing.channels.http import (
     render,
     said,
     staff_only,
+    with_language,
 )
 from routing.channels.staff.actions import ask_sender, forward, reading, validate_correction
 from routing.clock import now
@@ -159,7 +160,7 @@ async def logout(request: Request) -> Response:
         # Ends the session on the server too: a copy of the cookie no longer opens anything.
         await asyncio.to_thread(services(request).staff_sessions.close_session, token)
     request.session.clear()
-    return RedirectResponse("/staff/login", status_code=303)
+    return RedirectResponse(with_language("/staff/login"), status_code=303)
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ async def triage_submit(request: Request) -> Response:
     if not raw.strip():
         return _triage_form(request, _("Paste an email (headers and body) or choose an .eml file, then press Triage."), status=422)
     record, _new = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "console", mailroom=svc.mailroom)
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 @staff_only(page=True)
@@ -428,7 +429,7 @@ async def correct_action(request: Request) -> Response:
     await asyncio.to_thread(svc.triage_log.correct, record.id, correction.as_json(), triage_json(result))
     await _audit(request, audit.CORRECTED, record, _correction_words(values, svc))
     request.session[FLASH] = _("Saved. The triage below uses your corrections.")
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 def _correction_words(values: Mapping[str, str], svc: Services) -> str:
@@ -456,7 +457,7 @@ async def forward_action(request: Request) -> Response:
         check_csrf(request, form)
         note = await asyncio.to_thread(_forwarded, services(request), record)
         request.session[FLASH] = _("%(note)s It is not forwarded again.") % {"note": note}
-        return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+        return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
     return await _send(request, record, forward, audit.FORWARDED, N_("Forwarded: the email is in the outbox for %(team)s. Reference %(ref)s."))
 
 
@@ -480,7 +481,7 @@ async def ignore_action(request: Request) -> Response:
     await asyncio.to_thread(svc.triage_log.mark, record.id, IGNORED)
     await _audit(request, audit.IGNORED, record)
     request.session[FLASH] = _("Marked ignored: nobody is asked to forward or answer it.")
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 Action = Callable[[Services, Record], Awaitable[tuple[Item, str]]]
@@ -496,7 +497,7 @@ async def _send(request: Request, record: Record, action: Action, audited: str, 
         return await _message(request, record, exc.message, exc.status)
     await _audit(request, audited, record, f"to {to}", item.id)
     request.session[FLASH] = _(done) % {"team": to, "ref": item.id}
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 async def _audit(request: Request, action: str, record: Record, detail: str = "", ref: str = "") -> None:
