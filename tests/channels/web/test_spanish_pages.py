@@ -8,11 +8,14 @@ is what the templates and the web channel own.
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
+
+from routing.store.outbox import DONE
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
 BROKER = {
@@ -162,6 +165,19 @@ def test_the_contact_form_in_spanish_labels_errors_confirmation_and_status(clien
     client.cookies.clear()  # someone else, with no cookie and an English browser
     shared = client.get(status, headers={"accept-language": "en-US"}).text
     assert '<html lang="es">' in shared and "Volver a todos los contactos" in shared
+    settled(client, ref)
+
+
+def settled(client: TestClient, ref: str, timeout: float = 10.0) -> None:
+    """Waits until the sender is done with the request, so nothing is still writing when the app stops."""
+    outbox = client.app.state.services.outbox  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        item = outbox.get(ref)
+        if item is not None and item.status in DONE:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{ref} was not settled in {timeout} s")
 
 
 def test_errors_read_in_spanish(client: TestClient) -> None:
