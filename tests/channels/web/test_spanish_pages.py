@@ -195,3 +195,12 @@ def test_the_staff_sign_in_reads_in_spanish(client: TestClient) -> None:
     page = spanish(client, "/staff/login")
     assert "Inicio de sesión del personal" in page and "Contraseña del personal" in page and "Iniciar sesión" in page
     assert 'action="/staff/login?lang=es"' in page
+
+
+def test_the_forward_api_answers_in_spanish_and_names_the_fields_instead_of_pointing_at_a_page(client: TestClient) -> None:
+    response = client.post("/api/forward", params={"lang": "es"}, json={**BROKER, "group_id": "12", "email": "ana@"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert set(error["fields"]) == {"group_id", "email"}  # the field names are ids: the same in every language
+    assert error["message"] == "Corrija “group_id” y “email” y envíe la solicitud otra vez; “fields” dice qué está mal en cada uno."
+    assert "no es una identificación de grupo" in error["fields"]["group_id"]
