@@ -45,7 +45,8 @@ from routing.store.stores import open_stores
 log = logging.getLogger("routing")
 
 # Staff is linked from the footer: the public navigation is for employers.
-NAV = [("/", "Find a contact"), ("/ivr", "Phone menu"), ("/contact", "Send a request")]
+# The labels are translated where base.html shows them, in the request's language.
+NAV = [("/", i18n.N_("Find a contact")), ("/ivr", i18n.N_("Phone menu")), ("/contact", i18n.N_("Send a request"))]
 
 
 def build_services(settings: Settings) -> Services:

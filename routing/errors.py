@@ -11,6 +11,15 @@ catches the builtin, as aiosmtplib's ``SMTPTimeoutError(TimeoutError)`` does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog (``routing.core.i18n.N_``; this layer is below the core and imports nothing).
+
+    Web channels translate an error's ``template`` where they show it (``routing.channels.http.said``).
+    """
+    return message
 
 
 class RoutingError(Exception):
@@ -18,6 +27,8 @@ class RoutingError(Exception):
 
     status: int = 400
     exit_code: int = 2
+    template: str = ""  # the English sentence with %(name)s places, when the message was made from one
+    params: Mapping[str, object] = MappingProxyType({})
 
     def __init__(self, message: str, *, status: int | None = None, fields: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
@@ -100,9 +111,10 @@ class RateLimited(RequestError):
     """A client has had its share for now; ``retry_after`` is in seconds."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            429, f"Too many requests from this address. Please wait {retry_after} seconds and try again.", headers={"Retry-After": str(retry_after)}
-        )
+        template = N_("Too many requests from this address. Please wait %(seconds)s seconds and try again.")
+        super().__init__(429, template % {"seconds": retry_after}, headers={"Retry-After": str(retry_after)})
+        self.template = template
+        self.params = {"seconds": retry_after}
         self.retry_after = retry_after
 
 
@@ -113,5 +125,5 @@ class StoreUnavailable(RoutingError, ConnectionError):
     exit_code = 3
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__("The help desk cannot save or read anything just now: its database is not answering. Nothing was saved; please try again in a few minutes.")
+        super().__init__(N_("The help desk cannot save or read anything just now: its database is not answering. Nothing was saved; please try again in a few minutes."))
         self.detail = detail  # for the log, never shown

@@ -17,12 +17,13 @@ import hmac
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, quote
 
 import orjson
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from routing.clock import now
 from routing.core import i18n
+from routing.core.i18n import N_, _
 from routing.core.instants import parse_instant
 from routing.core.model import Contact, Directory
 from routing.errors import RequestError, RoutingError
@@ -41,7 +43,7 @@ log = logging.getLogger("routing")
 
 CSRF_FIELD = "csrf_token"
 STAFF_KEY = "staff"  # the cookie's staff session token; the session itself is on the server
-STAFF_SIGN_IN = "This needs staff access: sign in at /staff/login, or send the header Authorization: Bearer <STAFF_PASSWORD>."
+STAFF_SIGN_IN = N_("This needs staff access: sign in at /staff/login, or send the header Authorization: Bearer <STAFF_PASSWORD>.")
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -58,7 +60,7 @@ def require_content_type(request: Request, expected: str, message: str) -> None:
 def _refuse_declared_length(request: Request, limit: int, too_large: str, *, required: bool = False) -> None:
     declared = request.headers.get("content-length", "")
     if required and not declared.isdigit():
-        raise RequestError(411, "Send the form from its page; this request did not say how big it is.")
+        raise RequestError(411, _("Send the form from its page; this request did not say how big it is."))
     if declared.isdigit() and int(declared) > limit:
         raise RequestError(413, too_large)
 
@@ -89,7 +91,7 @@ async def _deadline(request: Request) -> AsyncIterator[None]:
         async with asyncio.timeout(seconds or None):
             yield
     except TimeoutError:
-        raise RequestError(408, f"The request took longer than {seconds:g} seconds to arrive. Check your connection and send it again.") from None
+        raise RequestError(408, _("The request took longer than %(seconds)s seconds to arrive. Check your connection and send it again.") % {"seconds": f"{seconds:g}"}) from None
 
 
 async def read_form(request: Request, limit: int, too_large: str) -> FormData:
@@ -101,7 +103,7 @@ async def read_form(request: Request, limit: int, too_large: str) -> FormData:
     except RequestError:
         raise
     except Exception:  # Starlette reports a malformed body as an HTTP 400 with a technical detail
-        raise RequestError(400, "The form could not be read. Reload the page and send it again.") from None
+        raise RequestError(400, _("The form could not be read. Reload the page and send it again.")) from None
 
 
 def requested_instant(params: Mapping[str, str]) -> datetime:
@@ -114,7 +116,7 @@ def find_contact(directory: Directory, contact_id: str, listing: str) -> Contact
     try:
         return directory.contact(contact_id)
     except KeyError:
-        raise RequestError(404, f"No contact has the id '{contact_id}'. See {listing} for the list.") from None
+        raise RequestError(404, _("No contact has the id '%(id)s'. See %(listing)s for the list.") % {"id": contact_id, "listing": _(listing)}) from None
 
 
 def client_key(request: Request) -> str:
@@ -136,7 +138,7 @@ def check_csrf(request: Request, form: Mapping[str, object]) -> None:
     expected = request.session.get(CSRF_FIELD, "")
     sent = form.get(CSRF_FIELD, "")
     if not expected or not isinstance(sent, str) or not hmac.compare_digest(str(expected), sent):
-        raise RequestError(403, "This form has expired or did not come from this site. Reload the page and send it again.")
+        raise RequestError(403, _("This form has expired or did not come from this site. Reload the page and send it again."))
 
 
 # --- staff --------------------------------------------------------------------------------
@@ -170,7 +172,7 @@ def staff_user(request: Request) -> str | None:
     user = signed_in_as(request)
     if user is not None:
         return user
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    scheme, _space, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
     # Wrong tokens share the sign-in form's budget. Once it is spent every
@@ -197,8 +199,8 @@ def staff_only(*, page: bool) -> Callable[[Endpoint], Endpoint]:
             if user is None:
                 if page and request.method == "GET":
                     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                    return RedirectResponse(f"/staff/login?next={quote(target)}", status_code=303)
-                raise RequestError(401, STAFF_SIGN_IN)
+                    return RedirectResponse(with_language(f"/staff/login?next={quote(target)}"), status_code=303)
+                raise RequestError(401, _(STAFF_SIGN_IN))
             request.state.staff_user = user  # who the audit trail names
             return await endpoint(request)
 
@@ -210,10 +212,71 @@ def staff_only(*, page: bool) -> Callable[[Endpoint], Endpoint]:
 # --- answering ------------------------------------------------------------------------------
 
 
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own words: the switch reads the same in every language
+SWITCH_PATH = "/language"
+
+
+def with_language(url: str, language: str | None = None) -> str:
+    """``url`` carrying the page's language when it is not the source, so a shared link opens in the same language.
+
+    English addresses stay exactly as they were; an address that already names a language is left alone.
+    """
+    language = language or i18n.current()
+    if language == i18n.SOURCE or not url.startswith("/"):
+        return url
+    path, hash_mark, fragment = url.partition("#")
+    base, _question, query = path.partition("?")
+    if any(part.split("=", 1)[0] == LANGUAGE_COOKIE for part in query.split("&")):
+        return url
+    query = f"{query}&{LANGUAGE_COOKIE}={language}" if query else f"{LANGUAGE_COOKIE}={language}"
+    return f"{base}?{query}{hash_mark}{fragment}"
+
+
+def without_language(query: str) -> str:
+    """A query string with any ``lang`` removed, the rest kept as it was sent."""
+    return "&".join(part for part in query.split("&") if part and part.split("=", 1)[0] != LANGUAGE_COOKIE)
+
+
+def language_switch(request: Request) -> list[dict[str, object]]:
+    """The "Español / English" links: each sets the ``lang`` cookie and comes back to this page and query."""
+    here = request.url.path
+    query = without_language(request.url.query)
+    back = here + (f"?{query}" if query else "")
+    current = i18n.current()
+    return [
+        {"code": code, "name": LANGUAGE_NAMES.get(code, code), "current": code == current, "href": f"{SWITCH_PATH}?to={code}&next={quote(back, safe='')}"}
+        for code in i18n.LANGUAGES
+    ]
+
+
+def language_field() -> Markup:
+    """The hidden ``lang`` field a GET form carries on a page in a language other than the source."""
+    language = i18n.current()
+    if language == i18n.SOURCE:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(LANGUAGE_COOKIE, language)
+
+
+def either(items: Sequence[str]) -> str:
+    """ "a, b, or c" in the page's language: the examples a search box offers."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(first)s, or %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
 def page_context(request: Request) -> dict[str, Any]:
     """What every page's layout shows, the error page included (a Jinja context processor)."""
     snapshot = services(request).snapshot
-    return {"directory_version": snapshot.directory.version, "directory_loaded_at": snapshot.loaded_at}
+    return {
+        "directory_version": snapshot.directory.version,
+        "directory_loaded_at": snapshot.loaded_at,
+        "language": i18n.current(),
+        "language_switch": language_switch(request),
+        "lang_url": with_language,
+        "lang_field": language_field,
+        "either": either,
+    }
 
 
 def render(request: Request, template: str, context: Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -239,8 +302,8 @@ def wants_json(request: Request) -> bool:
 
 
 _HTTP_MESSAGES = {
-    404: "There is no page at this address. Check the link, or start from the home page.",
-    405: "This address does not accept that kind of request.",
+    404: N_("There is no page at this address. Check the link, or start from the home page."),
+    405: N_("This address does not accept that kind of request."),
 }
 
 
@@ -249,21 +312,34 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     headers: Mapping[str, str] | None = None
     if isinstance(exc, HTTPException):
         headers = exc.headers  # a 405 must say which methods the address takes (Allow, RFC 9110)
-        exc = RequestError(exc.status_code, _HTTP_MESSAGES.get(exc.status_code, exc.detail))
+        exc = RequestError(exc.status_code, _(_HTTP_MESSAGES[exc.status_code]) if exc.status_code in _HTTP_MESSAGES else exc.detail)
     if not isinstance(exc, RoutingError):
         # One line here; the server logs the traceback itself once the response is sent.
         log.error("unexpected error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-        exc = RequestError(500, "Something went wrong on our side. Please try again in a minute.")
+        exc = RequestError(500, _("Something went wrong on our side. Please try again in a minute."))
     if isinstance(exc, RequestError) and exc.headers:
         headers = {**(headers or {}), **exc.headers}
+    exc.message = said(exc)
     if wants_json(request):
         return JSONResponse(error_json(exc), status_code=exc.status, headers=headers)
     return render(request, "error.html", {"error": exc}, exc.status, headers)
 
 
+def said(exc: RoutingError) -> str:
+    """The error's sentence in the request's language.
+
+    The layer below the core (``routing.errors``) cannot look up a catalog, so its errors carry their
+    English template and values, and are translated here, where they are shown. A sentence that was
+    translated where it was raised is not in the catalog and comes back as it is.
+    """
+    if exc.template:
+        return _(exc.template) % exc.params
+    return _(exc.message)
+
+
 # The form and the API share one validation, whose summary is worded for the
 # page ("the 2 fields marked below"); a program has no page to look at.
-_POINTS_AT_THE_PAGE = re.compile(r"\b(marked|below|above)\b", re.IGNORECASE)
+_POINTS_AT_THE_PAGE = re.compile(r"\b(marked|below|above|marcados?|abajo|arriba)\b", re.IGNORECASE)
 
 
 def error_json(exc: RoutingError) -> dict[str, object]:
@@ -271,9 +347,13 @@ def error_json(exc: RoutingError) -> dict[str, object]:
     body = exc.as_json()
     if exc.fields and _POINTS_AT_THE_PAGE.search(exc.message):
         names = [f"“{name}”" for name in exc.fields]
-        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-        each = "it" if len(names) == 1 else "each"
-        message = f"Please correct {listed} and send the request again; “fields” says what is wrong with {each}."
+        if len(names) == 1:
+            message = _("Please correct %(field)s and send the request again; “fields” says what is wrong with it.") % {"field": names[0]}
+        else:
+            message = _("Please correct %(fields)s and %(last)s and send the request again; “fields” says what is wrong with each.") % {
+                "fields": ", ".join(names[:-1]),
+                "last": names[-1],
+            }
         body = {"error": {"status": exc.status, "message": message, "fields": exc.fields}}
     return body
 

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from routing.core.email.addresses import is_email_address, not_text, printable, unsafe_in_header
+from routing.core.i18n import _, ngettext
 from routing.core.model import Contact, Directory, Email
 from routing.core.recipients import WrittenRoute, chosen, written_route
 from routing.core.rules import Decision, route
@@ -57,7 +58,8 @@ class WrittenRequest:
 
 def invalid(fields: Mapping[str, str]) -> RequestError:
     count = len(fields)
-    return RequestError(422, f"Please correct the {'field' if count == 1 else f'{count} fields'} marked below and send it again.", fields)
+    message = ngettext("Please correct the field marked below and send it again.", "Please correct the %(num)s fields marked below and send it again.", count)
+    return RequestError(422, message % {"num": count}, fields)
 
 
 def parse(raw: Mapping[str, Any], directory: Directory, *, strict: bool) -> WrittenRequest:
@@ -70,17 +72,17 @@ def parse(raw: Mapping[str, Any], directory: Directory, *, strict: bool) -> Writ
     if strict:
         for key in raw:
             if key in RECIPIENT_FIELDS:
-                problems[key] = "Recipients always come from the directory. Choose a team with contact_id, or leave it out to let us route the message."
+                problems[key] = _("Recipients always come from the directory. Choose a team with contact_id, or leave it out to let us route the message.")
             elif key not in FIELDS:
                 # The name is echoed back, so a broken character in it must not break the answer.
-                problems[printable(str(key))[:100]] = f"This field is not accepted; the fields are {', '.join(FIELDS)}."
+                problems[printable(str(key))[:100]] = _("This field is not accepted; the fields are %(fields)s.") % {"fields": ", ".join(FIELDS)}
     values: dict[str, str] = {}
     for name in FIELDS:
         value = raw.get(name)
         if value is None:
             value = ""
         if not isinstance(value, str):
-            problems[name] = "Send this field as text."
+            problems[name] = _("Send this field as text.")
             value = ""
         values[name] = _clean(name, value)
     for name in FIELDS:
@@ -102,37 +104,37 @@ def _clean(name: str, value: str) -> str:
 
 def _problem(name: str, value: str, directory: Directory) -> str:
     if not_text(value):
-        return "This has a character that is not valid text (a broken emoji or symbol). Retype it and send it again."
+        return _("This has a character that is not valid text (a broken emoji or symbol). Retype it and send it again.")
     if name in HEADER_FIELDS and unsafe_in_header(value):
-        return "Keep this to a single line of plain text: line breaks, control characters and encoded words (=?…?=) are not allowed here."
+        return _("Keep this to a single line of plain text: line breaks, control characters and encoded words (=?…?=) are not allowed here.")
     limit = MAX_CHARS[name]
     if len(value) > limit:
-        return f"Shorten this to {limit:,} characters or fewer (it has {len(value):,})."
+        return _("Shorten this to %(limit)s characters or fewer (it has %(count)s).") % {"limit": f"{limit:,}", "count": f"{len(value):,}"}
     fmt = directory.group_id
     if name == "group_name" and not value:
-        return "Enter your group name, so the team can find your account."
+        return _("Enter your group name, so the team can find your account.")
     if name == "group_id":
         if not value:
-            return f"Enter your group ID: {fmt.description}."
+            return _("Enter your group ID: %(format)s.") % {"format": fmt.description}
         if not re.fullmatch(fmt.pattern, value):
-            return f"“{value}” is not a group ID. A group ID is {fmt.description}."
+            return _("“%(value)s” is not a group ID. A group ID is %(format)s.") % {"value": value, "format": fmt.description}
     if name == "email":
         if not value:
-            return "Enter the email address where the team should reply."
+            return _("Enter the email address where the team should reply.")
         if not is_email_address(value):
-            return f"“{value}” does not look like an email address. Enter one like name@example.com, where the team can reply."
+            return _("“%(value)s” does not look like an email address. Enter one like name@example.com, where the team can reply.") % {"value": value}
     if name == "phone" and value:
         digits = sum(c.isdigit() for c in value)
         if not _PHONE.match(value) or not 7 <= digits <= 20:
-            return "Enter a phone number with digits, spaces, dashes, dots or brackets (and a leading + for abroad), or leave it empty."
+            return _("Enter a phone number with digits, spaces, dashes, dots or brackets (and a leading + for abroad), or leave it empty.")
     if name == "message" and not value:
-        return "Write your request, so the team knows what you need."
+        return _("Write your request, so the team knows what you need.")
     if name == "contact_id" and value:
         if not directory.has_contact(value):
-            return f"There is no team “{value}”. {_choices(directory)}"
+            return _("There is no team “%(value)s”. %(choices)s") % {"value": value, "choices": _choices(directory)}
         contact = directory.contact(value)
         if not contact.emails:
-            return f"{contact.name} does not take written requests. {_choices(directory)}"
+            return _("%(team)s does not take written requests. %(choices)s") % {"team": contact.name, "choices": _choices(directory)}
     return ""
 
 
@@ -143,7 +145,9 @@ def writable(directory: Directory) -> list[Contact]:
 
 def _choices(directory: Directory, or_route: bool = True) -> str:
     names = ", ".join(f"{c.name} ({c.id})" for c in writable(directory))
-    return f"Choose one of {names}" + (", or leave it empty to let us route your message." if or_route else ".")
+    if or_route:
+        return _("Choose one of %(teams)s, or leave it empty to let us route your message.") % {"teams": names}
+    return _("Choose one of %(teams)s.") % {"teams": names}
 
 
 @dataclass(frozen=True)
@@ -162,13 +166,14 @@ class NotByEmail(RequestError):
     def __init__(self, route: WrittenRoute) -> None:
         nearest = route.nearest
         if nearest is not None:
-            field = (
-                f"{nearest.team.name} ({nearest.team.id}) is the nearest fit: choose it to send the request to "
-                f"{nearest.address.address} anyway, or call instead."
-            )
+            field = _("%(team)s (%(id)s) is the nearest fit: choose it to send the request to %(address)s anyway, or call instead.") % {
+                "team": nearest.team.name,
+                "id": nearest.team.id,
+                "address": nearest.address.address,
+            }
         else:
-            field = "No team's mailbox covers this request, so please call instead."
-        super().__init__(422, f"We have not sent your request. {route.reason}", {"contact_id": field})
+            field = _("No team's mailbox covers this request, so please call instead.")
+        super().__init__(422, _("We have not sent your request. %(reason)s") % {"reason": route.reason}, {"contact_id": field})
         self.route = route
 
 
@@ -190,17 +195,17 @@ def choose_recipient(request: WrittenRequest, index: Searcher, now: datetime) ->
     if written.forward is not None:
         return Choice(written.forward.team, written.forward.address, written.reason, decision)
     if written.topic is None:
-        raise invalid({"contact_id": f"We could not tell from your message which team should get it. {_choices(directory, or_route=False)}"})
+        raise invalid({"contact_id": _("We could not tell from your message which team should get it. %(choices)s") % {"choices": _choices(directory, or_route=False)}})
     raise NotByEmail(written)
 
 
 def _emergency(decision: Decision) -> RequestError:
     line = decision.contact.phones[0].instructions if decision.contact.phones else decision.contact.name
-    message = (
-        f"This sounds like a medical emergency: {line} now. A written request is the wrong way to get urgent help, "
+    message = _(
+        "This sounds like a medical emergency: %(line)s now. A written request is the wrong way to get urgent help, "
         "because it may not be read for a day or more. If it is not an emergency, reword your message and send it again."
-    )
-    return RequestError(422, message, {"message": f"Written requests are not for emergencies: {line}."})
+    ) % {"line": line}
+    return RequestError(422, message, {"message": _("Written requests are not for emergencies: %(line)s.") % {"line": line}})
 
 
 def dedupe_key(request: WrittenRequest, recipient: Choice, now: datetime, timezone: str, idempotency_key: str = "") -> str:

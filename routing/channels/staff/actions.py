@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from routing.clock import now
 from routing.core.email.addresses import unsafe_in_header
 from routing.core.email.triage import Correction, Triage
+from routing.core.i18n import _, ngettext
 from routing.core.model import Directory
 from routing.delivery import conversation
 from routing.errors import RequestError
@@ -34,16 +35,17 @@ def validate_correction(values: Mapping[str, str], directory: Directory) -> Corr
     group_name = values.get("group_name", "")
     if contact_id:
         if not directory.has_contact(contact_id):
-            problems["contact_id"] = "Choose one of the teams in the list."
+            problems["contact_id"] = _("Choose one of the teams in the list.")
         elif not directory.contact(contact_id).emails:
-            problems["contact_id"] = f"{directory.contact(contact_id).name} does not take email; choose a team that does."
+            problems["contact_id"] = _("%(team)s does not take email; choose a team that does.") % {"team": directory.contact(contact_id).name}
     if group_id and not re.fullmatch(directory.group_id.pattern, group_id):
-        problems["group_id"] = f"“{group_id}” is not a group ID. A group ID is {directory.group_id.description}."
+        problems["group_id"] = _("“%(value)s” is not a group ID. A group ID is %(format)s.") % {"value": group_id, "format": directory.group_id.description}
     if group_name and (len(group_name) > MAX_GROUP_NAME or unsafe_in_header(group_name)):
-        problems["group_name"] = f"Keep the group name to one line of at most {MAX_GROUP_NAME} characters."
+        problems["group_name"] = _("Keep the group name to one line of at most %(limit)s characters.") % {"limit": MAX_GROUP_NAME}
     if problems:
         count = len(problems)
-        raise RequestError(422, f"Please fix the {'field' if count == 1 else f'{count} fields'} marked below and save again.", problems)
+        message = ngettext("Please fix the field marked below and save again.", "Please fix the %(num)s fields marked below and save again.", count)
+        raise RequestError(422, message % {"num": count}, problems)
     return Correction(contact_id=contact_id, group_id=group_id, group_name=group_name)
 
 

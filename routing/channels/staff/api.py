@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from routing.channels.http import read_limited, require_content_type, staff_only
 from routing.clock import now
+from routing.core.i18n import _
 from routing.delivery.intake import take_in
 from routing.errors import RequestError
 from routing.services import services
@@ -23,10 +24,12 @@ from routing.store.triage_log import Record
 
 @staff_only(page=False)
 async def api_triage(request: Request) -> Response:
-    require_content_type(request, "message/rfc822", "Send the raw email as the body, with the header Content-Type: message/rfc822.")
+    require_content_type(request, "message/rfc822", _("Send the raw email as the body, with the header Content-Type: message/rfc822."))
     svc = services(request)
     limit = svc.settings.max_message_bytes
-    raw = await read_limited(request, limit, f"This email is larger than the {limit:,} bytes we accept (MAX_MESSAGE_BYTES). Remove big attachments and send it again.")
+    raw = await read_limited(
+        request, limit, _("This email is larger than the %(limit)s bytes we accept (MAX_MESSAGE_BYTES). Remove big attachments and send it again.") % {"limit": f"{limit:,}"}
+    )
     record, created = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "api", mailroom=svc.mailroom)
     return JSONResponse(_body(record, duplicate=not created))
 
@@ -35,7 +38,7 @@ async def api_triage(request: Request) -> Response:
 async def api_get(request: Request) -> Response:
     record = services(request).triage_log.get(request.path_params["id"].strip().upper())
     if record is None:
-        raise RequestError(404, "There is no triaged email with that id. POST the email to /api/triage first.")
+        raise RequestError(404, _("There is no triaged email with that id. POST the email to /api/triage first."))
     return JSONResponse(_body(record))
 
 
@@ -51,7 +54,7 @@ async def original(request: Request) -> Response:
     """The stored email byte for byte, to open in a mail program or send on by hand."""
     record = services(request).triage_log.get(request.path_params["id"].strip().upper())
     if record is None:
-        raise RequestError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
+        raise RequestError(404, _("There is no triaged email with that reference. Go back to the list of triaged emails."))
     return Response(record.raw, media_type="message/rfc822", headers={"content-disposition": f'attachment; filename="{record.id}.eml"'})
 
 

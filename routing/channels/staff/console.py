@@ -34,12 +34,15 @@ from routing.channels.http import (
     password_matches,
     read_form,
     render,
+    said,
     staff_only,
+    with_language,
 )
 from routing.channels.staff.actions import ask_sender, forward, reading, validate_correction
 from routing.clock import now
-from routing.core.email.group_fields import GROUP_ID
+from routing.core.email.group_fields import GROUP_ID, GROUP_NAME
 from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, LOOP_REASONS, REVIEW, Correction
+from routing.core.i18n import N_, _
 from routing.core.model import Directory
 from routing.core.rules import CONFIDENT, RULE_CONFIDENCE
 from routing.core.written_request import writable
@@ -59,16 +62,24 @@ from routing.store.triage_search import Filters, find
 log = logging.getLogger("routing.staff")
 
 FLASH = "staff_flash"
-WRONG_PASSWORD = "That password is not right. Type it again, or ask the person who runs this help desk for the staff password."
-WRONG_NAME_OR_PASSWORD = "That name and password do not match. Type them again, or ask the person who runs this help desk to set a new password for you."
-NAME_NEEDED = (
-    "Type your name as well as your password. This help desk has staff accounts now, "
-    "so the shared set-up password no longer signs in."
-)
+WRONG_PASSWORD = N_("That password is not right. Type it again, or ask the person who runs this help desk for the staff password.")
+WRONG_NAME_OR_PASSWORD = N_("That name and password do not match. Type them again, or ask the person who runs this help desk to set a new password for you.")
+NAME_NEEDED = N_("Type your name as well as your password. This help desk has staff accounts now, so the shared set-up password no longer signs in.")
 FORM_LIMIT = 64_000
 
 
-ACTION_LABELS = {FORWARD: "Forward to the team", REVIEW: "Needs a person", IGNORE: "Ignore (never answered)"}
+ACTION_LABELS = {FORWARD: N_("Forward to the team"), REVIEW: N_("Needs a person"), IGNORE: N_("Ignore (never answered)")}
+# The stored statuses' words come from present.triage.STATUS_WORDS and the filter's from the names;
+# the staff pages show them through the catalog, and these marks put them in it.
+STATUS_MESSAGES = (
+    N_("New"),
+    N_("Forwarded"),
+    N_("Asked"),
+    N_("Ignored"),
+    N_("Corrected"),
+    N_("Waiting for the sender"),
+    N_("Corrected, not sent"),
+)
 
 
 # --- signing in ------------------------------------------------------------------
@@ -107,7 +118,7 @@ async def login(request: Request) -> Response:
     try:
         limiter.refuse_if_over(client_key(request))
     except RequestError as exc:
-        return _login(request, next_url, exc.message, exc.status)
+        return _login(request, next_url, said(exc), exc.status)
     check_csrf(request, form)
     name = str(form.get("name", "")).strip()[:100]
     given = form.get("password", "")
@@ -116,7 +127,7 @@ async def login(request: Request) -> Response:
         # The shared password is a bootstrap: it signs in only until the first named account exists.
         # Refused before it is checked, so this answer says nothing about whether it was right.
         if await asyncio.to_thread(svc.staff_accounts.exist):
-            return _login(request, next_url, NAME_NEEDED, 401, name)
+            return _login(request, next_url, _(NAME_NEEDED), 401, name)
         user = BOOTSTRAP if password_matches(given, svc.settings.staff_password) else None
         wrong = WRONG_PASSWORD
     else:
@@ -133,7 +144,7 @@ async def login(request: Request) -> Response:
             limiter.check(client_key(request))  # counts wrong passwords only
         except RequestError as exc:
             return _login(request, next_url, exc.message, exc.status, name)
-        return _login(request, next_url, wrong, 401, name)
+        return _login(request, next_url, _(wrong), 401, name)
     # A fresh session on sign-in, so a session planted before it is worth nothing.
     request.session.clear()
     request.session[STAFF_KEY] = await asyncio.to_thread(svc.staff_sessions.open, user)
@@ -149,7 +160,7 @@ async def logout(request: Request) -> Response:
         # Ends the session on the server too: a copy of the cookie no longer opens anything.
         await asyncio.to_thread(services(request).staff_sessions.close_session, token)
     request.session.clear()
-    return RedirectResponse("/staff/login", status_code=303)
+    return RedirectResponse(with_language("/staff/login"), status_code=303)
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -250,11 +261,11 @@ async def triage_submit(request: Request) -> Response:
     finally:
         await form.close()  # an upload is spooled to a temporary file
     if len(raw) > limit:
-        raise RequestError(413, f"This email is larger than the {limit:,} bytes we accept. Remove big attachments and try again.")
+        raise RequestError(413, _("This email is larger than the %(limit)s bytes we accept. Remove big attachments and try again.") % {"limit": f"{limit:,}"})
     if not raw.strip():
-        return _triage_form(request, "Paste an email (headers and body) or choose an .eml file, then press Triage.", status=422)
-    record, _ = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "console", mailroom=svc.mailroom)
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+        return _triage_form(request, _("Paste an email (headers and body) or choose an .eml file, then press Triage."), status=422)
+    record, _new = await take_in(svc.triage_log, raw, svc.snapshot.index, now(), "console", mailroom=svc.mailroom)
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 @staff_only(page=True)
@@ -319,24 +330,38 @@ def missing_words(missing: Sequence[str]) -> str:
     return " and ".join("group ID" if m == GROUP_ID else "group name" for m in missing)
 
 
+_ASK_FOR: dict[tuple[str, ...], str] = {
+    (GROUP_ID,): N_("Ask the sender for the group ID"),
+    (GROUP_NAME,): N_("Ask the sender for the group name"),
+}
+
+
 def ask_label(missing: Sequence[str]) -> str:
-    return f"Ask the sender for the {missing_words(missing)}" if missing else "Ask the sender for what is missing"
+    if not missing:
+        return _("Ask the sender for what is missing")
+    one = _ASK_FOR.get(tuple(missing))
+    if one is not None:
+        return _(one)
+    if len(missing) == 2 and GROUP_ID in missing:  # in the order the triage lists them, as the draft asks
+        first_id = missing[0] == GROUP_ID
+        return _("Ask the sender for the group ID and group name") if first_id else _("Ask the sender for the group name and group ID")
+    return _("Ask the sender for the %(what)s") % {"what": missing_words(missing)}
 
 
 def action_label(action: str, missing: Sequence[str]) -> str:
     """The suggested action in words; the action's name (``ask_sender``) is for the API."""
     if action == ASK_SENDER:
         return ask_label(missing)
-    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action.replace("_", " ").capitalize()
 
 
 def sureness(confidence: float) -> str:
     """How sure the triage is of the team, in words rather than a number."""
     if confidence >= RULE_CONFIDENCE:
-        return "Sure of the team"
+        return _("Sure of the team")
     if confidence >= CONFIDENT:
-        return "Fairly sure of the team: check it before forwarding"
-    return "Not sure of the team: choose one under Corrections"
+        return _("Fairly sure of the team: check it before forwarding")
+    return _("Not sure of the team: choose one under Corrections")
 
 
 def _sentence(text: str) -> str:
@@ -346,25 +371,25 @@ def _sentence(text: str) -> str:
 def _deliveries(svc: Services, record: Record) -> list[dict[str, str]]:
     """What the outbox says about this email's forward and reply, in words."""
     found = []
-    for label, ref in (("Forward", record.forward_id), ("Reply to the sender", record.ask_id)):
+    for label, ref in ((_("Forward"), record.forward_id), (_("Reply to the sender"), record.ask_id)):
         item = svc.outbox.get(ref) if ref else None
         if item is not None:
-            detail = item.status_message or item.last_error or ("Waiting for the sender." if item.status == "queued" else "")
+            detail = item.status_message or item.last_error or (_("Waiting for the sender.") if item.status == "queued" else "")
             found.append({"label": label, "id": item.id, "to": item.to, "status": item.status, "detail": detail})
     return found
 
 
 _DONE = {
-    audit.FORWARDED: "Forwarded",
-    audit.ASKED: "Sent the reply asking for what was missing",
-    audit.CORRECTED: "Corrected",
-    audit.IGNORED: "Marked ignored",
+    audit.FORWARDED: N_("Forwarded"),
+    audit.ASKED: N_("Sent the reply asking for what was missing"),
+    audit.CORRECTED: N_("Corrected"),
+    audit.IGNORED: N_("Marked ignored"),
 }
 
 
 def _history(entries: Sequence[Entry], zone: str) -> list[dict[str, str]]:
     """The audit trail of one email, oldest first, in words."""
-    return [{"when": _local(e.at, zone), "who": e.actor, "what": _DONE.get(e.action, e.action), "detail": e.detail} for e in entries]
+    return [{"when": _local(e.at, zone), "who": e.actor, "what": _(_DONE[e.action]) if e.action in _DONE else e.action, "detail": e.detail} for e in entries]
 
 
 def _forwarded(svc: Services, record: Record) -> str:
@@ -372,16 +397,17 @@ def _forwarded(svc: Services, record: Record) -> str:
     zone = svc.snapshot.directory.timezone
     entry = svc.audit.last(record.id, audit.FORWARDED)
     if entry is not None:
-        return f"Forwarded {entry.detail} on {_local(entry.at, zone)} by {entry.actor}."
+        return _("Forwarded %(detail)s on %(when)s by %(who)s.") % {"detail": entry.detail, "when": _local(entry.at, zone), "who": entry.actor}
     item = svc.outbox.get(record.forward_id)
-    to = f"to {item.to} " if item is not None else ""
-    return f"Forwarded {to}on {_local(item.created_at if item else record.updated_at, zone)}."
+    if item is not None:
+        return _("Forwarded to %(to)s on %(when)s.") % {"to": item.to, "when": _local(item.created_at, zone)}
+    return _("Forwarded on %(when)s.") % {"when": _local(record.updated_at, zone)}
 
 
 def _record(request: Request) -> Record:
     record = services(request).triage_log.get(request.path_params["id"].strip().upper())
     if record is None:
-        raise RequestError(404, "There is no triaged email with that reference. Go back to the list of triaged emails.")
+        raise RequestError(404, _("There is no triaged email with that reference. Go back to the list of triaged emails."))
     return record
 
 
@@ -402,8 +428,8 @@ async def correct_action(request: Request) -> Response:
     result = await read_in_worker(record.raw, svc.snapshot.index, now(), correction)
     await asyncio.to_thread(svc.triage_log.correct, record.id, correction.as_json(), triage_json(result))
     await _audit(request, audit.CORRECTED, record, _correction_words(values, svc))
-    request.session[FLASH] = "Saved. The triage below uses your corrections."
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    request.session[FLASH] = _("Saved. The triage below uses your corrections.")
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 def _correction_words(values: Mapping[str, str], svc: Services) -> str:
@@ -430,14 +456,14 @@ async def forward_action(request: Request) -> Response:
         form = await _form(request)
         check_csrf(request, form)
         note = await asyncio.to_thread(_forwarded, services(request), record)
-        request.session[FLASH] = f"{note} It is not forwarded again."
-        return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
-    return await _send(request, record, forward, audit.FORWARDED, "Forwarded: the email is in the outbox for {team}. Reference {ref}.")
+        request.session[FLASH] = _("%(note)s It is not forwarded again.") % {"note": note}
+        return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
+    return await _send(request, record, forward, audit.FORWARDED, N_("Forwarded: the email is in the outbox for %(team)s. Reference %(ref)s."))
 
 
 @staff_only(page=False)
 async def ask_action(request: Request) -> Response:
-    return await _send(request, _record(request), ask_sender, audit.ASKED, "The reply asking for the missing details is in the outbox for {team}. Reference {ref}.")
+    return await _send(request, _record(request), ask_sender, audit.ASKED, N_("The reply asking for the missing details is in the outbox for %(team)s. Reference %(ref)s."))
 
 
 @staff_only(page=False)
@@ -447,12 +473,15 @@ async def ignore_action(request: Request) -> Response:
     check_csrf(request, form)
     svc = services(request)
     if record.forward_id or record.ask_id:
-        done = "forwarded to the team" if record.forward_id else "answered with a reply to the sender"
-        return await _message(request, record, f"This email was already {done}, so it is not marked ignored.", 409)
+        if record.forward_id:
+            refused = _("This email was already forwarded to the team, so it is not marked ignored.")
+        else:
+            refused = _("This email was already answered with a reply to the sender, so it is not marked ignored.")
+        return await _message(request, record, refused, 409)
     await asyncio.to_thread(svc.triage_log.mark, record.id, IGNORED)
     await _audit(request, audit.IGNORED, record)
-    request.session[FLASH] = "Marked ignored: nobody is asked to forward or answer it."
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    request.session[FLASH] = _("Marked ignored: nobody is asked to forward or answer it.")
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 Action = Callable[[Services, Record], Awaitable[tuple[Item, str]]]
@@ -467,8 +496,8 @@ async def _send(request: Request, record: Record, action: Action, audited: str, 
     except RequestError as exc:
         return await _message(request, record, exc.message, exc.status)
     await _audit(request, audited, record, f"to {to}", item.id)
-    request.session[FLASH] = done.format(team=to, ref=item.id)
-    return RedirectResponse(f"/staff/messages/{record.id}", status_code=303)
+    request.session[FLASH] = _(done) % {"team": to, "ref": item.id}
+    return RedirectResponse(with_language(f"/staff/messages/{record.id}"), status_code=303)
 
 
 async def _audit(request: Request, action: str, record: Record, detail: str = "", ref: str = "") -> None:
@@ -496,7 +525,7 @@ def _common(request: Request) -> dict[str, Any]:
 
 async def _form(request: Request, slack: int = 0) -> FormData:
     limit = FORM_LIMIT + slack
-    return await read_form(request, limit, f"This form is larger than the {limit:,} bytes we accept. Remove big attachments from the email and try again.")
+    return await read_form(request, limit, _("This form is larger than the %(limit)s bytes we accept. Remove big attachments from the email and try again.") % {"limit": f"{limit:,}"})
 
 
 def routes() -> list[Route]:

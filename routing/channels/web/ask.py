@@ -17,6 +17,8 @@ from starlette.routing import Route
 from routing import metrics
 from routing.channels.http import json_bytes, render, requested_instant
 from routing.clock import now as clock_now
+from routing.core import i18n
+from routing.core.i18n import _
 from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
 from routing.core.text import MAX_QUERY_CHARS
@@ -31,7 +33,7 @@ EXAMPLE_CHARS = 40
 MAX_EXAMPLES = 6
 # "604213", "group 604213", "Group ID: 604213", "#604213": an ID with nothing asked.
 _BARE_ID = re.compile(r"(?:(?:group|grp)\s*(?:id|number|no\.?|#)?\s*[:#=]?\s*|#\s*)?([0-9][0-9-]*)", re.IGNORECASE)
-_examples: dict[str, list[str]] = {}  # by directory version: the topics do not change between reloads
+_examples: dict[tuple[str, str], list[str]] = {}  # by directory version and language: the topics do not change between reloads
 
 
 log = logging.getLogger("routing.ask")
@@ -41,14 +43,14 @@ def read_question(params: Any) -> tuple[str, datetime, str]:
     """The question, instant and channel from a query string, or an RequestError saying what is wrong."""
     question = str(params.get("q", "")).strip()
     if not question:
-        raise RequestError(400, "Type a question in q, for example q=change our broker of record.", {"q": "required"})
+        raise RequestError(400, _("Type a question in q, for example q=change our broker of record."), {"q": "required"})
     if len(question) > MAX_QUERY_CHARS:
         raise RequestError(
-            400, f"The question is {len(question)} characters long; keep it under {MAX_QUERY_CHARS}.", {"q": "too long"}
+            400, _("The question is %(count)s characters long; keep it under %(limit)s.") % {"count": len(question), "limit": MAX_QUERY_CHARS}, {"q": "too long"}
         )
     channel = str(params.get("channel", "web")) or "web"
     if channel not in CHANNELS:
-        raise RequestError(400, f"channel must be one of: {', '.join(CHANNELS)}.", {"channel": "unknown channel"})
+        raise RequestError(400, _("channel must be one of: %(channels)s.") % {"channels": ", ".join(CHANNELS)}, {"channel": "unknown channel"})
     # To the minute: hours are kept in minutes, and equal instants let answers be reused.
     instant = requested_instant(params) if params.get("at") else clock_now().replace(second=0, microsecond=0)
     return question, instant, channel
@@ -72,22 +74,26 @@ async def api_route(request: Request) -> Response:
 
 def example_questions(snapshot: Snapshot, instant: datetime) -> list[str]:
     """A few questions to try, from the directory's own topics: each contact's first short topic title,
-    kept only if asking it really finds that contact (so an edited directory cannot offer a dead end)."""
+    kept only if asking it really finds that contact (so an edited directory cannot offer a dead end).
+    In Spanish the titles are the directory's Spanish ones, asked in Spanish."""
     directory = snapshot.directory
-    if directory.version not in _examples:
+    key = (directory.version, i18n.current())
+    if key not in _examples:
         found: list[str] = []
         for contact in directory.contacts:
             if contact.kind is ContactKind.EMERGENCY_LINE:
                 continue
-            title = next((t.title for t in contact.topics if len(t.title) <= EXAMPLE_CHARS), None)
+            titles = (str(i18n.localized(topic, "title")) for topic in contact.topics)
+            title = next((t for t in titles if len(t) <= EXAMPLE_CHARS), None)
             if title is None:
                 continue
             decision = route(snapshot.index, title, "web", instant)
             if decision.contact.id == contact.id and decision.confident and not (decision.fallback or decision.offtopic):
                 found.append(title)
-        _examples.clear()
-        _examples[directory.version] = found[:MAX_EXAMPLES]
-    return _examples[directory.version]
+        for stale in [k for k in _examples if k[0] != directory.version]:
+            del _examples[stale]
+        _examples[key] = found[:MAX_EXAMPLES]
+    return _examples[key]
 
 
 def as_typed(title: str) -> str:

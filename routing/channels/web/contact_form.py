@@ -22,8 +22,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, read_limited, render, require_content_type
+from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, read_limited, render, require_content_type, with_language
 from routing.clock import now
+from routing.core.i18n import N_, _
 from routing.core.written_request import (
     FIELDS,
     MAX_CHARS,
@@ -44,7 +45,7 @@ from routing.store.outbox import Item, new_reference
 
 log = logging.getLogger("routing.contact_form")
 
-DEFAULT_SUBJECT = "Request from the help desk form"
+DEFAULT_SUBJECT = N_("Request from the help desk form")
 SENT_KEY = "forwarded"  # the session's own recent references
 
 
@@ -74,7 +75,7 @@ async def _accept(request: Request, raw: Mapping[str, Any], *, strict: bool, ide
         outgoing = form_outgoing(letter, svc.settings.mail_from, key)
     except UnsafeHeaders:
         # Validation refuses such text first; this is the guard behind it.
-        raise RequestError(422, "Keep each field to a single line of plain text and send it again.") from None
+        raise RequestError(422, _("Keep each field to a single line of plain text and send it again.")) from None
     item, created = await svc.mailroom.send(outgoing)
     if created:
         log.info("%s queued for %s (%s)", item.id, choice.contact.id, choice.email.address)
@@ -85,7 +86,7 @@ def _subject(form: WrittenRequest, choice: Choice) -> str:
     if form.subject:
         return form.subject
     topic = choice.decision.topic
-    return topic.title if topic and topic in choice.contact.topics else DEFAULT_SUBJECT
+    return topic.title if topic and topic in choice.contact.topics else _(DEFAULT_SUBJECT)
 
 
 def _rate_limit(request: Request) -> None:
@@ -98,8 +99,8 @@ async def _read_body(request: Request) -> bytes:
     return await read_limited(
         request,
         limit,
-        f"This request is larger than the {limit:,} bytes we accept. Shorten the message and send it again; "
-        "the team can ask for documents when they reply.",
+        _("This request is larger than the %(limit)s bytes we accept. Shorten the message and send it again; the team can ask for documents when they reply.")
+        % {"limit": f"{limit:,}"},
     )
 
 
@@ -111,21 +112,21 @@ async def api_forward(request: Request) -> Response:
     # Only application/json is read. A cross-site HTML form cannot send that
     # content type without a CORS preflight, which this app never approves, so
     # the API needs no CSRF token; programs call it directly.
-    require_content_type(request, "application/json", "Send the request as JSON, with the header Content-Type: application/json.")
+    require_content_type(request, "application/json", _("Send the request as JSON, with the header Content-Type: application/json."))
     body = await _read_body(request)
     try:
         raw = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RequestError(400, f"The body is not valid JSON ({exc}). Send one JSON object with the request's fields.") from None
+        raise RequestError(400, _("The body is not valid JSON (%(problem)s). Send one JSON object with the request's fields.") % {"problem": exc}) from None
     except RecursionError:
-        raise RequestError(400, "The body nests too deeply to read. Send one flat JSON object with the request's fields.") from None
+        raise RequestError(400, _("The body nests too deeply to read. Send one flat JSON object with the request's fields.")) from None
     except ValueError:  # a number too long to convert (over 4,300 digits), which json reports as a plain ValueError
-        raise RequestError(400, "The body holds a number too long to read. Send each field as text, in one flat JSON object.") from None
+        raise RequestError(400, _("The body holds a number too long to read. Send each field as text, in one flat JSON object.")) from None
     if not isinstance(raw, dict):
-        raise RequestError(422, f"Send one JSON object with the fields {', '.join(FIELDS)}.")
+        raise RequestError(422, _("Send one JSON object with the fields %(fields)s.") % {"fields": ", ".join(FIELDS)})
     key = request.headers.get("idempotency-key", "").strip()
     if len(key) > 200 or any(not c.isprintable() for c in key):
-        raise RequestError(400, "The Idempotency-Key header should be at most 200 printable characters, such as a UUID.")
+        raise RequestError(400, _("The Idempotency-Key header should be at most 200 printable characters, such as a UUID."))
     item, created = await _accept(request, raw, strict=True, idempotency_key=key)
     body_json = request_json(item, _state(request, item))
     if not created:
@@ -148,7 +149,7 @@ def _find(request: Request) -> Item:
     ref = request.path_params["id"].strip().upper()
     item = services(request).outbox.get(ref)
     if item is None:
-        raise RequestError(404, f"There is no request with the reference {ref}. Check the reference number on your confirmation.")
+        raise RequestError(404, _("There is no request with the reference %(ref)s. Check the reference number on your confirmation.") % {"ref": ref})
     return item
 
 
@@ -167,7 +168,7 @@ async def form_page(request: Request) -> Response:
         if contact.emails:
             values["contact_id"] = chosen
         else:
-            notice = f"{contact.name} does not take written requests. Choose a team below, or leave the choice to us."
+            notice = _("%(team)s does not take written requests. Choose a team below, or leave the choice to us.") % {"team": contact.name}
     return _render(request, values, {}, notice=notice)
 
 
@@ -175,13 +176,13 @@ async def form_post(request: Request) -> Response:
     values: dict[str, str] = {name: "" for name in FIELDS}
     try:
         body = await _read_body(request)
-        require_content_type(request, "application/x-www-form-urlencoded", "Send the form from the page at /contact.")
+        require_content_type(request, "application/x-www-form-urlencoded", _("Send the form from the page at /contact."))
         form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         values.update({name: form.get(name, "") for name in FIELDS})
         # After reading, so a refused request still shows everything that was typed.
         _rate_limit(request)
         check_csrf(request, form)
-        item, _ = await _accept(request, form, strict=False)
+        item, _created = await _accept(request, form, strict=False)
     except NotByEmail as exc:
         # Not sent: the line to call, and the nearest fit chosen below so one press sends it there.
         nearest = exc.route.nearest
@@ -195,7 +196,7 @@ async def form_post(request: Request) -> Response:
     # The confirmation shows the group and reply address only in the browser
     # that sent it: a reference number read out on the phone reveals no more.
     request.session[SENT_KEY] = [*request.session.get(SENT_KEY, [])[-9:], item.id]
-    return RedirectResponse(f"/contact/sent/{item.id}", status_code=303)
+    return RedirectResponse(with_language(f"/contact/sent/{item.id}"), status_code=303)
 
 
 def _call(exc: NotByEmail) -> dict[str, str] | None:
@@ -252,7 +253,8 @@ async def status_page(request: Request) -> Response:
 
 
 def _status_context(request: Request, item: Item, state: State, mine: bool) -> dict[str, Any]:
-    path = status_path(item.id)
+    # A status link read or shared from a Spanish page opens in Spanish for whoever follows it.
+    path = with_language(status_path(item.id))
     base = services(request).settings.public_base_url or f"{request.url.scheme}://{request.url.netloc}"
     return {
         "item": item,

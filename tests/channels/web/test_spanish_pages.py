@@ -1,0 +1,206 @@
+"""The pages in Spanish: how the language is chosen, the switch, and links that keep it.
+
+The directory's own words (team names, topic titles) are translated in
+directory.yaml; these tests hold the page's fixed wording to Spanish, which
+is what the templates and the web channel own.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from starlette.testclient import TestClient
+
+from routing.store.outbox import DONE
+
+MONDAY_10AM = "2026-11-23T10:00:00-08:00"
+BROKER = {
+    "group_name": "Ortiz Landscaping LLC",
+    "group_id": "604213",
+    "name": "Ana Ortiz",
+    "email": "ana@ortiz-landscaping.example",
+    "phone": "(555) 201-4477",
+    "subject": "Cambio de agente",
+    "message": "Vamos a cambiar nuestro agente registrado (broker of record) a Pacific Benefits el 1 de enero.",
+}
+# Fixed English a Spanish reader must not see on the page.
+ENGLISH = ("Who should I contact?", "Find the contact", "All contacts", "Skip to main content", "Send a request", "Phone menu", "Staff console")
+
+
+class Page(HTMLParser):
+    """The links, form actions and hidden fields of a page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.actions: list[tuple[str, str]] = []
+        self.hidden: dict[str, str] = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {k: v or "" for k, v in attrs}
+        if tag == "a" and named.get("href", "").startswith("/"):
+            self.links.append(named["href"])
+        elif tag == "form":
+            self.actions.append((named.get("method", "get"), named.get("action", "")))
+        elif tag == "input" and named.get("type") == "hidden":
+            self.hidden[named["name"]] = named.get("value", "")
+
+
+def language_of(url: str) -> str | None:
+    return (parse_qs(urlsplit(url).query).get("lang") or [None])[0]
+
+
+def spanish(client: TestClient, path: str, **params: str) -> str:
+    response = client.get(path, params={"lang": "es", **params})
+    assert response.status_code == 200, response.text[:300]
+    return response.text
+
+
+def test_lang_es_gives_a_spanish_home_page_with_html_lang(client: TestClient) -> None:
+    home = spanish(client, "/", at=MONDAY_10AM)
+    assert '<html lang="es">' in home
+    for words in ("¿Con quién debo comunicarme?", "Buscar el contacto", "Todos los contactos", "Saltar al contenido principal", "Menú telefónico", "Consola del personal"):
+        assert words in home
+    for words in ENGLISH:
+        assert words not in home
+
+
+def test_every_link_and_form_of_a_spanish_page_keeps_the_language(client: TestClient) -> None:
+    page = Page(spanish(client, "/", at=MONDAY_10AM))
+    internal = [link for link in page.links if not link.startswith(("/static/", "/openapi.json", "/language"))]
+    assert internal and all(language_of(link) == "es" for link in internal), internal
+    assert "/contacts/account-management-support?lang=es" in page.links
+    assert page.hidden["lang"] == "es"  # the search form is a GET: its answer opens in Spanish too
+    answer = Page(spanish(client, "/search", q="change our broker of record"))
+    assert any(link.startswith("/contact?contact=") and language_of(link) == "es" for link in answer.links)
+    form = Page(spanish(client, "/contact"))
+    assert ("post", "/contact?lang=es") in form.actions
+
+
+def test_english_pages_have_no_language_in_their_links(client: TestClient) -> None:
+    home = client.get("/", params={"at": MONDAY_10AM}).text
+    assert '<html lang="en">' in home
+    assert not [link for link in Page(home).links if language_of(link)]
+    assert 'name="lang"' not in home
+
+
+def test_the_switch_sets_a_year_long_cookie_and_comes_back_to_the_same_page_and_query(client: TestClient) -> None:
+    page = Page(client.get("/search", params={"q": "broker of record"}).text)
+    switch = next(link for link in page.links if link.startswith("/language?to=es"))
+    response = client.get(switch, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/search?q=broker+of+record&lang=es"
+    cookie = response.headers["set-cookie"].lower()
+    assert cookie.startswith("lang=es;")
+    assert "max-age=31536000" in cookie and "path=/" in cookie and "samesite=lax" in cookie
+    # The cookie alone now makes every page Spanish, with no lang in the address.
+    again = client.get("/contact").text
+    assert '<html lang="es">' in again and "Envíe una solicitud a un equipo" in again
+    # And English again: the switch back drops lang from the address, so the cookie decides.
+    back = next(link for link in Page(client.get("/search", params={"q": "broker", "lang": "es"}).text).links if link.startswith("/language?to=en"))
+    response = client.get(back, follow_redirects=False)
+    assert response.headers["location"] == "/search?q=broker"
+    assert response.headers["set-cookie"].startswith("lang=en;")
+    assert '<html lang="en">' in client.get("/contact").text
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil"])
+def test_the_switch_never_sends_anyone_to_another_site(client: TestClient, target: str) -> None:
+    response = client.get("/language", params={"to": "es", "next": target}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/?lang=es"
+
+
+def test_the_address_beats_the_cookie_and_the_cookie_beats_the_browser(client: TestClient) -> None:
+    browser_es = {"accept-language": "es-MX,es;q=0.9,en;q=0.5"}
+    assert '<html lang="es">' in client.get("/contact", headers=browser_es).text
+    client.cookies.set("lang", "en")
+    assert '<html lang="en">' in client.get("/contact", headers=browser_es).text
+    assert '<html lang="es">' in client.get("/contact", params={"lang": "es"}).text
+
+
+def test_the_switch_shows_both_languages_each_in_its_own_words(client: TestClient) -> None:
+    html = spanish(client, "/ivr")
+    switch = re.search(r'<ul class="language-switch".*?</ul>', html, re.S)
+    assert switch
+    assert 'lang="es">Español</span>' in switch.group(0)  # the language being read, not a link
+    assert 'hreflang="en">English</a>' in switch.group(0)
+    assert "Oprima" in html and "Las líneas telefónicas del plan" in html
+
+
+def test_a_spanish_search_answer_and_an_empty_search(client: TestClient) -> None:
+    empty = spanish(client, "/search")
+    assert "¿Con qué necesita ayuda?" in empty and "Describa en pocas palabras lo que necesita" in empty
+    answer = spanish(client, "/search", q="change our broker of record")
+    heading = re.search(r'<h2 id="answer-heading">(.*?)</h2>', answer, re.S)
+    assert heading and heading.group(1).strip().startswith(("Comuníquese con", "Hágalo usted mismo", "Los afiliados")), heading
+    too_long = client.get("/search", params={"lang": "es", "q": "x" * 5000})
+    assert too_long.status_code == 400 and "La pregunta tiene 5000 caracteres" in too_long.text
+
+
+def test_the_contact_form_in_spanish_labels_errors_confirmation_and_status(client: TestClient) -> None:
+    form = Page(spanish(client, "/contact"))
+    mistakes = client.post("/contact?lang=es", data={**BROKER, "group_id": "12", "email": "ana@", "csrf_token": form.hidden["csrf_token"]})
+    assert mistakes.status_code == 422
+    assert "Corrija los 2 campos marcados abajo y envíelo otra vez." in mistakes.text
+    assert "no es una identificación de grupo" in mistakes.text
+    assert "no parece una dirección de correo electrónico" in mistakes.text
+    assert "Nombre del grupo" in mistakes.text and "Enviar solicitud" in mistakes.text and "(obligatorio)" in mistakes.text
+    sent = client.post("/contact?lang=es", data={**BROKER, "csrf_token": form.hidden["csrf_token"]}, follow_redirects=False)
+    assert sent.status_code == 303
+    location = sent.headers["location"]
+    assert re.fullmatch(r"/contact/sent/[A-Z0-9-]+\?lang=es", location), location
+    ref = location.split("/")[-1].split("?")[0]
+    confirmation = client.get(location).text
+    assert '<html lang="es">' in confirmation
+    assert f"Su número de referencia es <strong>{ref}</strong>." in confirmation
+    assert "Qué sigue" in confirmation and "Enlace de estado" in confirmation
+    status = f"/requests/{ref}?lang=es"
+    assert f'href="{status}"' in confirmation  # the status link shared from here opens in Spanish
+    client.cookies.clear()  # someone else, with no cookie and an English browser
+    shared = client.get(status, headers={"accept-language": "en-US"}).text
+    assert '<html lang="es">' in shared and "Volver a todos los contactos" in shared
+    settled(client, ref)
+
+
+def settled(client: TestClient, ref: str, timeout: float = 10.0) -> None:
+    """Waits until the sender is done with the request, so nothing is still writing when the app stops."""
+    outbox = client.app.state.services.outbox  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        item = outbox.get(ref)
+        if item is not None and item.status in DONE:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{ref} was not settled in {timeout} s")
+
+
+def test_errors_read_in_spanish(client: TestClient) -> None:
+    missing = client.get("/contacts/nobody", params={"lang": "es"})
+    assert missing.status_code == 404
+    assert "<h1>No encontrado</h1>" in missing.text
+    assert "Ningún contacto tiene la identificación &#39;nobody&#39;. Consulte la lista en la página principal." in missing.text
+    nowhere = client.get("/no/such/page", params={"lang": "es"})
+    assert nowhere.status_code == 404 and "No hay ninguna página en esta dirección." in nowhere.text
+    api = client.get("/api/forward/NOPE", params={"lang": "es"})
+    assert api.status_code == 404 and "No hay ninguna solicitud con la referencia NOPE." in api.json()["error"]["message"]
+
+
+def test_the_staff_sign_in_reads_in_spanish(client: TestClient) -> None:
+    page = spanish(client, "/staff/login")
+    assert "Inicio de sesión del personal" in page and "Contraseña del personal" in page and "Iniciar sesión" in page
+    assert 'action="/staff/login?lang=es"' in page
+
+
+def test_the_forward_api_answers_in_spanish_and_names_the_fields_instead_of_pointing_at_a_page(client: TestClient) -> None:
+    response = client.post("/api/forward", params={"lang": "es"}, json={**BROKER, "group_id": "12", "email": "ana@"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert set(error["fields"]) == {"group_id", "email"}  # the field names are ids: the same in every language
+    assert error["message"] == "Corrija “group_id” y “email” y envíe la solicitud otra vez; “fields” dice qué está mal en cada uno."
+    assert "no es una identificación de grupo" in error["fields"]["group_id"]
