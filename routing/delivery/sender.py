@@ -17,6 +17,7 @@ not send the message again.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import os
@@ -24,6 +25,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 
 from routing import metrics
 from routing.delivery.transport import Outcome, Transport, backoff
@@ -67,6 +69,7 @@ class Sender:
         self._listener: threading.Thread | None = None
         self._stop_listening = threading.Event()
         self.poll_seconds = POLL_SECONDS
+        self._handed: collections.deque[Item] = collections.deque()  # rows claimed for us at insert, not yet attempted
 
     def alive(self, now: float) -> bool:
         """Running, and either looked at the outbox lately or is in the middle of a delivery."""
@@ -97,6 +100,18 @@ class Sender:
     def wake(self) -> None:
         self._wake.set()
 
+    def idle(self) -> int:
+        """How many new rows to claim for this sender as they are inserted: one per sleeping worker with nothing handed to it yet."""
+        if self._stopping or not self._tasks:
+            return 0
+        return max(0, self.sleeping - len(self._handed))
+
+    def hand(self, items: Sequence[Item]) -> None:
+        """Rows already claimed for this sender (``Outbox.add_claiming``): sent next, without a claim of their own."""
+        if items:
+            self._handed.extend(items)
+            self._wake.set()
+
     async def stop(self, grace: float = 5.0) -> None:
         self._stopping = True
         self._wake.set()
@@ -113,6 +128,11 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        # Claimed for us at insert but never attempted: back to the queue, for the next start or another sender.
+        while self._handed:
+            item = self._handed.popleft()
+            with contextlib.suppress(Exception):  # if the store is down the lease runs out and the row is due again anyway
+                await asyncio.to_thread(self.outbox.release, item.id, self.owner)
 
     async def _work(self) -> None:
         while not self._stopping:
@@ -132,7 +152,9 @@ class Sender:
         """Look for one due row and send it, or sleep until one is due (or we are woken)."""
         self._wake.clear()
         self._last_look = time.time()
-        item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
+        item = await self._handed_item() if self._handed else None
+        if item is None:
+            item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
         if item is None:
             await self._sleep()
             return
@@ -141,6 +163,15 @@ class Sender:
             await self._attempt(item)
         finally:
             self._attempts_under_way -= 1
+
+    async def _handed_item(self) -> Item | None:
+        """The next row claimed for us at insert; one whose lease has grown short is renewed first, or dropped if lost."""
+        item = self._handed.popleft()
+        # Handed rows wait only for a worker to wake, but never send on a lease another sender may take over.
+        short = item.lease_until - time.time() < self.lease_seconds / 2
+        if short and not await asyncio.to_thread(self.outbox.renew, item.id, self.owner, self.lease_seconds):
+            return None
+        return item
 
     async def _sleep(self) -> None:
         due = await asyncio.to_thread(self.outbox.next_due)

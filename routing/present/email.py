@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from zoneinfo import ZoneInfo
@@ -34,6 +34,31 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("phone", "Phone"),
     ("subject", "Subject"),
 )
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard header registry, building each header's class once.
+
+    The stock registry makes a new class (``type(...)``) for every header it
+    is asked for, which is most of what composing and checking a message
+    costs. The classes hold no state, so one per header name is the same.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        found = self._classes.get(key)
+        if found is None:
+            found = self._classes[key] = super().__getitem__(name)
+        return found
+
+
+# The policies every message is written and read back with: SMTP's and the default, with that registry.
+_WRITE = policy.SMTP.clone(header_factory=_HeaderClasses())
+_READ = policy.default.clone(header_factory=_HeaderClasses())
 
 
 def mail_domain(mail_from: str) -> str:
@@ -76,7 +101,7 @@ class Letter:
 
 def new_message(*, mail_from: str, to: Address, subject: str, moment: datetime, zone: str, reference: str, kind: str) -> EmailMessage:
     """The headers every message of ours carries; callers add theirs, then ``check_headers``."""
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=_WRITE)
     msg["From"] = mail_from
     msg["To"] = to
     msg["Subject"] = subject
@@ -88,6 +113,11 @@ def new_message(*, mail_from: str, to: Address, subject: str, moment: datetime, 
 
 def compose(letter: Letter, mail_from: str) -> EmailMessage:
     """The form's or the API's request, for the team."""
+    return composed(letter, mail_from)[0]
+
+
+def composed(letter: Letter, mail_from: str) -> tuple[EmailMessage, bytes]:
+    """``compose``, with the message's bytes: written out once, and the bytes checked are the bytes kept."""
     fields = letter.fields
     msg = new_message(
         mail_from=mail_from,
@@ -99,9 +129,8 @@ def compose(letter: Letter, mail_from: str) -> EmailMessage:
         kind="forward",
     )
     msg["Reply-To"] = mailbox(fields.get("name", ""), fields["email"])
-    check_headers(msg)
     msg.set_content(body(letter), charset="utf-8")
-    return msg
+    return msg, check_headers(msg)
 
 
 def body(letter: Letter) -> str:
@@ -137,8 +166,8 @@ def mailbox(name: str, address: str) -> Address:
 _ADDRESS_HEADERS = ("from", "to", "reply-to", "cc")
 
 
-def check_headers(msg: EmailMessage) -> None:
-    """Refuse a message whose headers, once written out and read back, are not the ones that were set.
+def check_headers(msg: EmailMessage) -> bytes:
+    """Refuse a message whose headers, once written out and read back, are not the ones that were set; the bytes written.
 
     The last guard against header injection and mangled addresses, whatever
     path a value took: the same header names in the same order, and each
@@ -149,12 +178,13 @@ def check_headers(msg: EmailMessage) -> None:
     written = message_from_bytes(raw, policy=policy.compat32)
     if [name.lower() for name in written] != wanted or any(CONTROL.search(str(v)) for v in msg.values()):
         raise UnsafeHeaders("A header would carry text that changes the message's headers.")
-    parsed = message_from_bytes(raw, policy=policy.default)
+    parsed = message_from_bytes(raw, policy=_READ)
     for name in _ADDRESS_HEADERS:
         if msg[name] is not None and _people(msg[name]) != _people(parsed[name]):
             raise UnsafeHeaders(f"The {name} header would not read back as the address it was given.")
     if msg["subject"] is not None and " ".join(str(msg["subject"]).split()) != " ".join(str(parsed["subject"]).split()):
         raise UnsafeHeaders("The subject would not read back as it was written.")
+    return raw
 
 
 def _people(header: object) -> list[tuple[str, str]]:
