@@ -7,6 +7,7 @@ Pure: the reference, the instant and the sending address come in, an
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,9 +57,53 @@ class _HeaderClasses(HeaderRegistry):
         return found
 
 
-# The policies every message is written and read back with: SMTP's and the default, with that registry.
-_WRITE = policy.SMTP.clone(header_factory=_HeaderClasses())
-_READ = policy.default.clone(header_factory=_HeaderClasses())
+class _Remembered(_HeaderClasses):
+    """The registry, remembering the address headers (or, to read back, every header) it made lately.
+
+    Parsing an address header is the dearest step of composing a message and
+    of reading it back, and the same few come all day: our From, each team's
+    To, a regular's Reply-To. A header is a pure function of its name and
+    value, and none is changed once made (folding it to write it out reads
+    it only), so one made before is as good as a new one.
+    """
+
+    SIZE = 1024
+
+    def __init__(self, names: frozenset[str] | None) -> None:
+        super().__init__()
+        self.names = names  # the header names to remember; None for all
+        self._made: dict[tuple[str, object], BaseHeader] = {}
+        self._lock = threading.Lock()  # the API and the triage threads compose alike
+
+    def __call__(self, name: str, value: object) -> BaseHeader:
+        key = _value_key(value)
+        if key is None or (self.names is not None and name.lower() not in self.names):
+            return super().__call__(name, value)
+        # The name as given: a header writes itself out under the name it was made with.
+        found = self._made.get((name, key))
+        if found is None:
+            found = super().__call__(name, value)
+            with self._lock:
+                if len(self._made) >= self.SIZE:
+                    self._made.clear()
+                self._made[(name, key)] = found
+        return found
+
+
+def _value_key(value: object) -> object:
+    """What a header value is, as a dictionary key: the string, or an address's three parts; None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Address):
+        return (value.display_name, value.username, value.domain)
+    return None
+
+
+# The policies every message is written and read back with: SMTP's and the default, with those registries.
+_WRITE = policy.SMTP.clone(
+    header_factory=_Remembered(frozenset(("from", "to", "reply-to", "cc", "content-type", "content-transfer-encoding", "mime-version")))
+)
+_READ = policy.default.clone(header_factory=_Remembered(None))
 
 
 def mail_domain(mail_from: str) -> str:
