@@ -25,7 +25,9 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from routing import metrics
 from routing.delivery.transport import Outcome, Transport, backoff
@@ -70,6 +72,7 @@ class Sender:
         self._stop_listening = threading.Event()
         self.poll_seconds = POLL_SECONDS
         self._handed: collections.deque[Item] = collections.deque()  # rows claimed for us at insert, not yet attempted
+        self._finishes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Finishes] = weakref.WeakKeyDictionary()
 
     def alive(self, now: float) -> bool:
         """Running, and either looked at the outbox lately or is in the middle of a delivery."""
@@ -193,7 +196,7 @@ class Sender:
             # QUIT, so a crash from here on cannot send it a second time.
             nonlocal recording
             settled.set()
-            recording = asyncio.ensure_future(asyncio.to_thread(self._record, item, outcome))
+            recording = asyncio.ensure_future(self._record(item, outcome))
             await asyncio.shield(recording)
 
         delivery = asyncio.create_task(self.transport.deliver(item, accepted), name=f"deliver-{item.id}")
@@ -227,7 +230,7 @@ class Sender:
         if recording is not None:
             await self._settle(item, recording)
         else:
-            await asyncio.to_thread(self._record, item, outcome)
+            await self._record(item, outcome)
 
     async def _settle(self, item: Item, recording: asyncio.Future[None]) -> None:
         """Wait for a 250's record to be written (even while stopping), logging a failure to write it."""
@@ -255,18 +258,51 @@ class Sender:
                 delivery.cancel()
                 return
 
-    def _record(self, item: Item, outcome: Outcome) -> None:
+    async def _record(self, item: Item, outcome: Outcome) -> None:
         metrics.deliveries.labels("retry" if outcome.retry and item.attempts < self.settings.max_attempts else outcome.status or FAILED).inc()
         if not outcome.retry:
-            kept = self.outbox.finish(item.id, self.owner, outcome.status, outcome.message)
+            kept = await self._finish(item.id, outcome.status, outcome.message)
             log.info("%s → %s: %s", item.id, outcome.status, outcome.message)
         elif item.attempts >= self.settings.max_attempts:
             message = f"Gave up after {item.attempts} attempts. The last problem was: {outcome.message}"
-            kept = self.outbox.finish(item.id, self.owner, FAILED, message)
+            kept = await self._finish(item.id, FAILED, message)
             log.error("%s failed: %s", item.id, message)
         else:
             delay = backoff(item.attempts, self.settings)
-            kept = self.outbox.retry_later(item.id, self.owner, outcome.message, delay)
+            kept = await asyncio.to_thread(self.outbox.retry_later, item.id, self.owner, outcome.message, delay)
             log.warning("%s attempt %d: %s; next try in %.1f s", item.id, item.attempts, outcome.message, delay)
         if not kept:
             log.warning("%s: the lease ran out before the outcome was recorded; another sender owns it now", item.id)
+
+    async def _finish(self, id: str, status: str, message: str) -> bool:
+        """Record a final outcome. Outcomes that arrive while others are being written go to disk together:
+        one synced commit for the lot (group commit), and each attempt hears back once its own is committed."""
+        loop = asyncio.get_running_loop()
+        batch = self._finishes.setdefault(loop, _Finishes())
+        done: asyncio.Future[bool] = loop.create_future()
+        batch.waiting.append(((id, self.owner, status, message), done))
+        if batch.writer is None or batch.writer.done():
+            batch.writer = loop.create_task(self._write_finishes(batch))
+        return await asyncio.shield(done)
+
+    async def _write_finishes(self, batch: _Finishes) -> None:
+        while batch.waiting:
+            taken, batch.waiting = batch.waiting, []
+            try:
+                results = await asyncio.to_thread(self.outbox.finish_many, [outcome for outcome, _ in taken])
+            except Exception as exc:  # the store is failing: each attempt hears it, as it would have alone
+                for _, done in taken:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, done), kept in zip(taken, results, strict=True):
+                if not done.done():
+                    done.set_result(kept)
+
+
+@dataclass
+class _Finishes:
+    """Final outcomes waiting for the next group commit on one event loop, and the task writing them."""
+
+    waiting: list[tuple[tuple[str, str, str, str], asyncio.Future[bool]]] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None

@@ -213,16 +213,25 @@ class Outbox(Database):
         cleared on success, so an earlier attempt's problem never sits next to
         ``sent``.
         """
-        if status not in DONE:
-            raise ValueError(f"not a final status: {status}")
+        return self.finish_many([(id, owner, status, message)], now)[0]
+
+    def finish_many(self, outcomes: Sequence[tuple[str, str, str, str]], now: float | None = None) -> list[bool]:
+        """``finish`` for several (id, owner, status, message) in one transaction: one synced commit for all."""
+        for _, _, status, _ in outcomes:
+            if status not in DONE:
+                raise ValueError(f"not a final status: {status}")
         moment = time.time() if now is None else now
-        sent_at = None if status == FAILED else moment
-        last_error = message if status == FAILED else ""
-        return self.engine.run(
-            "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
-            " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-            (status, message, sent_at, last_error, id, owner),
-        ).rowcount == 1
+        kept = []
+        with self.engine.transaction() as tx:
+            for id, owner, status, message in outcomes:
+                sent_at = None if status == FAILED else moment
+                last_error = message if status == FAILED else ""
+                kept.append(tx.run(
+                    "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
+                    " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+                    (status, message, sent_at, last_error, id, owner),
+                ).rowcount == 1)
+        return kept
 
     def renew(self, id: str, owner: str, lease_seconds: float, now: float | None = None) -> bool:
         """Extend a lease (the sender's heartbeat). False when the row is no longer this owner's to send.

@@ -119,3 +119,37 @@ async def test_rows_for_sleeping_workers_are_claimed_in_the_commit_that_stores_t
     assert {box.claim("another", 15.0).id for _ in range(3)} == {item.id for item, _ in answers} - {item.id for item in sender.handed}  # type: ignore[union-attr]
     assert box.claim("another", 15.0) is None
     box.close()
+
+
+async def test_outcomes_recorded_together_share_a_commit_and_each_is_on_disk_when_its_attempt_hears_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from routing.delivery.sender import Sender as RealSender
+    from routing.delivery.transport import EmlTransport, Outcome
+    from routing.settings import Settings
+
+    box = Outbox(tmp_path / "outbox.sqlite3")
+    room = Mailroom(box, Sender(), "desk@example.org")
+    await asyncio.gather(*(room.send(outgoing(n)) for n in range(12)))
+    sender = RealSender(box, EmlTransport(tmp_path), Settings.from_env({}, data_dir=tmp_path, index_dir=tmp_path / "index"))
+    claimed = [box.claim(sender.owner, 15.0) for _ in range(12)]
+    batches: list[int] = []
+    real = box.finish_many
+
+    def counted(outcomes, now=None):  # type: ignore[no-untyped-def]
+        batches.append(len(outcomes))
+        return real(outcomes, now)
+
+    monkeypatch.setattr(box, "finish_many", counted)
+    reader = Outbox(tmp_path / "outbox.sqlite3")
+
+    async def record(item: Item) -> str:
+        await sender._record(item, Outcome("written", "kept"))
+        stored = reader.get(item.id)
+        return stored.status if stored else "missing"
+
+    statuses = await asyncio.gather(*(record(item) for item in claimed if item is not None))
+    assert statuses == ["written"] * 12
+    assert sum(batches) == 12 and len(batches) < 12, "outcomes recorded at once should share commits"
+    box.close()
+    reader.close()
