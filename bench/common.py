@@ -211,9 +211,12 @@ async def _load(port: int, requests: list[bytes], concurrency: int, expect: int)
         try:
             for request in pending:
                 writer.write(request)
-                status_line = await reader.readline()
+                # The whole head in one read, not a read per line: the client's cost must not grow with the
+                # number of headers an answer carries, or the server that sends more would be measured slower.
+                head = await reader.readuntil(b"\r\n\r\n")
+                status_line, *lines = head.split(b"\r\n")
                 length = None
-                while (line := await reader.readline()) not in (b"\r\n", b""):
+                for line in lines:
                     name, _, value = line.partition(b":")
                     if name.strip().lower() == b"content-length":
                         length = int(value)

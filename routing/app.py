@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -127,12 +126,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes(),
         lifespan=lifespan,
         middleware=[
-            Middleware(ops.RequestIds),
-            Middleware(http.SecurityHeaders),
+            Middleware(ops.RequestIds, headers=http.SECURITY_HEADERS),
             Middleware(http.Language),
             # Secure cookies when the public address is https; a staff sign-in lasts a working day.
             Middleware(
-                SessionMiddleware,
+                http.Sessions,
                 secret_key=settings.session_secret,
                 same_site="strict",
                 https_only=settings.public_base_url.startswith("https://"),

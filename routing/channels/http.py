@@ -26,9 +26,10 @@ import orjson
 from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from routing.clock import now
 from routing.core import i18n
@@ -109,7 +110,11 @@ async def read_form(request: Request, limit: int, too_large: str) -> FormData:
 def requested_instant(params: Mapping[str, str]) -> datetime:
     """The instant to evaluate hours at: ``?at=`` when given, else the clock."""
     at = params.get("at")
-    return parse_instant(at) if at else now()
+    return _parsed_instant(at) if at else now()
+
+
+# Clients that pass ?at= repeat the same few instants; a datetime is immutable, and a refusal is never cached.
+_parsed_instant = functools.lru_cache(maxsize=256)(parse_instant)
 
 
 def find_contact(directory: Directory, contact_id: str, listing: str) -> Contact:
@@ -358,30 +363,29 @@ def error_json(exc: RoutingError) -> dict[str, object]:
     return body
 
 
-class SecurityHeaders:
-    """Headers that make injected markup inert even if escaping ever slipped."""
+# Headers that make injected markup inert even if escaping ever slipped; ``ops.RequestIds`` puts them on every response.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+# The JSON endpoints programs call most: their handlers never read or write a
+# session, so they skip the cookie's parsing and signing (an empty one is there
+# all the same, so a read finds nothing rather than failing).
+SESSIONLESS = frozenset({"/api/route", "/api/forward"})
+
+
+class Sessions(SessionMiddleware):
+    """Starlette's signed-cookie sessions, except on ``SESSIONLESS`` paths."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http" and (scope["path"] in SESSIONLESS or scope["path"].startswith("/api/forward/")):
+            scope["session"] = {}
             await self.app(scope, receive, send)
             return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
-                ]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await super().__call__(scope, receive, send)
 
 
 LANGUAGE_COOKIE = "lang"

@@ -17,7 +17,8 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -39,34 +40,44 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestIds:
-    """Gives each request an id (the client's X-Request-ID when it looks safe), logs with it, returns it, counts it."""
+    """Gives each request an id (the client's X-Request-ID when it looks safe), logs with it, returns it, counts it.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``headers`` go on every response too (the security headers): one wrapper
+    of ``send`` for both, since each layer costs every request its own.
+    """
+
+    def __init__(self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
         self.app = app
+        self.headers = tuple(headers)
+        # One labelled counter per (route, method, status): ``labels()`` checks and locks on every call.
+        self._counters: dict[tuple[str, str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        offered = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        offered = next((value for name, value in scope["headers"] if name == b"x-request-id"), b"").decode("latin-1")
         rid = offered if _SAFE_ID.fullmatch(offered) else secrets.token_hex(8)
         token = logs.request_id.set(rid)
         status = 500
+        extra = (*self.headers, (b"x-request-id", rid.encode()))
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+                message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            metrics.http_requests.labels(template, scope["method"], str(status)).inc()
+            key = (getattr(route, "path", None) or "unmatched", scope["method"], str(status))
+            counter = self._counters.get(key)
+            if counter is None:
+                counter = self._counters[key] = metrics.http_requests.labels(*key)
+            counter.inc()
             logs.request_id.reset(token)
 
 

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from routing.delivery.sender import Sender
-from routing.present.email import Letter, compose
+from routing.present.email import Letter, composed
 from routing.store.outbox import Item, New, Outbox
 
 log = logging.getLogger("routing.delivery")
@@ -51,6 +51,7 @@ class Outgoing:
     to: str
     message: EmailMessage
     details: Details
+    raw: bytes = b""  # the message's bytes when composing already wrote them out (else made from ``message``)
 
 
 def form_outgoing(letter: Letter, mail_from: str, dedupe_key: str) -> Outgoing:
@@ -70,8 +71,8 @@ def form_outgoing(letter: Letter, mail_from: str, dedupe_key: str) -> Outgoing:
         contact_id=fields.get("contact_id", ""),
         reason=letter.reason,
     )
-    message = compose(letter, mail_from)
-    return Outgoing(letter.reference, dedupe_key, letter.contact.id, letter.to.address, message, details)
+    message, raw = composed(letter, mail_from)
+    return Outgoing(letter.reference, dedupe_key, letter.contact.id, letter.to.address, message, details, raw)
 
 
 def envelope_sender(mail_from: str) -> str:
@@ -87,7 +88,7 @@ def new_row(outgoing: Outgoing, mail_from: str) -> New:
         to=outgoing.to,
         envelope_from=envelope_sender(mail_from),
         fields=asdict(outgoing.details),
-        message=outgoing.message.as_bytes(),
+        message=outgoing.raw or outgoing.message.as_bytes(),
     )
 
 
@@ -137,7 +138,13 @@ class Mailroom:
         while batch.waiting:
             taken, batch.waiting = batch.waiting, []
             try:
-                results = await asyncio.to_thread(self.outbox.add_many, [row for row, _ in taken])
+                # Rows for workers that are asleep are claimed in the same commit and handed to them:
+                # no second synced commit to claim each one.
+                sender = self.sender
+                results, claimed = await asyncio.to_thread(
+                    self.outbox.add_claiming, [row for row, _ in taken], sender.owner, sender.lease_seconds, sender.idle()
+                )
+                sender.hand(claimed)
             except Exception as exc:
                 if len(taken) == 1:
                     _settle(taken[0][1], error=exc)

@@ -17,6 +17,7 @@ not send the message again.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import os
@@ -24,6 +25,9 @@ import socket
 import threading
 import time
 import uuid
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from routing import metrics
 from routing.delivery.transport import Outcome, Transport, backoff
@@ -67,6 +71,8 @@ class Sender:
         self._listener: threading.Thread | None = None
         self._stop_listening = threading.Event()
         self.poll_seconds = POLL_SECONDS
+        self._handed: collections.deque[Item] = collections.deque()  # rows claimed for us at insert, not yet attempted
+        self._finishes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Finishes] = weakref.WeakKeyDictionary()
 
     def alive(self, now: float) -> bool:
         """Running, and either looked at the outbox lately or is in the middle of a delivery."""
@@ -97,6 +103,18 @@ class Sender:
     def wake(self) -> None:
         self._wake.set()
 
+    def idle(self) -> int:
+        """How many new rows to claim for this sender as they are inserted: one per sleeping worker with nothing handed to it yet."""
+        if self._stopping or not self._tasks:
+            return 0
+        return max(0, self.sleeping - len(self._handed))
+
+    def hand(self, items: Sequence[Item]) -> None:
+        """Rows already claimed for this sender (``Outbox.add_claiming``): sent next, without a claim of their own."""
+        if items:
+            self._handed.extend(items)
+            self._wake.set()
+
     async def stop(self, grace: float = 5.0) -> None:
         self._stopping = True
         self._wake.set()
@@ -113,6 +131,11 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        # Claimed for us at insert but never attempted: back to the queue, for the next start or another sender.
+        while self._handed:
+            item = self._handed.popleft()
+            with contextlib.suppress(Exception):  # if the store is down the lease runs out and the row is due again anyway
+                await asyncio.to_thread(self.outbox.release, item.id, self.owner)
 
     async def _work(self) -> None:
         while not self._stopping:
@@ -132,7 +155,9 @@ class Sender:
         """Look for one due row and send it, or sleep until one is due (or we are woken)."""
         self._wake.clear()
         self._last_look = time.time()
-        item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
+        item = await self._handed_item() if self._handed else None
+        if item is None:
+            item = await asyncio.to_thread(self.outbox.claim, self.owner, self.lease_seconds)
         if item is None:
             await self._sleep()
             return
@@ -141,6 +166,15 @@ class Sender:
             await self._attempt(item)
         finally:
             self._attempts_under_way -= 1
+
+    async def _handed_item(self) -> Item | None:
+        """The next row claimed for us at insert; one whose lease has grown short is renewed first, or dropped if lost."""
+        item = self._handed.popleft()
+        # Handed rows wait only for a worker to wake, but never send on a lease another sender may take over.
+        short = item.lease_until - time.time() < self.lease_seconds / 2
+        if short and not await asyncio.to_thread(self.outbox.renew, item.id, self.owner, self.lease_seconds):
+            return None
+        return item
 
     async def _sleep(self) -> None:
         due = await asyncio.to_thread(self.outbox.next_due)
@@ -162,7 +196,7 @@ class Sender:
             # QUIT, so a crash from here on cannot send it a second time.
             nonlocal recording
             settled.set()
-            recording = asyncio.ensure_future(asyncio.to_thread(self._record, item, outcome))
+            recording = asyncio.ensure_future(self._record(item, outcome))
             await asyncio.shield(recording)
 
         delivery = asyncio.create_task(self.transport.deliver(item, accepted), name=f"deliver-{item.id}")
@@ -196,7 +230,7 @@ class Sender:
         if recording is not None:
             await self._settle(item, recording)
         else:
-            await asyncio.to_thread(self._record, item, outcome)
+            await self._record(item, outcome)
 
     async def _settle(self, item: Item, recording: asyncio.Future[None]) -> None:
         """Wait for a 250's record to be written (even while stopping), logging a failure to write it."""
@@ -224,18 +258,51 @@ class Sender:
                 delivery.cancel()
                 return
 
-    def _record(self, item: Item, outcome: Outcome) -> None:
+    async def _record(self, item: Item, outcome: Outcome) -> None:
         metrics.deliveries.labels("retry" if outcome.retry and item.attempts < self.settings.max_attempts else outcome.status or FAILED).inc()
         if not outcome.retry:
-            kept = self.outbox.finish(item.id, self.owner, outcome.status, outcome.message)
+            kept = await self._finish(item.id, outcome.status, outcome.message)
             log.info("%s → %s: %s", item.id, outcome.status, outcome.message)
         elif item.attempts >= self.settings.max_attempts:
             message = f"Gave up after {item.attempts} attempts. The last problem was: {outcome.message}"
-            kept = self.outbox.finish(item.id, self.owner, FAILED, message)
+            kept = await self._finish(item.id, FAILED, message)
             log.error("%s failed: %s", item.id, message)
         else:
             delay = backoff(item.attempts, self.settings)
-            kept = self.outbox.retry_later(item.id, self.owner, outcome.message, delay)
+            kept = await asyncio.to_thread(self.outbox.retry_later, item.id, self.owner, outcome.message, delay)
             log.warning("%s attempt %d: %s; next try in %.1f s", item.id, item.attempts, outcome.message, delay)
         if not kept:
             log.warning("%s: the lease ran out before the outcome was recorded; another sender owns it now", item.id)
+
+    async def _finish(self, id: str, status: str, message: str) -> bool:
+        """Record a final outcome. Outcomes that arrive while others are being written go to disk together:
+        one synced commit for the lot (group commit), and each attempt hears back once its own is committed."""
+        loop = asyncio.get_running_loop()
+        batch = self._finishes.setdefault(loop, _Finishes())
+        done: asyncio.Future[bool] = loop.create_future()
+        batch.waiting.append(((id, self.owner, status, message), done))
+        if batch.writer is None or batch.writer.done():
+            batch.writer = loop.create_task(self._write_finishes(batch))
+        return await asyncio.shield(done)
+
+    async def _write_finishes(self, batch: _Finishes) -> None:
+        while batch.waiting:
+            taken, batch.waiting = batch.waiting, []
+            try:
+                results = await asyncio.to_thread(self.outbox.finish_many, [outcome for outcome, _ in taken])
+            except Exception as exc:  # the store is failing: each attempt hears it, as it would have alone
+                for _, done in taken:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, done), kept in zip(taken, results, strict=True):
+                if not done.done():
+                    done.set_result(kept)
+
+
+@dataclass
+class _Finishes:
+    """Final outcomes waiting for the next group commit on one event loop, and the task writing them."""
+
+    waiting: list[tuple[tuple[str, str, str, str], asyncio.Future[bool]]] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None

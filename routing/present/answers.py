@@ -7,8 +7,14 @@ that matched, the confidence) is under ``explanation``.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import orjson
 
 from routing.core import wording
 from routing.core.model import Contact, Directory, Topic
@@ -17,13 +23,33 @@ from routing.present.json import contact_json, contact_view
 
 
 def decision_json(decision: Decision, directory: Directory) -> dict[str, Any]:
+    return _decision(decision, directory, _card_dict)
+
+
+def decision_body(decision: Decision, directory: Directory) -> bytes:
+    """``decision_json`` as JSON bytes (what ``json.dumps`` would write, compact), for /api/route.
+
+    Contact cards are most of an answer and depend only on the contact, the
+    directory version and the instant, so each is encoded once per those and
+    spliced in as it is (``orjson.Fragment``) rather than built and encoded
+    again for every new question.
+    """
+    return orjson.dumps(_decision(decision, directory, _card_fragment), option=orjson.OPT_NON_STR_KEYS)
+
+
+# How a card goes into an answer: (contact, directory, instant, with the page's badge, its matched topic or _ALONE) -> the card.
+_Card = Callable[[Contact, Directory, datetime, bool, object], Any]
+_ALONE = object()  # the answer's own contact: no "matched_topic"
+
+
+def _decision(decision: Decision, directory: Directory, card: _Card) -> dict[str, Any]:
     at = decision.at
     return {
         "query": decision.query,
         "channel": decision.channel,
         "at": at.astimezone(_zone(directory)).isoformat(),
-        "contact": _with_email_advice(contact_json(decision.contact, directory, at)),
-        "alternatives": [_alternative_json(decision, c, directory) for c in decision.alternatives],
+        "contact": card(decision.contact, directory, at, False, _ALONE),
+        "alternatives": [card(c, directory, at, False, _topic_json(_matched_topic(decision, c))) for c in decision.alternatives],
         "reason": decision.reason,
         "confidence": decision.confidence,
         "confident": decision.confident,
@@ -38,11 +64,41 @@ def decision_json(decision: Decision, directory: Directory) -> dict[str, Any]:
         "corrections": [{"typed": typed, "understood": meant} for typed, meant in decision.corrections],
         "handled_by": _handled_by(decision),
         "shared_subject": decision.shared_subject or None,
-        "shared_with": [_with_email_advice({**contact_view(h.contact, directory, at), "matched_topic": _topic_json(h.topic)}) for h in decision.shared],
+        "shared_with": [card(h.contact, directory, at, True, _topic_json(h.topic)) for h in decision.shared],
         "offer_first": "self_service" if decision.self_service_first else "contact",
         "send": _send_json(decision),
         "explanation": explanation(decision),
     }
+
+
+def _card_dict(contact: Contact, directory: Directory, at: datetime, view: bool, matched: object) -> dict[str, Any]:
+    card = contact_view(contact, directory, at) if view else contact_json(contact, directory, at)
+    if matched is not _ALONE:
+        card["matched_topic"] = matched
+    return _with_email_advice(card)
+
+
+_ENCODED_INSTANTS = 4  # as many as present.json keeps statuses for
+_encoded: OrderedDict[datetime, dict[tuple[str, str, bool], bytes]] = OrderedDict()
+_encoded_lock = threading.Lock()  # the API and the triage threads share it
+
+
+def _card_fragment(contact: Contact, directory: Directory, at: datetime, view: bool, matched: object) -> orjson.Fragment:
+    by_card = _encoded.get(at)
+    key = (directory.version, contact.id, view)
+    encoded = by_card.get(key) if by_card is not None else None
+    if encoded is None:
+        encoded = orjson.dumps(_card_dict(contact, directory, at, view, _ALONE), option=orjson.OPT_NON_STR_KEYS)
+        with _encoded_lock:
+            by_card = _encoded.setdefault(at, {})
+            _encoded.move_to_end(at)
+            while len(_encoded) > _ENCODED_INSTANTS:
+                _encoded.popitem(last=False)
+            by_card[key] = encoded
+    if matched is not _ALONE:
+        # "matched_topic" is the card's last key, as _card_dict adds it: the same bytes as encoding the whole card.
+        encoded = encoded[:-1] + b',"matched_topic":' + orjson.dumps(matched) + b"}"
+    return orjson.Fragment(encoded)
 
 
 def explanation(decision: Decision) -> dict[str, Any]:
@@ -97,12 +153,6 @@ def _reach_lines(card: dict[str, Any], indent: str) -> list[str]:
     lines += [f"{indent}{link['url']}" for link in card["links"] if link.get("url")]
     lines += [f"{indent}{way['sentence']}" for way in card["other_ways"]]
     return lines
-
-
-def _alternative_json(decision: Decision, contact: Contact, directory: Directory) -> dict[str, Any]:
-    card = _with_email_advice(contact_json(contact, directory, decision.at))
-    card["matched_topic"] = _topic_json(_matched_topic(decision, contact))
-    return card
 
 
 def _matched_topic(decision: Decision, contact: Contact) -> Topic | None:

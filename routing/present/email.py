@@ -7,11 +7,12 @@ Pure: the reference, the instant and the sending address come in, an
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from zoneinfo import ZoneInfo
@@ -34,6 +35,75 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("phone", "Phone"),
     ("subject", "Subject"),
 )
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard header registry, building each header's class once.
+
+    The stock registry makes a new class (``type(...)``) for every header it
+    is asked for, which is most of what composing and checking a message
+    costs. The classes hold no state, so one per header name is the same.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        found = self._classes.get(key)
+        if found is None:
+            found = self._classes[key] = super().__getitem__(name)
+        return found
+
+
+class _Remembered(_HeaderClasses):
+    """The registry, remembering the address headers (or, to read back, every header) it made lately.
+
+    Parsing an address header is the dearest step of composing a message and
+    of reading it back, and the same few come all day: our From, each team's
+    To, a regular's Reply-To. A header is a pure function of its name and
+    value, and none is changed once made (folding it to write it out reads
+    it only), so one made before is as good as a new one.
+    """
+
+    SIZE = 1024
+
+    def __init__(self, names: frozenset[str] | None) -> None:
+        super().__init__()
+        self.names = names  # the header names to remember; None for all
+        self._made: dict[tuple[str, object], BaseHeader] = {}
+        self._lock = threading.Lock()  # the API and the triage threads compose alike
+
+    def __call__(self, name: str, value: object) -> BaseHeader:
+        key = _value_key(value)
+        if key is None or (self.names is not None and name.lower() not in self.names):
+            return super().__call__(name, value)
+        # The name as given: a header writes itself out under the name it was made with.
+        found = self._made.get((name, key))
+        if found is None:
+            found = super().__call__(name, value)
+            with self._lock:
+                if len(self._made) >= self.SIZE:
+                    self._made.clear()
+                self._made[(name, key)] = found
+        return found
+
+
+def _value_key(value: object) -> object:
+    """What a header value is, as a dictionary key: the string, or an address's three parts; None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Address):
+        return (value.display_name, value.username, value.domain)
+    return None
+
+
+# The policies every message is written and read back with: SMTP's and the default, with those registries.
+_WRITE = policy.SMTP.clone(
+    header_factory=_Remembered(frozenset(("from", "to", "reply-to", "cc", "content-type", "content-transfer-encoding", "mime-version")))
+)
+_READ = policy.default.clone(header_factory=_Remembered(None))
 
 
 def mail_domain(mail_from: str) -> str:
@@ -76,7 +146,7 @@ class Letter:
 
 def new_message(*, mail_from: str, to: Address, subject: str, moment: datetime, zone: str, reference: str, kind: str) -> EmailMessage:
     """The headers every message of ours carries; callers add theirs, then ``check_headers``."""
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=_WRITE)
     msg["From"] = mail_from
     msg["To"] = to
     msg["Subject"] = subject
@@ -88,6 +158,11 @@ def new_message(*, mail_from: str, to: Address, subject: str, moment: datetime, 
 
 def compose(letter: Letter, mail_from: str) -> EmailMessage:
     """The form's or the API's request, for the team."""
+    return composed(letter, mail_from)[0]
+
+
+def composed(letter: Letter, mail_from: str) -> tuple[EmailMessage, bytes]:
+    """``compose``, with the message's bytes: written out once, and the bytes checked are the bytes kept."""
     fields = letter.fields
     msg = new_message(
         mail_from=mail_from,
@@ -99,9 +174,8 @@ def compose(letter: Letter, mail_from: str) -> EmailMessage:
         kind="forward",
     )
     msg["Reply-To"] = mailbox(fields.get("name", ""), fields["email"])
-    check_headers(msg)
     msg.set_content(body(letter), charset="utf-8")
-    return msg
+    return msg, check_headers(msg)
 
 
 def body(letter: Letter) -> str:
@@ -137,8 +211,8 @@ def mailbox(name: str, address: str) -> Address:
 _ADDRESS_HEADERS = ("from", "to", "reply-to", "cc")
 
 
-def check_headers(msg: EmailMessage) -> None:
-    """Refuse a message whose headers, once written out and read back, are not the ones that were set.
+def check_headers(msg: EmailMessage) -> bytes:
+    """Refuse a message whose headers, once written out and read back, are not the ones that were set; the bytes written.
 
     The last guard against header injection and mangled addresses, whatever
     path a value took: the same header names in the same order, and each
@@ -149,12 +223,13 @@ def check_headers(msg: EmailMessage) -> None:
     written = message_from_bytes(raw, policy=policy.compat32)
     if [name.lower() for name in written] != wanted or any(CONTROL.search(str(v)) for v in msg.values()):
         raise UnsafeHeaders("A header would carry text that changes the message's headers.")
-    parsed = message_from_bytes(raw, policy=policy.default)
+    parsed = message_from_bytes(raw, policy=_READ)
     for name in _ADDRESS_HEADERS:
         if msg[name] is not None and _people(msg[name]) != _people(parsed[name]):
             raise UnsafeHeaders(f"The {name} header would not read back as the address it was given.")
     if msg["subject"] is not None and " ".join(str(msg["subject"]).split()) != " ".join(str(parsed["subject"]).split()):
         raise UnsafeHeaders("The subject would not read back as it was written.")
+    return raw
 
 
 def _people(header: object) -> list[tuple[str, str]]:

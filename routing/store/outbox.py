@@ -33,7 +33,7 @@ import json
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -146,8 +146,20 @@ class Outbox(Database):
         key already stored, or earlier in ``rows``, gets that first row back.
         Nothing is stored unless everything is.
         """
+        return self.add_claiming(rows, "", 0.0, 0, now)[0]
+
+    def add_claiming(
+        self, rows: Sequence[New], owner: str, lease_seconds: float, claims: int, now: float | None = None
+    ) -> tuple[list[tuple[Item, bool]], list[Item]]:
+        """``add_many``, and in the same commit the first ``claims`` new rows claimed for ``owner``, as ``claim`` would.
+
+        For a sender with idle workers: a claim of its own would cost a second
+        synced commit per request. The first list is every row as it was
+        accepted (queued); the second is the claimed ones, as their lease holder sees them.
+        """
         moment = time.time() if now is None else now
         found: list[tuple[Item, bool]] = []
+        claimed: list[Item] = []
         with self.engine.transaction() as tx:
             for new in rows:
                 created = tx.run(
@@ -158,10 +170,17 @@ class Outbox(Database):
                 ).rowcount == 1
                 row = tx.run("SELECT * FROM outbox WHERE dedupe_key = ?", (new.dedupe_key,)).one()
                 assert row is not None
-                found.append((_item(row), created))
-            if any(created for _, created in found) and self.engine.dialect == POSTGRESQL:
-                tx.run("SELECT pg_notify(?, '')", (self.channel,))  # delivered at commit, not before
-        return found
+                item = _item(row)
+                found.append((item, created))
+                if created and len(claimed) < claims:
+                    tx.run(
+                        "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+                        (owner, moment + lease_seconds, item.id),
+                    )
+                    claimed.append(replace(item, status=SENDING, lease_owner=owner, lease_until=moment + lease_seconds, attempts=item.attempts + 1))
+            if len(claimed) < sum(created for _, created in found) and self.engine.dialect == POSTGRESQL:
+                tx.run("SELECT pg_notify(?, '')", (self.channel,))  # delivered at commit, not before; only for rows left to claim
+        return found, claimed
 
     def get(self, id: str) -> Item | None:
         row = self.engine.run("SELECT * FROM outbox WHERE id = ?", (id,)).one()
@@ -194,16 +213,25 @@ class Outbox(Database):
         cleared on success, so an earlier attempt's problem never sits next to
         ``sent``.
         """
-        if status not in DONE:
-            raise ValueError(f"not a final status: {status}")
+        return self.finish_many([(id, owner, status, message)], now)[0]
+
+    def finish_many(self, outcomes: Sequence[tuple[str, str, str, str]], now: float | None = None) -> list[bool]:
+        """``finish`` for several (id, owner, status, message) in one transaction: one synced commit for all."""
+        for _, _, status, _ in outcomes:
+            if status not in DONE:
+                raise ValueError(f"not a final status: {status}")
         moment = time.time() if now is None else now
-        sent_at = None if status == FAILED else moment
-        last_error = message if status == FAILED else ""
-        return self.engine.run(
-            "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
-            " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-            (status, message, sent_at, last_error, id, owner),
-        ).rowcount == 1
+        kept = []
+        with self.engine.transaction() as tx:
+            for id, owner, status, message in outcomes:
+                sent_at = None if status == FAILED else moment
+                last_error = message if status == FAILED else ""
+                kept.append(tx.run(
+                    "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
+                    " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+                    (status, message, sent_at, last_error, id, owner),
+                ).rowcount == 1)
+        return kept
 
     def renew(self, id: str, owner: str, lease_seconds: float, now: float | None = None) -> bool:
         """Extend a lease (the sender's heartbeat). False when the row is no longer this owner's to send.

@@ -5,6 +5,7 @@ Both only format the Decision that rules.route returns.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from datetime import datetime
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from routing import metrics
-from routing.channels.http import json_bytes, render, requested_instant
+from routing.channels.http import render, requested_instant
 from routing.clock import now as clock_now
 from routing.core import i18n
 from routing.core.i18n import _
@@ -23,7 +24,7 @@ from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
 from routing.core.text import MAX_QUERY_CHARS
 from routing.errors import RequestError, RoutingError
-from routing.present.answers import decision_json, explanation
+from routing.present.answers import decision_body, decision_json, explanation
 from routing.present.json import contact_view
 from routing.services import Answer, services
 from routing.store.live_directory import Snapshot
@@ -64,12 +65,19 @@ async def api_route(request: Request) -> Response:
 
     def make() -> Answer:
         decision = route(snapshot.index, question, channel, instant)
-        log.info("answered %s: %s", decision.contact.id, explanation(decision))  # how, for staff; never the question itself
-        return Answer(json_bytes(decision_json(decision, directory)), decision.contact.id, decision.fallback)
+        if log.isEnabledFor(logging.INFO):  # the explanation is built only for a log that keeps it
+            log.info("answered %s: %s", decision.contact.id, explanation(decision))  # how, for staff; never the question itself
+        return Answer(decision_body(decision, directory), decision.contact.id, decision.fallback)
 
     answer = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
-    metrics.route_decisions.labels(answer.contact_id, str(answer.fallback).lower()).inc()
+    _decisions(answer.contact_id, answer.fallback).inc()
     return Response(answer.body, media_type="application/json")
+
+
+@functools.lru_cache(maxsize=1024)
+def _decisions(contact_id: str, fallback: bool) -> Any:
+    """The decisions counter for one contact: ``labels()`` checks and locks on every call, the child it returns does not."""
+    return metrics.route_decisions.labels(contact_id, str(fallback).lower())
 
 
 def example_questions(snapshot: Snapshot, instant: datetime) -> list[str]:
