@@ -52,6 +52,12 @@ def check(args: argparse.Namespace) -> int:
     directory = load_or_report(path)
     if directory is None:
         return 1
+    if directory.untranslated:
+        # The file loads (the English is shown where a translation is missing), but is not finished.
+        for line in directory.untranslated:
+            print(line, file=sys.stderr)
+        print(f"{path}: {len(directory.untranslated)} items lack a translation into {', '.join(directory.languages)}.", file=sys.stderr)
+        return 1
     print(
         f"{path}: OK — {len(directory.contacts)} contacts, {len(directory.rules)} rules, "
         f"{len(directory.holidays.rules)} holidays (version {directory.version})"
