@@ -17,6 +17,7 @@ from starlette.routing import Route
 from routing import metrics
 from routing.channels.http import json_bytes, render, requested_instant
 from routing.clock import now as clock_now
+from routing.core import i18n
 from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
 from routing.core.text import MAX_QUERY_CHARS
@@ -65,7 +66,7 @@ async def api_route(request: Request) -> Response:
         log.info("answered %s: %s", decision.contact.id, explanation(decision))  # how, for staff; never the question itself
         return Answer(json_bytes(decision_json(decision, directory)), decision.contact.id, decision.fallback)
 
-    answer = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
+    answer = svc.answers.get_or_make((directory.version, i18n.current(), question, channel, instant.isoformat()), make)
     metrics.route_decisions.labels(answer.contact_id, str(answer.fallback).lower()).inc()
     return Response(answer.body, media_type="application/json")
 
