@@ -293,6 +293,7 @@ class Directory:
     fallback: str  # contact id used when nothing matches
     ivr: IvrConfig
     sources: Mapping[str, str] = field(default_factory=dict)
+    source_translations: Mapping[str, Translations] = field(default_factory=dict)  # by source id, as items carry theirs
     other_domains: tuple[OtherDomain, ...] = ()  # what this help desk is not for, so it can say so
     # The languages the directory is translated into, as its `languages:` block names them: {"es": {"name": "Español", ...}}.
     languages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

@@ -65,7 +65,7 @@ def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
         "links": [link_json(link) for link in contact.links],
         "hours": hours_json(contact.hours),
         **dict.fromkeys(_STATUS_KEYS),
-        "sources": [{"id": s, "description": directory.sources.get(s, "")} for s in contact.sources],
+        "sources": [{"id": s, "description": _source(directory, s)} for s in contact.sources],
         "other_ways": [other_way_json(w, directory) for w in contact.other_ways],
     }
     with _cards_lock:
@@ -92,6 +92,11 @@ def _dynamic(contact: Contact, directory: Directory, now: datetime) -> tuple[lis
             _status_cards.popitem(last=False)
         at[key] = found
     return found
+
+
+def _source(directory: Directory, source_id: str) -> str:
+    translated = directory.source_translations.get(source_id, {}).get(i18n.current(), {}).get("description")
+    return str(translated or directory.sources.get(source_id, ""))
 
 
 def contact_view(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:

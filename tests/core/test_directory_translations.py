@@ -54,6 +54,7 @@ def test_every_item_a_user_reads_has_its_spanish(directory: Directory) -> None:
     assert len(items) > 90
     missing = [f"{what}: {field}" for what, item, fields in items for field in fields if not item.translations.get("es", {}).get(field)]  # type: ignore[attr-defined]
     assert missing == []
+    assert set(directory.source_translations) == set(directory.sources)
     # The Spanish topic words are a list of phrases, as the English ones are.
     assert all(isinstance(t.translations["es"]["words"], tuple) and t.translations["es"]["words"] for c in directory.contacts for t in c.topics)
 
@@ -100,6 +101,17 @@ def test_routing_check_fails_while_an_item_lacks_its_spanish(tmp_path: Path, cap
     assert "1 items lack a translation into es" in err
     path.write_text(SOURCE, encoding="utf-8")
     assert main(["check", str(path)]) == 0
+
+
+def test_a_source_written_as_plain_text_lacks_its_spanish() -> None:
+    old = 'seed-004: {description: "Small business contact page", es: {description: "Página de contacto para pequeñas empresas"}}'
+    assert old in SOURCE
+    text = SOURCE.replace(old, 'seed-004: "Small business contact page"')
+    directory = loads(text, "directory.yaml")
+    assert directory.sources["seed-004"] == "Small business contact page"
+    assert [line.split(": ", 1)[1] for line in directory.untranslated] == [
+        "source 'seed-004' (write it as {description: ..., es: {description: ...}}) has no 'es' translation of description; add it under 'es:'."
+    ]
 
 
 def test_the_real_directory_passes_the_check() -> None:

@@ -18,6 +18,7 @@ from routing.core.model import (
     OtherDomain,
     Rule,
     RuleCondition,
+    Translations,
 )
 from routing.core.yaml_source import Path as YPath
 
@@ -38,6 +39,7 @@ class Checker(ContactChecks):
             self.problem(("sources",), "'sources' should map a source id to its description.")
             sources = {}
         self.source_ids = {str(k) for k in sources}
+        described = {str(k): self.source(v, ("sources", str(k))) for k, v in sources.items()}
         contacts = tuple(self.contact(item, p, timezone) for p, item in self.items(doc.get("contacts"), ("contacts",)))
         self.unique([(("contacts", i, "id"), c.id) for i, c in enumerate(contacts)], "contact id")
         self.unique(
@@ -66,7 +68,8 @@ class Checker(ContactChecks):
             group_id=self.group_id(doc.get("group_id"), ("group_id",)),
             fallback=fallback,
             ivr=self.ivr(doc.get("ivr"), ("ivr",), contacts),
-            sources={str(k): str(v) for k, v in sources.items()},
+            sources={k: english for k, (english, _) in described.items()},
+            source_translations={k: translations for k, (_, translations) in described.items() if translations},
             languages=languages,
             untranslated=tuple(str(p) for p in sorted(self.untranslated, key=lambda p: p.line)),
         )
@@ -83,6 +86,15 @@ class Checker(ContactChecks):
             words = self.texts(variants, path + (str(canonical),))
             result.append((str(canonical).lower(), tuple(w.lower() for w in words)))
         return tuple(result)
+
+    def source(self, value: Any, path: YPath) -> tuple[str, Translations]:
+        """A source's description, shown to people: a text, or {description, es: {description}} with its translation."""
+        if not isinstance(value, dict):
+            what = f"source '{path[-1]}' (write it as {{description: ..., es: {{description: ...}}}})"
+            return str(value), self.translations({}, path, what, {"description": str(value)})
+        doc = self.mapping(value, path, {"description", *TRANSLATED}, required=("description",))
+        description = self.text(doc.get("description"), path + ("description",))
+        return description, self.translations(doc, path, f"source '{path[-1]}'", {"description": description})
 
     def language_list(self, value: Any, path: YPath) -> dict[str, dict[str, str]]:
         """The `languages:` block: each language the directory's wording is translated into, and by whom."""

@@ -26,9 +26,9 @@ QUESTIONS = [
 # The fields people read. Everything else is an id, an enum, a number, a fact, or for programs (explanation).
 WORDING = {
     "reason", "notes", "title", "name", "summary", "kind_label", "status_line", "text", "label", "instructions",
-    "purpose", "advice", "include", "note", "sentence", "sentences", "lead", "handles", "how",
+    "purpose", "advice", "include", "note", "sentence", "sentences", "lead", "handles", "how", "description",
 }
-NOT_WORDING = {"explanation", "query", "matched", "corrections", "sources", "rule", "shared_subject"}
+NOT_WORDING = {"explanation", "query", "matched", "corrections", "rule", "shared_subject"}
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +140,4 @@ def test_contacts_in_spanish_are_the_same_contacts(http: httpx.Client) -> None:
     one = http.get("/api/contacts/client-services-unit", params={"lang": "es"}).json()
     assert one["name"] == "Unidad de Servicios al Cliente"
     assert one["emails"][0]["purpose"].startswith("Consultas sobre beneficios")
+    assert one["sources"] == [{"id": "seed-004", "description": "Página de contacto para pequeñas empresas"}]
