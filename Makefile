@@ -62,7 +62,7 @@ catalogs: $(CATALOGS)
 
 messages: $(RUNTIME_STAMP)
 	$(BIN)/pybabel extract $(EXTRACT) -o routing/locale/messages.pot .
-	$(BIN)/pybabel update --quiet --no-fuzzy-matching --ignore-obsolete -i routing/locale/messages.pot -d routing/locale
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i routing/locale/messages.pot -d routing/locale
 
 lock:
 	$(PYTHON) -m venv .venv-lock

@@ -27,6 +27,7 @@ from routing.cli import staff as staff_cli
 from routing.cli import triage as triage_cli
 from routing.clock import now
 from routing.core.directory import load
+from routing.core.i18n import LANGUAGES, SOURCE, speaking
 from routing.core.instants import parse_instant
 from routing.core.model import Contact, Directory
 from routing.errors import BadInstant, DirectoryError, RoutingError, UsageError
@@ -51,6 +52,12 @@ def check(args: argparse.Namespace) -> int:
     path = args.path or _shown(Settings.from_env().directory_path)
     directory = load_or_report(path)
     if directory is None:
+        return 1
+    if directory.untranslated:
+        # The file loads (the English is shown where a translation is missing), but is not finished.
+        for line in directory.untranslated:
+            print(line, file=sys.stderr)
+        print(f"{path}: {len(directory.untranslated)} items lack a translation into {', '.join(directory.languages)}.", file=sys.stderr)
         return 1
     print(
         f"{path}: OK — {len(directory.contacts)} contacts, {len(directory.rules)} rules, "
@@ -167,6 +174,7 @@ def ask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--at", help="evaluate hours at this instant, ISO-8601 with an offset (default: now or ROUTING_NOW)")
     parser.add_argument("--channel", default="web", choices=("web", "ivr", "email"), help="the channel asking (default: web)")
     parser.add_argument("--json", action="store_true", help="print JSON (the same as GET /api/route) instead of text")
+    parser.add_argument("--lang", default="en", choices=LANGUAGES, help="the language of the answer's wording (default: en)")
     directory_argument(parser)
 
 
@@ -187,8 +195,13 @@ def ask(args: argparse.Namespace) -> int:
     if directory is None:
         return 1
     index = open_index(directory, settings.index_dir)
-    answer = decision_json(route(index, question, args.channel, instant), directory)
-    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else "\n".join(answer_lines(answer)))
+    if args.lang != SOURCE:
+        from routing.store import catalogs
+
+        catalogs.install_all()
+    with speaking(args.lang):
+        answer = decision_json(route(index, question, args.channel, instant), directory)
+        print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else "\n".join(answer_lines(answer)))
     return 0
 
 

@@ -14,8 +14,11 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from routing.core import i18n
 from routing.core.holidays import year_table
+from routing.core.i18n import _, ngettext, pgettext
 from routing.core.model import HolidayCalendar, HolidayRule, Hours, HoursKind, TimeRange
+from routing.core.wording import contracted
 
 UTC = UTC
 PACIFIC = "America/Los_Angeles"
@@ -25,13 +28,59 @@ HORIZON_DAYS = 400  # how far ahead to look for the next opening
 _DAY = timedelta(days=1)
 _HORIZON = timedelta(days=HORIZON_DAYS)
 _NEVER_CLOSES = timedelta(days=HORIZON_DAYS - 2)  # an opening that runs this long reaches the search's edge
-_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+# Day and month names as each place says them, in the current language: a status line
+# "Mon" (Spanish "el lunes"), the week's table "Mon" ("lun."), the phone menu "Monday".
+# Literal calls, so the catalog has each one; called where a sentence is built.
+
+
+def _status_days() -> tuple[str, ...]:
+    return (
+        pgettext("weekday in a status line", "Mon"), pgettext("weekday in a status line", "Tue"),
+        pgettext("weekday in a status line", "Wed"), pgettext("weekday in a status line", "Thu"),
+        pgettext("weekday in a status line", "Fri"), pgettext("weekday in a status line", "Sat"),
+        pgettext("weekday in a status line", "Sun"),
+    )  # fmt: skip
+
+
+def _table_days() -> tuple[str, ...]:
+    return (
+        pgettext("weekday in a table of the week", "Mon"), pgettext("weekday in a table of the week", "Tue"),
+        pgettext("weekday in a table of the week", "Wed"), pgettext("weekday in a table of the week", "Thu"),
+        pgettext("weekday in a table of the week", "Fri"), pgettext("weekday in a table of the week", "Sat"),
+        pgettext("weekday in a table of the week", "Sun"),
+    )  # fmt: skip
+
+
+def _status_months() -> tuple[str, ...]:
+    return (
+        pgettext("month in a status line", "Jan"), pgettext("month in a status line", "Feb"),
+        pgettext("month in a status line", "Mar"), pgettext("month in a status line", "Apr"),
+        pgettext("month in a status line", "May"), pgettext("month in a status line", "Jun"),
+        pgettext("month in a status line", "Jul"), pgettext("month in a status line", "Aug"),
+        pgettext("month in a status line", "Sep"), pgettext("month in a status line", "Oct"),
+        pgettext("month in a status line", "Nov"), pgettext("month in a status line", "Dec"),
+    )  # fmt: skip
+
+
+def _spoken_days() -> tuple[str, ...]:
+    return (
+        pgettext("weekday, spoken", "Monday"), pgettext("weekday, spoken", "Tuesday"),
+        pgettext("weekday, spoken", "Wednesday"), pgettext("weekday, spoken", "Thursday"),
+        pgettext("weekday, spoken", "Friday"), pgettext("weekday, spoken", "Saturday"),
+        pgettext("weekday, spoken", "Sunday"),
+    )  # fmt: skip
+
+
+def _spoken_months() -> tuple[str, ...]:
+    return (
+        pgettext("month, spoken", "January"), pgettext("month, spoken", "February"),
+        pgettext("month, spoken", "March"), pgettext("month, spoken", "April"),
+        pgettext("month, spoken", "May"), pgettext("month, spoken", "June"),
+        pgettext("month, spoken", "July"), pgettext("month, spoken", "August"),
+        pgettext("month, spoken", "September"), pgettext("month, spoken", "October"),
+        pgettext("month, spoken", "November"), pgettext("month, spoken", "December"),
+    )  # fmt: skip
+
 
 Span = tuple[datetime, datetime]  # [start, end) as UTC instants
 
@@ -67,9 +116,9 @@ def to_local(hours: Hours, now: datetime) -> datetime:
 def status(hours: Hours, calendar: HolidayCalendar, now: datetime) -> HoursStatus:
     instant = _utc(now)
     if hours.kind is HoursKind.NOT_LISTED:
-        return HoursStatus(None, None, None, None, "Hours not listed")
+        return HoursStatus(None, None, None, None, _("Hours not listed"))
     if hours.kind is HoursKind.ALWAYS:
-        return HoursStatus(True, None, None, None, "Open 24/7")
+        return HoursStatus(True, None, None, None, _("Open 24/7"))
 
     tz = zone(hours.timezone)
     local = instant.astimezone(tz)
@@ -93,19 +142,20 @@ def status(hours: Hours, calendar: HolidayCalendar, now: datetime) -> HoursStatu
 
     rule = year_table(calendar, today.year).get(today) if hours.observes_holidays else None
     closed_for = _explained_by(rule, hours, tz, today, instant, is_open, closes_at)
+    holiday = i18n.localized(rule, "name") if closed_for and rule is not None else closed_for
     closes_local = closes_at.astimezone(tz) if closes_at else None
     next_local = next_open.astimezone(tz) if next_open else None
     left = closes_at - instant if closes_at else None
-    line = _line(hours, local, is_open, closes_local, left, next_local, closed_for, rule)
-    return HoursStatus(is_open, closes_local, next_local, closed_for, line)
+    line = _line(hours, local, is_open, closes_local, left, next_local, holiday, rule)
+    return HoursStatus(is_open, closes_local, next_local, holiday, line)
 
 
 def describe_week(hours: Hours) -> str:
     """The regular week in one line, e.g. "Mon–Fri 8:00 AM–5:00 PM PT"."""
     if hours.kind is HoursKind.NOT_LISTED:
-        return "Hours not listed"
+        return _("Hours not listed")
     if hours.kind is HoursKind.ALWAYS:
-        return "Open 24/7"
+        return _("Open 24/7")
     groups: list[tuple[int, int, tuple[TimeRange, ...]]] = []
     for index, ranges in enumerate(hours.weekly):
         if groups and groups[-1][2] == ranges:
@@ -114,8 +164,9 @@ def describe_week(hours: Hours) -> str:
             groups.append((index, index, ranges))
     parts = [f"{_day_span(first, last)} {', '.join(_range_words(r) for r in ranges)}" for first, last, ranges in groups if ranges]
     if not parts:
-        return "No regular hours"
-    return f"{'; '.join(parts)} {PT if hours.timezone == PACIFIC else hours.timezone}"
+        return _("No regular hours")
+    zone_name = pgettext("time zone", "PT") if hours.timezone == PACIFIC else hours.timezone
+    return pgettext("the week's hours, then the time zone", "%(days)s %(zone)s") % {"days": "; ".join(parts), "zone": zone_name}
 
 
 def spoken_next_open(status: HoursStatus, now: datetime) -> str:
@@ -125,16 +176,23 @@ def spoken_next_open(status: HoursStatus, now: datetime) -> str:
         return ""
     today = _utc(now).astimezone(at.tzinfo).date()
     days = (at.date() - today).days
+    clock = _clock(at.time()) if at.minute else _hour(at.hour)
+    values = {
+        "clock": clock,
+        "zone": _spoken_zone(at.tzinfo),
+        "weekday": _spoken_days()[at.weekday()],
+        "month": _spoken_months()[at.month - 1],
+        "day": at.day,
+    }
     if days == 0:
-        day = "today"
+        frame = pgettext("spoken", "today at %(clock)s %(zone)s")
     elif days == 1:
-        day = "tomorrow"
+        frame = pgettext("spoken", "tomorrow at %(clock)s %(zone)s")
     elif 1 < days <= 6:
-        day = _DAY_NAMES[at.weekday()]
+        frame = pgettext("spoken", "%(weekday)s at %(clock)s %(zone)s")
     else:
-        day = f"{_DAY_NAMES[at.weekday()]}, {_MONTH_NAMES[at.month - 1]} {at.day}"
-    clock = f"{_hour12(at.hour)}" + (f":{at.minute:02d}" if at.minute else "") + f" {_meridiem(at.hour)}"
-    return f"{day} at {clock} {_spoken_zone(at.tzinfo)}"
+        frame = pgettext("spoken", "%(weekday)s, %(month)s %(day)s at %(clock)s %(zone)s")
+    return contracted(frame % values)
 
 
 # -- intervals ----------------------------------------------------------------
@@ -261,75 +319,90 @@ def _line(
     today = local.date()
     if is_open:
         if closes_at is None or left is None:
-            return "Open now"
-        until = _duration(left)
-        when = _when(hours, closes_at, today, closing=True)
+            return _("Open now")
+        values = {"when": _when(hours, closes_at, today, closing=True), "left": _duration(left), "holiday": closed_for}
         if closed_for:
-            return f"Open now · closes early {when} for {closed_for} ({until})"
-        return f"Open now · closes {when} ({until})"
-    head = "Closed"
+            return _("Open now · closes early %(when)s for %(holiday)s (%(left)s)") % values
+        return _("Open now · closes %(when)s (%(left)s)") % values
+    head = _("Closed")
     if closed_for:
         early = rule is not None and rule.closes_at is not None
-        head = f"Closed early for {closed_for}" if early else f"Closed for {closed_for}"
+        head = (_("Closed early for %(holiday)s") if early else _("Closed for %(holiday)s")) % {"holiday": closed_for}
     if next_open is None:
         return head
-    return f"{head} · opens {_when(hours, next_open, today)}"
+    return _("%(status)s · opens %(when)s") % {"status": head, "when": _when(hours, next_open, today)}
 
 
 def _when(hours: Hours, at: datetime, today: date, closing: bool = False) -> str:
     days = (at.date() - today).days
+    values = {
+        "clock": _clock(at.time()),
+        "zone": _zone_label(hours.timezone, at),
+        "weekday": _status_days()[at.weekday()],
+        "month": _status_months()[at.month - 1],
+        "day": at.day,
+    }
     if closing and (days == 0 or (days == 1 and at.time() == time(0, 0))):
-        day = ""  # "closes 12:00 AM" tonight is the end of today, not tomorrow
+        frame = pgettext("closing", "%(clock)s %(zone)s")  # "closes 12:00 AM" tonight is the end of today, not tomorrow
     elif days == 0:
-        day = "today "
+        frame = _("today %(clock)s %(zone)s")
     elif days == 1:
-        day = "tomorrow "
+        frame = _("tomorrow %(clock)s %(zone)s")
     elif 1 < days <= 6:
-        day = f"{_DAY_ABBR[at.weekday()]} "
+        frame = _("%(weekday)s %(clock)s %(zone)s")
     else:
-        day = f"{_DAY_ABBR[at.weekday()]} {_MONTH_ABBR[at.month - 1]} {at.day} "
-    return f"{day}{_clock(at.time())} {_zone_label(hours.timezone, at)}"
+        frame = _("%(weekday)s %(month)s %(day)s %(clock)s %(zone)s")
+    return contracted(frame % values)
 
 
 def _zone_label(name: str, at: datetime) -> str:
-    return PT if name == PACIFIC else (at.tzname() or name)
+    return pgettext("time zone", "PT") if name == PACIFIC else (at.tzname() or name)
 
 
 def _spoken_zone(tz: tzinfo | None) -> str:
     key = getattr(tz, "key", "") or ""
     if key == PACIFIC:
-        return "Pacific"
-    return f"{key.rsplit('/', 1)[-1].replace('_', ' ')} time" if key else "local time"
+        return pgettext("time zone, spoken", "Pacific")
+    if not key:
+        return pgettext("time zone, spoken", "local time")
+    return pgettext("time zone, spoken", "%(place)s time") % {"place": key.rsplit("/", 1)[-1].replace("_", " ")}
 
 
 def _duration(left: timedelta) -> str:
     minutes = max(1, -(-int(left.total_seconds()) // 60))  # round up: 30 s left is "1 min"
     hours, mins = divmod(minutes, 60)
+    values = {"minutes": mins, "hours": hours}
     if hours >= 24:
         days, hours = divmod(hours, 24)
-        return f"in {days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
+        values |= {"days": days, "hours": hours}
+        if hours:
+            return ngettext("in %(days)d day %(hours)d h", "in %(days)d days %(hours)d h", days) % values
+        return ngettext("in %(days)d day", "in %(days)d days", days) % values
     if not hours:
-        return f"in {mins} min"
-    return f"in {hours} h" + (f" {mins} min" if mins else "")
+        return _("in %(minutes)d min") % values
+    return (_("in %(hours)d h %(minutes)d min") if mins else _("in %(hours)d h")) % values
 
 
 def _clock(value: time) -> str:
-    return f"{_hour12(value.hour)}:{value.minute:02d} {_meridiem(value.hour)}"
+    values = {"hour": _hour12(value.hour), "minute": value.minute}
+    return (_("%(hour)d:%(minute)02d AM") if value.hour < 12 else _("%(hour)d:%(minute)02d PM")) % values
+
+
+def _hour(hour: int) -> str:
+    """An hour on the dot, as it is said: "8 AM"."""
+    return (_("%(hour)d AM") if hour < 12 else _("%(hour)d PM")) % {"hour": _hour12(hour)}
 
 
 def _hour12(hour: int) -> int:
     return hour % 12 or 12
 
 
-def _meridiem(hour: int) -> str:
-    return "AM" if hour < 12 else "PM"
-
-
 def _range_words(r: TimeRange) -> str:
     if r.start == r.end == time(0, 0):
-        return "24 hours"
+        return _("24 hours")
     return f"{_clock(r.start)}–{_clock(r.end)}"
 
 
 def _day_span(first: int, last: int) -> str:
-    return _DAY_ABBR[first] if first == last else f"{_DAY_ABBR[first]}–{_DAY_ABBR[last]}"
+    days = _table_days()
+    return days[first] if first == last else f"{days[first]}–{days[last]}"

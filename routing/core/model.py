@@ -6,14 +6,41 @@ these objects, and every other module only reads them.
 
 from __future__ import annotations
 
+import copyreg
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+from routing.core.i18n import N_
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNELS = ("web", "ivr", "email")
+
+# An item's product translations from directory.yaml, by language then field: {"es": {"title": ...}}.
+# Read with ``i18n.localized``; most items in a test directory have none, so they share one empty mapping.
+# Never compared or hashed: two items with the same facts are the same item in any language.
+Translations = Mapping[str, Mapping[str, Any]]
+NO_TRANSLATIONS: Translations = MappingProxyType({})
+
+
+def _untranslated() -> Translations:
+    return NO_TRANSLATIONS
+
+
+def _frozen(values: dict[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(values) if values else NO_TRANSLATIONS
+
+
+def _reduce_frozen(mapping: MappingProxyType[str, Any]) -> tuple[Any, tuple[dict[str, Any]]]:
+    return _frozen, (dict(mapping),)
+
+
+# A read-only mapping does not pickle on its own; the model is pickled whole for the start-up cache.
+copyreg.pickle(MappingProxyType, _reduce_frozen)
 
 
 class ContactKind(str, enum.Enum):
@@ -26,11 +53,11 @@ class ContactKind(str, enum.Enum):
     @property
     def label(self) -> str:
         return {
-            "team": "Service team",
-            "help_line": "Help line",
-            "self_service_site": "Employer self-service site",
-            "members_site": "Members' site",
-            "emergency_line": "Emergency line",
+            "team": N_("Service team"),
+            "help_line": N_("Help line"),
+            "self_service_site": N_("Employer self-service site"),
+            "members_site": N_("Members' site"),
+            "emergency_line": N_("Emergency line"),
         }[self.value]
 
 
@@ -64,6 +91,7 @@ class Hours:
     weekly: tuple[tuple[TimeRange, ...], ...] = ((),) * 7
     observes_holidays: bool = True
     note: str = ""
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +115,7 @@ class HolidayRule:
     offset_days: int = 0
     observed: bool = False
     closes_at: time | None = None
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +131,7 @@ class Phone:
     keys: str = ""  # what to press after the call connects, e.g. "3"
     label: str = ""
     hours: Hours | None = None  # overrides the contact's hours for this line
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
     @property
     def tel_uri(self) -> str:
@@ -121,6 +151,7 @@ class Email:
     # The topic ids this address is listed for, in the seeds' own words: a
     # request is forwarded here only when its topic is one of them.
     covers: tuple[str, ...] = ()
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
     def covers_topic(self, topic_id: str) -> bool:
         return topic_id in self.covers
@@ -131,6 +162,7 @@ class Fax:
     number: str
     display: str
     purpose: str
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +170,7 @@ class Link:
     title: str
     url: str = ""  # empty where the seed names a page but gives no address
     note: str = ""
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +181,7 @@ class OtherWay:
     how: str  # the seeds' words for it: "Contact your broker"
     purpose: str  # what it is for: "Questions about account.kp.org"
     or_contact: str = ""  # the contact the seeds offer beside it, by id
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +193,7 @@ class Topic:
     words: tuple[str, ...] = ()
     where: str = ""  # for a self-service task: where on the site it lives
     self_service: str = ""  # id of a topic elsewhere that lets the employer do this alone
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +210,7 @@ class Contact:
     links: tuple[Link, ...] = ()
     sources: tuple[str, ...] = ()
     other_ways: tuple[OtherWay, ...] = ()
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
     def hours_for(self, phone: Phone) -> Hours:
         return phone.hours or self.hours
@@ -202,6 +238,7 @@ class OtherDomain:
 
     name: str  # in words, for the answer: "car insurance"
     phrases: tuple[str, ...]
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +253,7 @@ class Rule:
     alternatives: tuple[str, ...] = ()
     note: str = ""
     safety: bool = False
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +261,7 @@ class GroupIdFormat:
     pattern: str
     description: str
     example: str
+    translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +293,12 @@ class Directory:
     fallback: str  # contact id used when nothing matches
     ivr: IvrConfig
     sources: Mapping[str, str] = field(default_factory=dict)
+    source_translations: Mapping[str, Translations] = field(default_factory=dict)  # by source id, as items carry theirs
     other_domains: tuple[OtherDomain, ...] = ()  # what this help desk is not for, so it can say so
+    # The languages the directory is translated into, as its `languages:` block names them: {"es": {"name": "Español", ...}}.
+    languages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Each item that lacks a translation into one of ``languages``, as "file:line: what": `routing check` reports them.
+    untranslated: tuple[str, ...] = ()
 
     # Lookups by id, built once per Directory: route() asks many times per
     # question, and a directory may hold thousands of contacts.

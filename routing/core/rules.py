@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
 
-from routing.core import wording
+from routing.core import i18n, wording
 from routing.core.hours import status
 from routing.core.model import Contact, ContactKind, Directory, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
@@ -335,11 +335,11 @@ def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits:
     self_service = _self_service(directory, topic) if topic else None
     listed = [directory.contact(a) for a in rule.alternatives]
     alternatives = _unique([self_service.contact, *listed] if self_service else listed, exclude=contact)
-    notes = tuple(filter(None, (rule.note, self_service.note if self_service else "")))
+    notes = tuple(filter(None, (i18n.localized(rule, "note"), self_service.note if self_service else "")))
     return Decision(
         contact=contact,
         alternatives=alternatives,
-        reason=rule.description,  # a sentence from the directory, written for the people who read answers
+        reason=i18n.localized(rule, "description"),  # a sentence from the directory, written for the people who read answers
         confidence=SAFETY_CONFIDENCE if rule.safety else RULE_CONFIDENCE,
         topic=topic,
         rule=rule,
@@ -370,7 +370,7 @@ def _preferred(
         decision,
         rule_matched=matched,
         alternatives=_unique([*decision.alternatives, *(directory.contact(a) for a in rule.alternatives)], exclude=decision.contact)[:3],
-        notes=decision.notes + ((rule.note,) if rule.note else ()),
+        notes=decision.notes + ((i18n.localized(rule, "note"),) if rule.note else ()),
         rule=rule,
     )
 
@@ -495,7 +495,7 @@ def _other_domain(phrases: _PhraseIndex, said: frozenset[Words]) -> tuple[OtherD
 
 def _off_topic(directory: Directory, domain: OtherDomain, phrase: str, base: _Asked) -> Decision:
     contact = directory.contact(directory.fallback)
-    reason = wording.off_topic(domain.name, contact)
+    reason = wording.off_topic(domain, contact)
     return Decision(
         contact=contact, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True, matched=(phrase,), **base
     )

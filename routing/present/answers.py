@@ -3,6 +3,10 @@
 ``reason`` is for people: a sentence, no rule ids or matched stems. What a
 program needs to know about how the answer was reached (the rule, the words
 that matched, the confidence) is under ``explanation``.
+
+Every wording field is in the current language (``language`` says which); the
+decision's own sentences were made in it, and the directory's words are read
+in it here. Ids, enums and ``explanation`` (for programs and logs) never change.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from routing.core import wording
+from routing.core import i18n, wording
+from routing.core.i18n import _, localized
 from routing.core.model import Contact, Directory, Topic
 from routing.core.rules import Decision
 from routing.present.json import contact_json, contact_view
@@ -46,6 +51,7 @@ def _decision(decision: Decision, directory: Directory, card: _Card) -> dict[str
     at = decision.at
     return {
         "query": decision.query,
+        "language": i18n.current(),
         "channel": decision.channel,
         "at": at.astimezone(_zone(directory)).isoformat(),
         "contact": card(decision.contact, directory, at, False, _ALONE),
@@ -57,7 +63,7 @@ def _decision(decision: Decision, directory: Directory, card: _Card) -> dict[str
         "safety": decision.safety,
         "off_topic": decision.offtopic,
         "rule": decision.rule.id if decision.rule else None,
-        "topic": {"id": decision.topic.id, "title": decision.topic.title} if decision.topic else None,
+        "topic": {"id": decision.topic.id, "title": localized(decision.topic, "title")} if decision.topic else None,
         "matched": list(decision.matched),
         "notes": list(decision.notes),
         "self_service": _self_service_json(decision),
@@ -129,18 +135,21 @@ def answer_lines(answer: dict[str, Any]) -> list[str]:
     """A decision as text for the terminal: contact, reason, how to reach it, alternatives."""
     contact = answer["contact"]
     # The id is what --contact and the API take; how sure the router was is said in words, and only when it was not.
-    doubt = "" if answer["confident"] or answer["fallback"] else ", the closest match, not a sure one"  # a fallback's reason says so itself
-    lines = [f"{contact['name']}  ({contact['id']}{doubt})", f"  {answer['reason']}"]
+    if answer["confident"] or answer["fallback"]:  # a fallback's reason says so itself
+        heading = _("%(name)s  (%(id)s)")
+    else:
+        heading = _("%(name)s  (%(id)s, the closest match, not a sure one)")
+    lines = [heading % contact, f"  {answer['reason']}"]
     if not (answer["safety"] and contact["kind"] == "emergency_line"):  # the emergency line's reason already says it
         lines += [f"  {note}" for note in answer["notes"]]
     if answer["send"]:
         lines += [f"  {sentence}" for sentence in answer["send"]["sentences"]]
     lines += _reach_lines(contact, indent="  ")
     for equal in answer["shared_with"]:
-        lines.append(f"And: {equal['name']}  ({equal['id']})")
+        lines.append(_("And: %(name)s  (%(id)s)") % equal)
         lines += _reach_lines(equal, indent="  ")
     for alternative in answer["alternatives"]:
-        lines.append(f"Also: {alternative['name']}  ({alternative['id']})")
+        lines.append(_("Also: %(name)s  (%(id)s)") % alternative)
         lines += _reach_lines(alternative, indent="  ")
     return lines
 
@@ -148,8 +157,10 @@ def answer_lines(answer: dict[str, Any]) -> list[str]:
 def _reach_lines(card: dict[str, Any], indent: str) -> list[str]:
     lines = [f"{indent}{card['status_line']}"]
     lines += [f"{indent}{phone['instructions']}" for phone in card["phones"]]
-    lines += [f"{indent}email {email['address']}: " + " · ".join(filter(None, (email["purpose"], email["advice"]))) for email in card["emails"]]
-    lines += [f"{indent}fax {fax['display']}: {fax['purpose']}" for fax in card["faxes"]]
+    for email in card["emails"]:
+        about = " · ".join(filter(None, (email["purpose"], email["advice"])))
+        lines.append(indent + _("email %(address)s: %(about)s") % {"address": email["address"], "about": about})
+    lines += [indent + _("fax %(display)s: %(purpose)s") % fax for fax in card["faxes"]]
     lines += [f"{indent}{link['url']}" for link in card["links"] if link.get("url")]
     lines += [f"{indent}{way['sentence']}" for way in card["other_ways"]]
     return lines
@@ -168,7 +179,10 @@ def _handled_by(decision: Decision) -> list[dict[str, Any]]:
     if decision.fallback:
         return []
     found = [(decision.contact, decision.topic), *((h.contact, h.topic) for h in decision.shared)]
-    return [{"contact_id": c.id, "name": c.name, "topic": _topic_json(t), "handles": t.title if t else c.summary} for c, t in found]
+    return [
+        {"contact_id": c.id, "name": localized(c, "name"), "topic": _topic_json(t), "handles": localized(t, "title") if t else localized(c, "summary")}
+        for c, t in found
+    ]
 
 
 def _send_json(decision: Decision) -> dict[str, Any] | None:
@@ -178,20 +192,25 @@ def _send_json(decision: Decision) -> dict[str, Any] | None:
     return {
         "asked": sending.asked or None,
         "lead": sending.lead,
-        "ways": [{"kind": w.kind, "address": w.address, "purpose": w.purpose, "fits": w.fits, "sentence": w.sentence} for w in sending.ways],
+        "ways": [{"kind": w.kind, "address": w.address, "purpose": _way_purpose(decision.contact, w.kind, w.address, w.purpose), "fits": w.fits, "sentence": w.sentence} for w in sending.ways],
         "sentences": list(sending.sentences),
     }
 
 
+def _way_purpose(contact: Contact, kind: str, address: str, purpose: str) -> str:
+    """A written way's purpose in the current language: the decision keeps the directory's English, to match on."""
+    found = [e for e in contact.emails if e.address == address] if kind == "email" else [f for f in contact.faxes if f.display == address]
+    return str(localized(found[0], "purpose")) if found else purpose
+
+
 def _topic_json(topic: Topic | None) -> dict[str, str] | None:
-    return {"id": topic.id, "title": topic.title, "where": topic.where} if topic else None
+    return {"id": topic.id, "title": localized(topic, "title"), "where": localized(topic, "where")} if topic else None
 
 
 def _with_email_advice(card: dict[str, Any]) -> dict[str, Any]:
     # The seeds ask employers to include their group name and ID when they write.
     for email in card.get("emails", []):
-        include = email.get("include") or []
-        email["advice"] = f"Include your {' and '.join(include)}." if include else ""
+        email["advice"] = wording.include_items(email.get("include") or [])
     return card
 
 
@@ -201,8 +220,8 @@ def _self_service_json(decision: Decision) -> dict[str, Any] | None:
         return None
     return {
         "contact_id": found.contact.id,
-        "title": found.topic.title,
-        "where": found.topic.where,
+        "title": localized(found.topic, "title"),
+        "where": localized(found.topic, "where"),
         "section": found.where,
         "url": found.contact.url,
         "note": found.note,

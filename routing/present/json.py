@@ -12,8 +12,9 @@ from collections import OrderedDict
 from datetime import datetime, time
 from typing import Any
 
-from routing.core import wording
+from routing.core import i18n, wording
 from routing.core.hours import describe_week, status
+from routing.core.i18n import _, localized
 from routing.core.model import WEEKDAYS, Contact, Directory, Email, Fax, Hours, HoursKind, Link, OtherWay, Phone, Topic
 
 
@@ -24,6 +25,7 @@ def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[
     (treat them as read-only), except ``emails``, whose entries are fresh:
     answers add advice to them. What never changes within a directory version
     is built once per version; the hours' status once per contact and instant.
+    Both are built in the current language (``i18n.current``), and kept per language.
     """
     card = dict(_static(contact, directory))
     phones, status_fields = _dynamic(contact, directory, now)
@@ -33,25 +35,28 @@ def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[
     return card
 
 
-_STATIC_VERSIONS = 2  # the directory being served, and the one a reload is replacing
+# The directory being served and the one a reload is replacing, in each language.
+_STATIC_VERSIONS = 2 * len(i18n.LANGUAGES)
 _STATUS_INSTANTS = 4  # the current minute and a few before it, or a handful of ?at= instants
-_static_cards: OrderedDict[str, dict[str, dict[str, Any]]] = OrderedDict()
-_status_cards: OrderedDict[datetime, dict[tuple[str, str], tuple[list[dict[str, Any]], dict[str, Any]]]] = OrderedDict()
+_static_cards: OrderedDict[tuple[str, str], dict[str, dict[str, Any]]] = OrderedDict()
+_status_cards: OrderedDict[datetime, dict[tuple[str, str, str], tuple[list[dict[str, Any]], dict[str, Any]]]] = OrderedDict()
 _cards_lock = threading.Lock()  # the pages, the API and the triage threads share these
 
 
 def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
     """The contact's fields that depend on the directory alone, with placeholders where the instant goes."""
-    by_id = _static_cards.get(directory.version)
+    version = (directory.version, i18n.current())
+    by_id = _static_cards.get(version)
     card = by_id.get(contact.id) if by_id is not None else None
     if card is not None:
         return card
     card = {
         "id": contact.id,
-        "name": contact.name,
+        "language": version[1],
+        "name": localized(contact, "name"),
         "kind": contact.kind.value,
-        "kind_label": contact.kind.label,
-        "summary": contact.summary,
+        "kind_label": _(contact.kind.label),
+        "summary": localized(contact, "summary"),
         "url": contact.url,
         "topics": [topic_json(t) for t in contact.topics],
         "phones": [],
@@ -60,12 +65,12 @@ def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
         "links": [link_json(link) for link in contact.links],
         "hours": hours_json(contact.hours),
         **dict.fromkeys(_STATUS_KEYS),
-        "sources": [{"id": s, "description": directory.sources.get(s, "")} for s in contact.sources],
+        "sources": [{"id": s, "description": _source(directory, s)} for s in contact.sources],
         "other_ways": [other_way_json(w, directory) for w in contact.other_ways],
     }
     with _cards_lock:
-        by_id = _static_cards.setdefault(directory.version, {})
-        _static_cards.move_to_end(directory.version)
+        by_id = _static_cards.setdefault(version, {})
+        _static_cards.move_to_end(version)
         while len(_static_cards) > _STATIC_VERSIONS:
             _static_cards.popitem(last=False)
         by_id[contact.id] = card
@@ -75,7 +80,7 @@ def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
 def _dynamic(contact: Contact, directory: Directory, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The contact's phones and its open/closed fields at ``now``: computed once per contact and instant."""
     at = _status_cards.get(now)
-    key = (directory.version, contact.id)
+    key = (directory.version, i18n.current(), contact.id)
     found = at.get(key) if at is not None else None
     if found is not None:
         return found
@@ -89,6 +94,11 @@ def _dynamic(contact: Contact, directory: Directory, now: datetime) -> tuple[lis
     return found
 
 
+def _source(directory: Directory, source_id: str) -> str:
+    translated = directory.source_translations.get(source_id, {}).get(i18n.current(), {}).get("description")
+    return str(translated or directory.sources.get(source_id, ""))
+
+
 def contact_view(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:
     """``contact_json`` plus what a page needs to draw the open/closed badge."""
     card = contact_json(contact, directory, now)
@@ -99,10 +109,10 @@ def contact_view(contact: Contact, directory: Directory, now: datetime) -> dict[
 def badge(open_now: bool | None, kind: HoursKind) -> dict[str, str]:
     """The badge's words and its style; the words alone must carry the meaning."""
     if open_now is None:
-        return {"state": "unknown", "label": "Hours not listed"}
+        return {"state": "unknown", "label": _("Hours not listed")}
     if kind is HoursKind.ALWAYS:
-        return {"state": "open", "label": "Always open"}
-    return {"state": "open", "label": "Open"} if open_now else {"state": "closed", "label": "Closed"}
+        return {"state": "open", "label": _("Always open")}
+    return {"state": "open", "label": _("Open")} if open_now else {"state": "closed", "label": _("Closed")}
 
 
 _STATUS_KEYS = ("open_now", "closes_at", "next_open", "closed_for", "status_line")
@@ -129,12 +139,12 @@ def hours_json(hours: Hours) -> dict[str, Any]:
         "text": describe_week(hours),
         "weekly": weekly,
         "observes_holidays": hours.observes_holidays,
-        "note": hours.note,
+        "note": localized(hours, "note"),
     }
 
 
 def topic_json(topic: Topic) -> dict[str, str]:
-    return {"id": topic.id, "title": topic.title, "where": topic.where}
+    return {"id": topic.id, "title": localized(topic, "title"), "where": localized(topic, "where")}
 
 
 def phone_json(phone: Phone, directory: Directory, now: datetime) -> dict[str, Any]:
@@ -142,9 +152,9 @@ def phone_json(phone: Phone, directory: Directory, now: datetime) -> dict[str, A
         "number": phone.number,
         "display": phone.display,
         "keys": phone.keys,
-        "label": phone.label,
+        "label": localized(phone, "label"),
         "tel": phone.tel_uri,
-        "instructions": phone.instructions,
+        "instructions": wording.phone_instructions(phone),
     }
     if phone.hours is not None:
         found["hours"] = {**hours_json(phone.hours), **status_json(phone.hours, directory, now)}
@@ -152,20 +162,31 @@ def phone_json(phone: Phone, directory: Directory, now: datetime) -> dict[str, A
 
 
 def email_json(email: Email) -> dict[str, Any]:
-    return {"address": email.address, "purpose": email.purpose, "include": list(email.include), "mailto": f"mailto:{email.address}"}
+    return {
+        "address": email.address,
+        "purpose": localized(email, "purpose"),
+        "include": list(localized(email, "include")),
+        "mailto": f"mailto:{email.address}",
+    }
 
 
 def fax_json(fax: Fax) -> dict[str, str]:
-    return {"number": fax.number, "display": fax.display, "purpose": fax.purpose}
+    return {"number": fax.number, "display": fax.display, "purpose": localized(fax, "purpose")}
 
 
 def other_way_json(way: OtherWay, directory: Directory) -> dict[str, str]:
     beside = directory.contact(way.or_contact) if way.or_contact and directory.has_contact(way.or_contact) else None
-    return {"name": way.name, "how": way.how, "purpose": way.purpose, "or_contact_id": way.or_contact, "sentence": wording.other_way(way, beside)}
+    return {
+        "name": localized(way, "name"),
+        "how": localized(way, "how"),
+        "purpose": localized(way, "purpose"),
+        "or_contact_id": way.or_contact,
+        "sentence": wording.other_way(way, beside),
+    }
 
 
 def link_json(link: Link) -> dict[str, str]:
-    return {"title": link.title, "url": link.url, "note": link.note}
+    return {"title": localized(link, "title"), "url": link.url, "note": localized(link, "note")}
 
 
 def _clock(value: time, end: bool = False) -> str:

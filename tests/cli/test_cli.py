@@ -152,3 +152,16 @@ def test_hours_says_each_thing_once(capsys):
         assert len(lines) == len(set(lines)), block
     assert "account.kp.org (employer self-service)\n  Open 24/7" in "\n\n".join(blocks)
     assert "Member Services Center\n  Hours not listed\n" in "\n\n".join(blocks) + "\n"
+
+
+def test_ask_answers_in_spanish_with_the_same_ids(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
+    question = ["ask", "necesito una copia de la factura", "--at", "2026-11-28T10:00:00-08:00", "--json"]
+    assert main([*question, "--lang", "es"]) == 0
+    spanish = json.loads(capsys.readouterr().out)
+    assert main(question) == 0
+    english = json.loads(capsys.readouterr().out)
+    assert (spanish["language"], english["language"]) == ("es", "en")
+    assert spanish["contact"]["id"] == english["contact"]["id"] == "california-service-center"
+    assert spanish["reason"] == "El Centro de Servicio de California puede ayudarle a recibir copias de las facturas."
+    assert spanish["contact"]["status_line"] == "Cerrado · abre el lunes a las 8:00 a. m., hora del Pacífico"

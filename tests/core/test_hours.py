@@ -315,3 +315,68 @@ def test_weekly_hours_that_cover_every_minute_never_close_without_holidays():
     assert seen(overnight, "2026-11-23T03:00:00-08:00", NO_HOLIDAYS) == (True, None, None, "Open now")
     gap = weekly(*["00:00-23:59"] * 7)
     assert seen(gap, "2026-11-23T10:00:00-08:00", NO_HOLIDAYS) == (True, "2026-11-23T23:59:00-08:00", None, "Open now · closes 11:59 PM PT (in 13 h 59 min)")
+
+
+# -- in Spanish -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spanish():
+    from routing.core import i18n
+    from routing.store import catalogs
+
+    catalogs.install_all()
+    with i18n.speaking("es"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("hours", "now", "line"),
+    [
+        (OFFICE, "2026-11-28T10:00:00-08:00", "Cerrado · abre el lunes a las 8:00 a. m., hora del Pacífico"),
+        (OFFICE, "2026-11-23T07:00:00-08:00", "Cerrado · abre hoy a las 8:00 a. m., hora del Pacífico"),
+        (OFFICE, "2026-11-23T18:00:00-08:00", "Cerrado · abre mañana a las 8:00 a. m., hora del Pacífico"),
+        (OFFICE, "2026-11-23T10:00:00-08:00", "Abierto ahora · cierra a las 5:00 p. m., hora del Pacífico (en 7 h)"),
+        (OFFICE, "2026-11-23T16:30:00-08:00", "Abierto ahora · cierra a las 5:00 p. m., hora del Pacífico (en 30 min)"),
+        # A holiday says which, in Spanish, and the next opening skips it.
+        (OFFICE, "2026-11-26T10:00:00-08:00", "Cerrado por feriado (Día de Acción de Gracias) · abre el lunes a las 8:00 a. m., hora del Pacífico"),
+        # "a la 1", not "a las 1".
+        (weekly(*["13:00-17:00"] * 5, "", ""), "2026-11-23T10:00:00-08:00", "Cerrado · abre hoy a la 1:00 p. m., hora del Pacífico"),
+        (MONDAYS, "2026-12-01T10:00:00-08:00", "Cerrado · abre el lunes 14 de diciembre a las 8:00 a. m., hora del Pacífico"),
+        (OFFICE, "2026-12-24T10:00:00-08:00", "Abierto ahora · cierra temprano por feriado (Nochebuena) a las 12:00 p. m., hora del Pacífico (en 2 h)"),
+    ],
+)
+def test_status_lines_read_naturally_in_spanish(spanish, hours, now, line):
+    from datetime import date
+
+    from routing.core.directory import load
+    from routing.settings import ROOT
+
+    # The real directory's holidays, with their Spanish names, and two of a test's own.
+    real = load(ROOT / "directory.yaml").holidays
+    extra = (
+        HolidayRule(name="Office closure", on=date(2026, 12, 7), translations={"es": {"name": "Cierre de la oficina"}}),
+        HolidayRule(name="Christmas Eve", month=12, day=24, closes_at=time(12, 0), translations={"es": {"name": "Nochebuena"}}),
+    )
+    holidays = HolidayCalendar(rules=real.rules + extra)
+    assert status(hours, holidays, at(now)).line == line
+
+
+def test_the_week_and_the_phone_menu_speak_spanish(spanish):
+    assert describe_week(OFFICE) == "lun.–vie. 8:00 a. m.–5:00 p. m., hora del Pacífico"
+    assert describe_week(ROUND_THE_CLOCK) == "lun.–dom. 24 horas, hora del Pacífico"
+    assert describe_week(Hours(HoursKind.ALWAYS, LA)) == "Abierto 24/7"
+    assert describe_week(Hours(HoursKind.NOT_LISTED, LA)) == "Horario no indicado"
+    saturday = at("2026-11-28T10:00:00-08:00")
+    assert spoken_next_open(status(OFFICE, NO_HOLIDAYS, saturday), saturday) == "el lunes a las 8 a. m., hora del Pacífico"
+    assert spoken_next_open(status(HALF_PAST, NO_HOLIDAYS, saturday), saturday) == "el lunes a las 8:30 a. m., hora del Pacífico"
+    assert spoken_next_open(status(NEW_YORK, NO_HOLIDAYS, saturday), saturday) == "el lunes a las 9 a. m., hora de New York"
+
+
+def test_english_lines_are_unchanged_beside_spanish(spanish):
+    from routing.core import i18n
+
+    saturday = at("2026-11-28T10:00:00-08:00")
+    with i18n.speaking("en"):
+        assert status(OFFICE, NO_HOLIDAYS, saturday).line == "Closed · opens Mon 8:00 AM PT"
+        assert describe_week(OFFICE) == "Mon–Fri 8:00 AM–5:00 PM PT"

@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from itertools import combinations, pairwise
 
 import pytest
+from spanish import english_left
 
-from routing.core import wording
+from routing.core import i18n, wording
 from routing.core.model import Contact, ContactKind, Directory, Topic
 from routing.core.rules import SelfService
 from routing.core.text import is_english, tokenize
+from routing.store import catalogs
 from routing.store.english import english_words
 
 SITES = (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE)
@@ -60,7 +62,7 @@ def sentences(directory: Directory) -> Iterator[tuple[str, str]]:
     for fits, asked in (("email", "fax"), ("fax", "email")):
         yield f"not_this_way {fits}/{asked}", wording.not_this_way(fits, asked)
     for domain in directory.other_domains:
-        yield f"off_topic {domain.name}", wording.off_topic(domain.name, general)
+        yield f"off_topic {domain.name}", wording.off_topic(domain, general)
     for rule in directory.rules:
         # A rule that decides says its description as the reason; a rule that only reorders search never does.
         if not rule.prefer:
@@ -206,3 +208,55 @@ def _team_topics(directory: Directory) -> list[tuple[Contact, Topic]]:
 def test_a_team_is_the_team_mid_sentence(directory: Directory) -> None:
     for contact, topic in _team_topics(directory):
         assert f" the {contact.name}" in " " + wording.handled_by(contact, topic).replace("The ", "the ", 1)
+
+
+# -- in Spanish ---------------------------------------------------------------------------------
+
+def test_the_english_check_can_fail() -> None:
+    assert english_left("The California Service Center can help you.") == ["The", "Service", "Center", "can", "help", "you"]
+    assert english_left("Escriba a amt@kp.org; en account.kp.org, en la sección Manage Members, puede pedir tarjetas.") == []
+
+
+def test_every_sentence_for_every_topic_rule_and_way_reads_as_spanish(directory: Directory) -> None:
+    catalogs.install_all()
+    with i18n.speaking("es"):
+        rendered = list(sentences(directory)) + [
+            (f"rule {r.id}", i18n.localized(r, "description")) for r in directory.rules if not r.prefer
+        ] + [(f"rule note {r.id}", i18n.localized(r, "note")) for r in directory.rules if r.note]
+    wrong = []
+    for where, sentence in rendered:
+        if where.startswith(("purpose ", "rule ")):  # the English test's own frame, and the English rule texts it yields
+            continue
+        if where.startswith("closed_first") and where.endswith("kp-org"):  # a website is never closed
+            continue
+        found = english_left(sentence)
+        if found or not (sentence[:1].isupper() or sentence[:1].isdigit()) or not sentence.endswith(".") or re.search(r"\b(?:a|de) el\b|  |\s[.,;:]", sentence):
+            wrong.append(f"{where}: {sentence!r} {found}")
+    assert len(rendered) > 400
+    assert wrong == [], "\n".join(wrong[:40])
+
+
+def test_spanish_frames_read_naturally(directory: Directory) -> None:
+    catalogs.install_all()
+    csc = directory.contact("california-service-center")
+    amt = directory.contact("account-management-support")
+    csu = directory.contact("client-services-unit")
+    site = directory.contact("account-kp-org")
+    with i18n.speaking("es"):
+        task = directory.topic("bill-copies")[1]
+        assert wording.handled_by(csc, task) == "El Centro de Servicio de California puede ayudarle a recibir copias de las facturas."
+        assert wording.handled_by(amt, directory.topic("broker-of-record")[1]) == (
+            "El Equipo de Soporte de Administración de Cuentas se encarga de cambios del corredor de registro."
+        )
+        assert wording.on_site(site, directory.topic("order-id-cards")[1]) == (
+            "En account.kp.org, en la sección Manage Members, puede pedir tarjetas de identificación de miembro."
+        )
+        # "a" + "el" is "al": the team's name with its article follows a preposition.
+        way = site.other_ways[0]
+        assert "o escriba al Equipo de Soporte de Administración de Cuentas (amt@kp.org)" in wording.other_way(way, amt)
+        assert wording.closed_first(csu) == "La Unidad de Servicios al Cliente no atiende en este momento, así que primero se muestra la opción en línea."
+        assert wording.fax_way(csc.faxes[0]) == "Use el fax 1-855-355-5334 para cualquier otra información."
+        assert wording.phone_instructions(csc.phones[0]) == "llame al 1-800-790-4661 y marque el 1"
+    # English is as it always was.
+    assert wording.handled_by(csc, task) == "The California Service Center can help you receive copies of bills."
+    assert wording.phone_instructions(csc.phones[0]) == csc.phones[0].instructions

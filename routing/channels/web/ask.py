@@ -69,7 +69,7 @@ async def api_route(request: Request) -> Response:
             log.info("answered %s: %s", decision.contact.id, explanation(decision))  # how, for staff; never the question itself
         return Answer(decision_body(decision, directory), decision.contact.id, decision.fallback)
 
-    answer = svc.answers.get_or_make((directory.version, question, channel, instant.isoformat()), make)
+    answer = svc.answers.get_or_make((directory.version, i18n.current(), question, channel, instant.isoformat()), make)
     _decisions(answer.contact_id, answer.fallback).inc()
     return Response(answer.body, media_type="application/json")
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from routing.core.directory.contacts import ContactChecks
+from routing.core.directory.reader import TRANSLATED
 from routing.core.model import (
     CHANNELS,
     Contact,
@@ -17,6 +18,7 @@ from routing.core.model import (
     OtherDomain,
     Rule,
     RuleCondition,
+    Translations,
 )
 from routing.core.yaml_source import Path as YPath
 
@@ -26,15 +28,18 @@ class Checker(ContactChecks):
         doc = self.mapping(
             self.src.data,
             (),
-            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr", "other_domains"},
+            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr", "other_domains", "languages"},
             required=("timezone", "contacts", "fallback", "group_id", "ivr"),
         )
         timezone = self.timezone(doc.get("timezone"), ("timezone",)) or "America/Los_Angeles"
+        languages = self.language_list(doc.get("languages"), ("languages",))
+        self.languages = tuple(languages)
         sources = doc.get("sources") or {}
         if not isinstance(sources, dict):
             self.problem(("sources",), "'sources' should map a source id to its description.")
             sources = {}
         self.source_ids = {str(k) for k in sources}
+        described = {str(k): self.source(v, ("sources", str(k))) for k, v in sources.items()}
         contacts = tuple(self.contact(item, p, timezone) for p, item in self.items(doc.get("contacts"), ("contacts",)))
         self.unique([(("contacts", i, "id"), c.id) for i, c in enumerate(contacts)], "contact id")
         self.unique(
@@ -63,7 +68,10 @@ class Checker(ContactChecks):
             group_id=self.group_id(doc.get("group_id"), ("group_id",)),
             fallback=fallback,
             ivr=self.ivr(doc.get("ivr"), ("ivr",), contacts),
-            sources={str(k): str(v) for k, v in sources.items()},
+            sources={k: english for k, (english, _) in described.items()},
+            source_translations={k: translations for k, (_, translations) in described.items() if translations},
+            languages=languages,
+            untranslated=tuple(str(p) for p in sorted(self.untranslated, key=lambda p: p.line)),
         )
         return directory
 
@@ -79,11 +87,39 @@ class Checker(ContactChecks):
             result.append((str(canonical).lower(), tuple(w.lower() for w in words)))
         return tuple(result)
 
+    def source(self, value: Any, path: YPath) -> tuple[str, Translations]:
+        """A source's description, shown to people: a text, or {description, es: {description}} with its translation."""
+        if not isinstance(value, dict):
+            what = f"source '{path[-1]}' (write it as {{description: ..., es: {{description: ...}}}})"
+            return str(value), self.translations({}, path, what, {"description": str(value)})
+        doc = self.mapping(value, path, {"description", *TRANSLATED}, required=("description",))
+        description = self.text(doc.get("description"), path + ("description",))
+        return description, self.translations(doc, path, f"source '{path[-1]}'", {"description": description})
+
+    def language_list(self, value: Any, path: YPath) -> dict[str, dict[str, str]]:
+        """The `languages:` block: each language the directory's wording is translated into, and by whom."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(path, "'languages' should map a language code (es) to its name and who translated it.")
+            return {}
+        found: dict[str, dict[str, str]] = {}
+        for code, about in value.items():
+            where = path + (str(code),)
+            if code not in TRANSLATED:
+                self.problem(where, f"language '{code}' is not one the help desk speaks; use one of: {', '.join(TRANSLATED)}.")
+                continue
+            doc = self.mapping(about, where, {"name", "translated_by"}, required=("name", "translated_by"))
+            found[str(code)] = {key: self.text(doc.get(key), where + (key,)) for key in ("name", "translated_by")}
+        return found
+
     def other_domain(self, value: Any, path: YPath) -> OtherDomain:
-        doc = self.mapping(value, path, {"name", "phrases"}, required=("name", "phrases"))
+        doc = self.mapping(value, path, {"name", "phrases", *TRANSLATED}, required=("name", "phrases"))
+        name = self.text(doc.get("name"), path + ("name",))
         return OtherDomain(
-            name=self.text(doc.get("name"), path + ("name",)),
+            name=name,
             phrases=tuple(p.lower() for p in self.texts(doc.get("phrases"), path + ("phrases",))),
+            translations=self.translations(doc, path, f"other domain '{name}'", {"name": name}),
         )
 
     def concepts(self, value: Any, path: YPath) -> tuple[tuple[str, ...], ...]:
@@ -96,7 +132,7 @@ class Checker(ContactChecks):
         return tuple(groups)
 
     def rule(self, value: Any, path: YPath) -> Rule:
-        doc = self.mapping(value, path, {"id", "description", "when", "route", "prefer", "alternatives", "note", "safety"}, required=("id", "description", "when"))
+        doc = self.mapping(value, path, {"id", "description", "when", "route", "prefer", "alternatives", "note", "safety", *TRANSLATED}, required=("id", "description", "when"))
         rule_id = self.text(doc.get("id"), path + ("id",))
         when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now", "concepts", "unless"})
         if not any(when.get(k) for k in ("phrases", "all_words", "topics", "concepts")):
@@ -140,9 +176,15 @@ class Checker(ContactChecks):
         safety = doc.get("safety", False)
         if not isinstance(safety, bool):
             self.problem(path + ("safety",), "safety should be true or false.")
+        description = self.text(doc.get("description"), path + ("description",))
+        # A rule that decides gives its description as the answer's reason: wording people read, like its note.
+        # A rule that only reorders search (prefer) never shows its description, so its translation is optional.
+        english = {"description": "" if prefer else description, "note": note}
+        translations = self.translations(doc, path, f"rule '{rule_id}'", english)
         return Rule(
             id=rule_id,
-            description=self.text(doc.get("description"), path + ("description",)),
+            description=description,
+            translations=translations,
             when=RuleCondition(
                 phrases=tuple(p.lower() for p in self.texts(when.get("phrases"), path + ("when", "phrases"))),
                 all_words=tuple(w.lower() for w in self.texts(when.get("all_words"), path + ("when", "all_words"))),
@@ -164,7 +206,7 @@ class Checker(ContactChecks):
             self.problem(path, f"rule '{rule_id}' names contact '{contact_id}', which is not in the directory.")
 
     def group_id(self, value: Any, path: YPath) -> GroupIdFormat:
-        doc = self.mapping(value, path, {"pattern", "description", "example"}, required=("pattern", "description", "example"))
+        doc = self.mapping(value, path, {"pattern", "description", "example", *TRANSLATED}, required=("pattern", "description", "example"))
         pattern = self.text(doc.get("pattern"), path + ("pattern",)) or r"^\d+$"
         try:
             compiled = re.compile(pattern)
@@ -174,7 +216,9 @@ class Checker(ContactChecks):
         example = self.text(doc.get("example"), path + ("example",))
         if example and not compiled.match(example):
             self.problem(path + ("example",), f"the example group ID '{example}' does not match the pattern.")
-        return GroupIdFormat(pattern=pattern, description=self.text(doc.get("description"), path + ("description",)), example=example)
+        description = self.text(doc.get("description"), path + ("description",))
+        translations = self.translations(doc, path, "the group ID format", {"description": description})
+        return GroupIdFormat(pattern=pattern, description=description, example=example, translations=translations)
 
     def ivr(self, value: Any, path: YPath, contacts: tuple[Contact, ...]) -> IvrConfig:
         fields = ("line", "greeting", "menu_intro", "repeat_key", "language", "goodbye", "not_understood", "emergency")

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from routing.core.directory.hours import HoursChecks
-from routing.core.directory.reader import E164, ID, KEYS, SHORT_CODE
+from routing.core.directory.reader import E164, ID, KEYS, SHORT_CODE, TRANSLATED
 from routing.core.email.addresses import is_email_address
 from routing.core.model import (
     Contact,
@@ -26,7 +26,7 @@ class ContactChecks(HoursChecks):
         doc = self.mapping(
             value,
             path,
-            {"id", "name", "kind", "summary", "hours", "topics", "phones", "emails", "faxes", "links", "sources", "other_ways"},
+            {"id", "name", "kind", "summary", "hours", "topics", "phones", "emails", "faxes", "links", "sources", "other_ways", *TRANSLATED},
             required=("id", "name", "kind", "hours"),
         )
         contact_id = self.text(doc.get("id"), path + ("id",))
@@ -38,11 +38,17 @@ class ContactChecks(HoursChecks):
         for i, source in enumerate(sources):
             if self.source_ids and source not in self.source_ids:
                 self.problem(path + ("sources", i), f"source '{source}' is not listed under 'sources'.")
+        name = self.text(doc.get("name"), path + ("name",))
+        summary = self.text(doc.get("summary"), path + ("summary",), required=False)
+        # "named": the team as a sentence names it, with its article ("la Unidad de Servicios al Cliente"),
+        # which a language with grammatical gender cannot work out from the name.
+        named = name if kind in (ContactKind.TEAM, ContactKind.HELP_LINE) else ""
         return Contact(
             id=contact_id,
-            name=self.text(doc.get("name"), path + ("name",)),
+            name=name,
             kind=kind,
-            summary=self.text(doc.get("summary"), path + ("summary",), required=False),
+            summary=summary,
+            translations=self.translations(doc, path, f"contact '{contact_id}'", {"name": name, "summary": summary, "named": named}),
             hours=hours,
             topics=tuple(self.topic(item, p) for p, item in self.items(doc.get("topics"), path + ("topics",))),
             phones=tuple(self.phone(item, p, timezone) for p, item in self.items(doc.get("phones"), path + ("phones",))),
@@ -54,12 +60,12 @@ class ContactChecks(HoursChecks):
         )
 
     def other_way(self, value: Any, path: YPath) -> OtherWay:
-        doc = self.mapping(value, path, {"name", "how", "purpose", "or_contact"}, required=("name", "how", "purpose"))
+        doc = self.mapping(value, path, {"name", "how", "purpose", "or_contact", *TRANSLATED}, required=("name", "how", "purpose"))
+        words = {field: self.text(doc.get(field), path + (field,)) for field in ("name", "how", "purpose")}
         return OtherWay(
-            name=self.text(doc.get("name"), path + ("name",)),
-            how=self.text(doc.get("how"), path + ("how",)),
-            purpose=self.text(doc.get("purpose"), path + ("purpose",)),
+            **words,
             or_contact=self.text(doc.get("or_contact"), path + ("or_contact",), required=False),
+            translations=self.translations(doc, path, f"other way '{words['name']}'", words),
         )
 
     def check_other_ways(self, contacts: tuple[Contact, ...]) -> None:
@@ -69,14 +75,19 @@ class ContactChecks(HoursChecks):
                     self.problem(("contacts", i, "other_ways", j, "or_contact"), f"or_contact names '{way.or_contact}', which is not a contact id.")
 
     def topic(self, value: Any, path: YPath) -> Topic:
-        doc = self.mapping(value, path, {"id", "title", "words", "where", "self_service"}, required=("id", "title"))
+        doc = self.mapping(value, path, {"id", "title", "words", "where", "self_service", *TRANSLATED}, required=("id", "title"))
         topic_id = self.text(doc.get("id"), path + ("id",))
         if topic_id and not ID.match(topic_id):
             self.problem(path + ("id",), f"topic id '{topic_id}' should be lower-case words joined by hyphens.")
+        title = self.text(doc.get("title"), path + ("title",))
+        words = self.texts(doc.get("words"), path + ("words",))
         return Topic(
             id=topic_id,
-            title=self.text(doc.get("title"), path + ("title",)),
-            words=self.texts(doc.get("words"), path + ("words",)),
+            title=title,
+            words=words,
+            # The Spanish words are what Spanish speakers say for it: searched, and the phone menu's speech hints.
+            # ``where`` names a section of the site, which keeps its English name on the English-only site.
+            translations=self.translations(doc, path, f"topic '{topic_id}'", {"title": title, "words": words}, optional=("where",)),
             where=self.text(doc.get("where"), path + ("where",), required=False),
             self_service=self.text(doc.get("self_service"), path + ("self_service",), required=False),
         )
@@ -102,7 +113,7 @@ class ContactChecks(HoursChecks):
                         )
 
     def phone(self, value: Any, path: YPath, timezone: str) -> Phone:
-        doc = self.mapping(value, path, {"number", "display", "keys", "label", "hours"}, required=("number", "display"))
+        doc = self.mapping(value, path, {"number", "display", "keys", "label", "hours", *TRANSLATED}, required=("number", "display"))
         number = self.text(doc.get("number"), path + ("number",))
         if number and not (E164.match(number) or SHORT_CODE.match(number)):
             self.problem(path + ("number",), f"phone number '{number}' is not in E.164 form; write it like +18007904661.")
@@ -113,7 +124,9 @@ class ContactChecks(HoursChecks):
         if number and display and re.sub(r"\D", "", display)[-10:] != re.sub(r"\D", "", number)[-10:]:
             self.problem(path + ("display",), f"display '{display}' does not show the same number as '{number}'.")
         hours = self.hours(doc["hours"], path + ("hours",), timezone) if "hours" in doc else None
-        return Phone(number=number, display=display, keys=keys, label=self.text(doc.get("label"), path + ("label",), required=False), hours=hours)
+        label = self.text(doc.get("label"), path + ("label",), required=False)
+        translations = self.translations(doc, path, f"phone {display}", {"label": label})
+        return Phone(number=number, display=display, keys=keys, label=label, hours=hours, translations=translations)
 
     def check_keys(self, contacts: tuple[Contact, ...]) -> None:
         seen: dict[tuple[str, str], str] = {}
@@ -129,27 +142,35 @@ class ContactChecks(HoursChecks):
                     )
 
     def email(self, value: Any, path: YPath) -> Email:
-        doc = self.mapping(value, path, {"address", "purpose", "include", "covers"}, required=("address", "purpose"))
+        doc = self.mapping(value, path, {"address", "purpose", "include", "covers", *TRANSLATED}, required=("address", "purpose"))
         address = self.text(doc.get("address"), path + ("address",))
         if address and not is_email_address(address):
             self.problem(path + ("address",), f"'{address}' is not an email address.")
+        purpose = self.text(doc.get("purpose"), path + ("purpose",))
+        include = self.texts(doc.get("include"), path + ("include",))
         return Email(
             address=address,
-            purpose=self.text(doc.get("purpose"), path + ("purpose",)),
-            include=self.texts(doc.get("include"), path + ("include",)),
+            purpose=purpose,
+            include=include,
             covers=self.texts(doc.get("covers"), path + ("covers",)),
+            translations=self.translations(doc, path, f"email {address}", {"purpose": purpose, "include": include}),
         )
 
     def fax(self, value: Any, path: YPath) -> Fax:
-        doc = self.mapping(value, path, {"number", "display", "purpose"}, required=("number", "display", "purpose"))
+        doc = self.mapping(value, path, {"number", "display", "purpose", *TRANSLATED}, required=("number", "display", "purpose"))
         number = self.text(doc.get("number"), path + ("number",))
         if number and not E164.match(number):
             self.problem(path + ("number",), f"fax number '{number}' is not in E.164 form; write it like +18553555334.")
-        return Fax(number=number, display=self.text(doc.get("display"), path + ("display",)), purpose=self.text(doc.get("purpose"), path + ("purpose",)))
+        display = self.text(doc.get("display"), path + ("display",))
+        purpose = self.text(doc.get("purpose"), path + ("purpose",))
+        return Fax(number=number, display=display, purpose=purpose, translations=self.translations(doc, path, f"fax {display}", {"purpose": purpose}))
 
     def link(self, value: Any, path: YPath) -> Link:
-        doc = self.mapping(value, path, {"title", "url", "note"}, required=("title",))
+        doc = self.mapping(value, path, {"title", "url", "note", *TRANSLATED}, required=("title",))
         url = self.text(doc.get("url"), path + ("url",), required=False)
         if url and not url.startswith("https://"):
             self.problem(path + ("url",), f"link '{url}' should start with https://.")
-        return Link(title=self.text(doc.get("title"), path + ("title",)), url=url, note=self.text(doc.get("note"), path + ("note",), required=False))
+        title = self.text(doc.get("title"), path + ("title",))
+        note = self.text(doc.get("note"), path + ("note",), required=False)
+        # The title names a site or one of its sections, as the (English) site shows it: translating it is optional.
+        return Link(title=title, url=url, note=note, translations=self.translations(doc, path, f"link '{title}'", {"note": note}, optional=("title",)))

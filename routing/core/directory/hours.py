@@ -7,7 +7,7 @@ import itertools
 from datetime import date, time
 from typing import Any
 
-from routing.core.directory.reader import CLOCK, RANGE, Reader
+from routing.core.directory.reader import CLOCK, RANGE, TRANSLATED, Reader
 from routing.core.model import (
     WEEKDAYS,
     HolidayCalendar,
@@ -38,7 +38,7 @@ class HoursChecks(Reader):
         if isinstance(value, str):
             self.problem(path, f"hours '{value}' should be not_listed, always, or a mapping of days to ranges.")
             return Hours(kind=HoursKind.NOT_LISTED, timezone=timezone)
-        doc = self.mapping(value, path, set(_DAY_KEYS) | {"timezone", "note", "observes_holidays"})
+        doc = self.mapping(value, path, set(_DAY_KEYS) | {"timezone", "note", "observes_holidays", *TRANSLATED})
         if "timezone" in doc:
             timezone = self.timezone(doc["timezone"], path + ("timezone",)) or timezone
         week: list[list[TimeRange]] = [[] for _ in WEEKDAYS]
@@ -56,12 +56,14 @@ class HoursChecks(Reader):
             observes = True
         if not any(week):
             self.problem(path, "these hours open on no day; give at least one day, or write not_listed.")
+        note = self.text(doc.get("note"), path + ("note",), required=False)
         return Hours(
             kind=HoursKind.WEEKLY,
             timezone=timezone,
             weekly=tuple(tuple(r) for r in week),
             observes_holidays=observes,
-            note=self.text(doc.get("note"), path + ("note",), required=False),
+            note=note,
+            translations=self.translations(doc, path, "these hours", {"note": note}),
         )
 
     def ranges(self, spec: Any, path: YPath) -> list[TimeRange]:
@@ -110,7 +112,7 @@ class HoursChecks(Reader):
         return HolidayCalendar(rules=rules, note=self.text(doc.get("note"), path + ("note",), required=False))
 
     def holiday(self, value: Any, path: YPath) -> HolidayRule | None:
-        doc = self.mapping(value, path, {"name", "month", "day", "weekday", "nth", "on", "offset_days", "observed", "closes_at"}, required=("name",))
+        doc = self.mapping(value, path, {"name", "month", "day", "weekday", "nth", "on", "offset_days", "observed", "closes_at", *TRANSLATED}, required=("name",))
         name = self.text(doc.get("name"), path + ("name",)) or "holiday"
         fixed = "day" in doc
         nth_weekday = "weekday" in doc or "nth" in doc
@@ -118,7 +120,7 @@ class HoursChecks(Reader):
         if fixed + nth_weekday + one_off != 1:
             self.problem(path, f"holiday '{name}' needs exactly one of: month and day; month, weekday and nth; or on (a date).")
             return None
-        rule: dict[str, Any] = {"name": name}
+        rule: dict[str, Any] = {"name": name, "translations": self.translations(doc, path, f"holiday '{name}'", {"name": name})}
         if one_off:
             on = doc["on"]
             if isinstance(on, str):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from routing.core.model import Hours
+from routing.core.i18n import LANGUAGES, SOURCE
+from routing.core.model import NO_TRANSLATIONS, Hours, Translations
 from routing.core.yaml_source import Located, Problem
 from routing.core.yaml_source import Path as YPath
 
@@ -18,6 +20,8 @@ ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = re.compile(r"^[0-9*#]{1,6}$")
 CLOCK = re.compile(r"^([01][0-9]|2[0-4]):([0-5][0-9])$")
 RANGE = re.compile(r"^\s*(\S+)\s*-\s*(\S+)\s*$")
+# The keys an item may carry its product translations under: every language but the source's.
+TRANSLATED = tuple(language for language in LANGUAGES if language != SOURCE)
 
 
 class Reader:
@@ -32,6 +36,9 @@ class Reader:
         self.topic_ids: set[str] = set()
         self.contact_ids: set[str] = set()
         self.shared_hours: dict[object, Hours] = {}  # see HoursChecks.hours
+        # The languages the `languages:` block promises, and each item that lacks one of them.
+        self.languages: tuple[str, ...] = ()
+        self.untranslated: list[Problem] = []
 
     # -- reporting -----------------------------------------------------------
 
@@ -78,6 +85,46 @@ class Reader:
             self.problem(path, f"{_describe(path)} should be a list.")
             return []
         return [(path + (i,), item) for i, item in enumerate(value)]
+
+    def translations(
+        self,
+        doc: dict[str, Any],
+        path: YPath,
+        what: str,
+        english: Mapping[str, str | tuple[str, ...]],
+        optional: Iterable[str] = (),
+    ) -> Translations:
+        """The item's translations, from its ``es:`` (and any other language's) key.
+
+        ``english`` is the item's own wording by field, the fields a translation must give when the
+        English has them; ``optional`` may be translated but need not be (a site's section names are
+        the site's own, in English). Facts (numbers, addresses, hours) are never among either.
+        A missing translation is not a problem for loading (the English is shown instead); it is
+        collected in ``untranslated`` for `routing check`.
+        """
+        allowed = set(english) | set(optional)
+        found: dict[str, Mapping[str, Any]] = {}
+        for language in TRANSLATED:
+            if language not in doc:
+                continue
+            raw = self.mapping(doc[language], path + (language,), allowed)
+            fields: dict[str, Any] = {}
+            for key, value in raw.items():
+                if key not in allowed:
+                    continue
+                if isinstance(english.get(key), tuple):
+                    fields[key] = self.texts(value, path + (language, key))
+                else:
+                    fields[key] = self.text(value, path + (language, key))
+            found[language] = MappingProxyType(fields)
+        for language in self.languages:
+            given = found.get(language, {})
+            missing = [key for key, value in english.items() if value and not given.get(key)]
+            if missing:
+                self.untranslated.append(
+                    Problem(self.src.file, self.src.line(path), f"{what} has no '{language}' translation of {', '.join(missing)}; add it under '{language}:'.")
+                )
+        return MappingProxyType(found) if found else NO_TRANSLATIONS
 
     def enum(self, enum_type: Any, value: Any, path: YPath) -> Any:
         name = self.text(value, path)

@@ -99,8 +99,8 @@ def test_the_way_to_send_follows_the_purposes_in_the_directory_not_the_code(tmp_
         'purpose: "Enrollment applications, member terminations and account changes"\n        include: [group name, group ID]',
         'purpose: "All other information"\n        include: [group name, group ID]',
         (
-            '{number: "+18553555334", display: "1-855-355-5334", purpose: "All other information"}',
-            '{number: "+18553555334", display: "1-855-355-5334", purpose: "Enrollment applications, member terminations and account changes"}',
+            '{number: "+18553555334", display: "1-855-355-5334", purpose: "All other information"',
+            '{number: "+18553555334", display: "1-855-355-5334", purpose: "Enrollment applications, member terminations and account changes"',
         ),
     )
     answer = route(index, "where do I email enrollment forms", "web", MONDAY_10AM)

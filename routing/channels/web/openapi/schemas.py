@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from routing.core.email.triage import ASK_SENDER, FORWARD, IGNORE, REVIEW
+from routing.core.i18n import LANGUAGES
 from routing.core.model import CHANNELS, WEEKDAYS, ContactKind, HoursKind
 from routing.present.deliveries import STATES as DELIVERY_STATES
 from routing.store.outbox import STATUSES as FORWARD_STATUSES
@@ -106,6 +107,10 @@ def schemas() -> dict[str, Schema]:
 
 
 KINDS = [kind.value for kind in ContactKind]
+LANGUAGE = one_of(
+    LANGUAGES,
+    "The language of every wording field (names, titles, reasons, hours in words); ids, enums and numbers never change with it.",
+)
 
 
 def _contact_schemas() -> dict[str, Schema]:
@@ -137,6 +142,7 @@ def _contact_schemas() -> dict[str, Schema]:
     }, optional=["advice"])
     contact = obj({
         "id": string(),
+        "language": LANGUAGE,
         "name": string(),
         "kind": one_of(KINDS),
         "kind_label": string(),
@@ -168,6 +174,7 @@ def _contact_schemas() -> dict[str, Schema]:
 def _decision_schema() -> Schema:
     return obj({
         "query": string("The question as asked."),
+        "language": LANGUAGE,
         "channel": one_of(CHANNELS),
         "at": instant("The instant the hours were evaluated at, in the directory's time zone."),
         "contact": ref("Contact"),

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from routing.channels.web.openapi.docs import docs_view
 from routing.channels.web.openapi.schemas import Schema, array, instant, nullable, obj, ref, schemas, string
+from routing.core.i18n import LANGUAGES
 from routing.core.instants import FIRST_YEAR, LAST_YEAR
 from routing.core.model import CHANNELS, Directory
 from routing.core.text import MAX_QUERY_CHARS
@@ -61,6 +62,11 @@ SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f
 QUESTION = f"^[{SPACE}]*[^{SPACE}]([\\s\\S]{{0,{MAX_QUERY_CHARS - 2}}}[^{SPACE}])?[{SPACE}]*$"
 AT = f"Evaluate hours at this instant instead of now: ISO-8601 with an offset, in the years {FIRST_YEAR} to {LAST_YEAR}. Empty means now."
 BAD_AT = "`at` is not a date and time with a UTC offset, or is outside the years it can be."
+LANG = (
+    f"The language of the wording fields: one of {', '.join(LANGUAGES)}. Without it (or with another value) the `lang` "
+    "cookie, then Accept-Language, then English decide. The answer says which in `language`; ids, enums, numbers, "
+    "emails and addresses are the same in every language."
+)
 NOT_STARTED = "The service is still starting; try again in a minute."
 NEEDS_STAFF = "No staff session and no valid `Authorization: Bearer <STAFF_PASSWORD>`."
 TOO_MANY_GUESSES = "More than STAFF_LOGIN_RATE_LIMIT wrong passwords or tokens a minute from this address; every token is refused until the minute is over."
@@ -71,18 +77,19 @@ def _contacts(directory: Directory) -> dict[str, Schema]:
     moment = instant() | {"pattern": YEARS}
     at = {**query("at", moment, AT, example="2026-11-23T10:00:00-08:00"), "allowEmptyValue": True}
     first = directory.contacts[0].id
+    lang = {**query("lang", string(), LANG, example="es"), "allowEmptyValue": True}
     return {
         "/api/contacts": {"get": operation(
             "listContacts", "Contacts", "Every contact",
             "Every contact in the directory, with hours as data and words, and whether each is open now.",
             {"200": json_body("Every contact, in directory order.", array(ref("Contact"))), "400": problem(BAD_AT)},
-            parameters=[at],
+            parameters=[at, lang],
         )},
         "/api/contacts/{id}": {"get": operation(
             "getContact", "Contacts", "One contact",
             "One contact by its id.",
             {"200": json_body("The contact.", ref("Contact")), "400": problem(BAD_AT), "404": problem("No contact has this id.")},
-            parameters=[path_id("The contact's id, as listed by GET /api/contacts.", first), at],
+            parameters=[path_id("The contact's id, as listed by GET /api/contacts.", first), at, lang],
         )},
         "/api/route": {"get": operation(
             "routeQuestion", "Routing", "Whom to contact about a question",
@@ -98,6 +105,7 @@ def _contacts(directory: Directory) -> dict[str, Schema]:
                          "Where the question was asked; some rules apply to one channel only. Empty means web."),
                  "allowEmptyValue": True},
                 at,
+                lang,
             ],
         )},
         "/api/ivr": {"get": operation(
