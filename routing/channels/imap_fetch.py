@@ -44,11 +44,13 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from routing.clock import now
+from routing.core import i18n
 from routing.delivery.enqueue import Mailroom
 from routing.delivery.intake import take_in
 from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
 from routing.settings import Settings
+from routing.store import catalogs
 from routing.store.live_directory import LiveDirectory
 from routing.store.mailbox_state import MailboxState
 from routing.store.stores import open_stores
@@ -307,13 +309,16 @@ def intake(settings: Settings, triage_log: TriageLog, directory: LiveDirectory, 
                 b"\r\nX-Help-Desk-Note: too large\r\n\r\n"
                 + f"This message is {len(raw):,} bytes, more than MAX_MESSAGE_BYTES ({limit:,}); only its headers were kept. Open it in the mailbox.\r\n".encode()
             )
-        return await take_in(triage_log, raw, directory.current.index, now(), "imap", mailroom=mailroom)
+        # The desk's own records are in English; a reply to the sender is written in the language triage read (``drafts``).
+        with i18n.speaking(i18n.SOURCE):
+            return await take_in(triage_log, raw, directory.current.index, now(), "imap", mailroom=mailroom)
 
     return take
 
 
 async def serve(settings: Settings, stop: asyncio.Event, once: bool = False) -> None:
     """``python -m routing fetch``: the fetcher with the app's stores and its own sender, until ``stop`` is set."""
+    catalogs.install_all()  # a reply to a Spanish sender is written from the Spanish catalog
     directory = LiveDirectory(path=settings.directory_path, index_dir=settings.index_dir)
     directory.load()
     stores = open_stores(settings)

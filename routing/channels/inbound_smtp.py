@@ -20,11 +20,13 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from routing.clock import now
+from routing.core import i18n
 from routing.delivery.enqueue import Mailroom
 from routing.delivery.intake import take_in
 from routing.delivery.sender import Sender
 from routing.delivery.transport import transport_for
 from routing.settings import Settings
+from routing.store import catalogs
 from routing.store.live_directory import LiveDirectory
 from routing.store.stores import open_stores
 from routing.store.triage_log import TriageLog
@@ -47,7 +49,9 @@ class InboundHandler:
             return f"552 5.3.4 Message too big for this inbox: the limit is {limit} bytes"
         self._reload_if_due()
         try:
-            record, created = await take_in(self.triage_log, raw, self.directory.current.index, now(), "inbound", mailroom=self.mailroom)
+            # The desk's own records are in English; a reply to the sender is written in the language triage read (``drafts``).
+            with i18n.speaking(i18n.SOURCE):
+                record, created = await take_in(self.triage_log, raw, self.directory.current.index, now(), "inbound", mailroom=self.mailroom)
         except Exception:  # keep the message with the sender's server: it retries on 4xx
             log.exception("could not triage or store a message from %s", envelope.mail_from)
             return "451 4.3.0 Could not store the message; please try again later"
@@ -71,6 +75,7 @@ def smtp_factory(handler: InboundHandler, settings: Settings) -> Any:
 
 async def serve(settings: Settings, host: str, port: int, started: Any = None, stop: asyncio.Event | None = None) -> None:
     """Listen until ``stop`` is set (or forever); ``started(port)`` is called once listening."""
+    catalogs.install_all()  # a reply to a Spanish sender is written from the Spanish catalog
     directory = LiveDirectory(path=settings.directory_path, index_dir=settings.index_dir)
     directory.load()
     stores = open_stores(settings)  # the app's own stores: SQLite in DATA_DIR, or DATABASE_URL

@@ -173,6 +173,7 @@ async def forward(triage_log: TriageLog, mailroom: Mailroom, read: Reading, dire
         subject=result.email.subject,
         reason=result.reason,
         triage_id=record.id,
+        language=result.language,
     )
     # One forward per email and team: a second click, or the reply that completes it, finds the first one.
     key = f"triage-forward:{record.id}:{result.address.address}"
@@ -217,6 +218,7 @@ async def ask(triage_log: TriageLog, mailroom: Mailroom, read: Reading, director
             email=draft.to,
             subject=draft.subject,
             triage_id=record.id,
+            language=result.language,
         )
         team = result.team or result.contact
         item, _ = await mailroom.send(Outgoing(reference, f"triage-ask:{record.id}", team.id if team else "", draft.to, message, details))

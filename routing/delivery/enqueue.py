@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import parseaddr
 
+from routing.core import i18n
 from routing.delivery.sender import Sender
 from routing.present.email import Letter, composed
 from routing.store.outbox import Item, New, Outbox
@@ -41,6 +42,7 @@ class Details:
     contact_id: str = ""  # the team the employer chose on the form, if any
     reason: str = ""  # why it went where it went
     triage_id: str = ""
+    language: str = i18n.SOURCE  # the employer's: the language of the form or API request, or of the email they wrote
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Outgoing:
 
 def form_outgoing(letter: Letter, mail_from: str, dedupe_key: str) -> Outgoing:
     """The form's or the API's request, composed for the team (``UnsafeHeaders`` if a value would break a header)."""
+    # The request's language, set per request by the HTTP middleware: the forward tells the team when it is not English.
+    letter = replace(letter, language=letter.language or i18n.current())
     fields = letter.fields
     details = Details(
         kind=FORM,
@@ -70,6 +74,7 @@ def form_outgoing(letter: Letter, mail_from: str, dedupe_key: str) -> Outgoing:
         message=fields.get("message", ""),
         contact_id=fields.get("contact_id", ""),
         reason=letter.reason,
+        language=letter.language,
     )
     message, raw = composed(letter, mail_from)
     return Outgoing(letter.reference, dedupe_key, letter.contact.id, letter.to.address, message, details, raw)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from routing.core import i18n
 from routing.core.email.group_fields import FIELD_WORDS, GROUP_ID, GROUP_NAME, clean_subject, fold
 from routing.core.email.triage import Triage
-from routing.core.model import Directory
+from routing.core.i18n import N_, _
+from routing.core.model import Contact, ContactKind, Directory
 from routing.core.rules import CONFIDENT
-from routing.core.wording import named, upper_first
+from routing.core.wording import named, site_name
 
 HONORIFICS = frozenset(["dr", "dr.", "dra", "dra.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "prof", "sr", "sra"])
 
@@ -25,64 +27,108 @@ class Draft:
 
 
 def reply_subject(subject: str) -> str:
-    return subject if re.match(r"^\s*re\s*:", subject, re.IGNORECASE) else f"Re: {subject}".strip() if subject else "Re: your message"
+    if re.match(r"^\s*re\s*:", subject, re.IGNORECASE):
+        return subject
+    return (_("Re: %(subject)s") % {"subject": subject}).strip() if subject else _("Re: your message")
+
+
+_FIELD_LABELS = {GROUP_ID: N_("Group ID"), GROUP_NAME: N_("Group name")}
 
 
 def ask_sender_draft(result: Triage, directory: Directory) -> Draft | None:
-    """The reply asking for the group name or ID, worded from the team's ``include`` list; None when nothing is missing."""
+    """The reply asking for the group name or ID, worded from the team's ``include`` list; None when nothing is missing.
+
+    It is written in the language the sender wrote in, whatever language the page showing it is in.
+    """
     parsed = result.email
     if not result.missing or not parsed.reply_to:
         return None
+    with i18n.speaking(result.language):
+        body = _body(result, directory)
+        subject = reply_subject(parsed.subject)
+    references = " ".join(x for x in (parsed.references, parsed.message_id) if x).strip()
+    return Draft(
+        to=parsed.reply_to,
+        to_name=parsed.from_name,
+        subject=subject,
+        in_reply_to=parsed.message_id,
+        references=references,
+        body=body,
+    )
+
+
+def _body(result: Triage, directory: Directory) -> str:
+    parsed = result.email
     team = result.team or result.contact
     include: tuple[str, ...] = ()
     if result.address is not None:
         include = result.address.include
     if not include:
         include = tuple(FIELD_WORDS[k] for k in (GROUP_NAME, GROUP_ID))
-    missing_words = [FIELD_WORDS[m] for m in result.missing]
     given = [w for w in parsed.from_name.split(",")[-1].split() if fold(w) not in HONORIFICS]
     name = given[0] if given and "@" not in given[0] else ""
-    fmt = directory.group_id
-    lines = [f"Hello{(' ' + name) if name else ''},", ""]
-    about = f" about “{clean_subject(parsed.subject)}”" if clean_subject(parsed.subject) else ""
-    lines.append(f"Thank you for your message{about}.")
+    lines = [_("Hello %(name)s,") % {"name": name} if name else _("Hello,"), ""]
+    subject = clean_subject(parsed.subject)
+    lines.append(_("Thank you for your message about “%(subject)s”.") % {"subject": subject} if subject else _("Thank you for your message."))
     if team is not None and result.confidence >= CONFIDENT:
-        lines.append(f"It is for {named(team)}, and before we pass it on we need a little more from you.")
+        lines.append(_("It is for %(team)s, and before we pass it on we need a little more from you.") % {"team": _team_words(team)})
+    asked = {"include": _join([_field_phrase(w) for w in include]), "missing": _join([_field_phrase(FIELD_WORDS[m]) for m in result.missing])}
     lines += [
         "",
-        f"The team asks every email to include the {_join(list(include))}, because that is how they find your account. "
-        f"Your message did not include the {_join(missing_words)}.",
+        _("The team asks every email to include the %(include)s, because that is how they find your account. Your message did not include the %(missing)s.")
+        % asked,
         "",
-        "Please reply to this email with:",
+        _("Please reply to this email with:"),
     ]
     for key in (GROUP_NAME, GROUP_ID):
         if key not in result.missing:
             continue
         if key == GROUP_NAME:
-            lines.append("  Group name: your business's name as it appears on your account")
+            lines.append("  " + _("Group name: your business's name as it appears on your account"))
         else:
-            lines.append(f"  Group ID: {fmt.description}")
-    known = [(upper_first(FIELD_WORDS[k]), f.value) for k, f in ((GROUP_NAME, result.group_name), (GROUP_ID, result.group_id)) if f is not None]
+            lines.append("  " + _group_id_line(directory))
+    known = [(_(_FIELD_LABELS[k]), f.value) for k, f in ((GROUP_NAME, result.group_name), (GROUP_ID, result.group_id)) if f is not None]
     if known:
-        lines += ["", "We already have:"] + [f"  {label}: {value}" for label, value in known]
+        lines += ["", _("We already have:")] + [f"  {label}: {value}" for label, value in known]
     lines += [
         "",
-        "As soon as we have it, your message goes to the team with your details, and they will answer you directly.",
+        _("As soon as we have it, your message goes to the team with your details, and they will answer you directly."),
         "",
-        "Small business support",
+        _("Small business support"),
     ]
-    references = " ".join(x for x in (parsed.references, parsed.message_id) if x).strip()
-    return Draft(
-        to=parsed.reply_to,
-        to_name=parsed.from_name,
-        subject=reply_subject(parsed.subject),
-        in_reply_to=parsed.message_id,
-        references=references,
-        body="\n".join(lines) + "\n",
-    )
+    return "\n".join(lines) + "\n"
+
+
+def _team_words(team: Contact) -> str:
+    """The team as the reply names it mid-sentence: "the Client Services Unit", or its name as the directory translates it."""
+    if i18n.current() == i18n.SOURCE:
+        return named(team)
+    return site_name(team) if team.kind in (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE) else str(i18n.localized(team, "name"))
+
+
+def _field_phrase(words: str) -> str:
+    """One of the team's ``include`` words in the reply's language (directory.yaml has them in English).
+
+    Spanish names each field with its own article ("el nombre del grupo y el número de grupo"), where English
+    puts one "the" before the list, so the translations carry it.
+    """
+    if fold(words) == fold(FIELD_WORDS[GROUP_ID]):
+        return i18n.pgettext("a field the reply asks for, with its article in Spanish", "group ID")
+    if fold(words) == fold(FIELD_WORDS[GROUP_NAME]):
+        return i18n.pgettext("a field the reply asks for, with its article in Spanish", "group name")
+    return words
+
+
+def _group_id_line(directory: Directory) -> str:
+    """What a group ID looks like, from directory.yaml; its example alone where the directory has no translation of the description."""
+    fmt = directory.group_id
+    description = str(i18n.localized(fmt, "description"))
+    if i18n.current() != i18n.SOURCE and description == fmt.description:
+        return _("Group ID: the number of your group, for example %(example)s") % {"example": fmt.example}
+    return _("Group ID: %(description)s") % {"description": description}
 
 
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}

@@ -22,6 +22,7 @@ from routing.core.email.addresses import CONTROL, header_text
 from routing.core.email.group_fields import clean_subject
 from routing.core.email.parse import ParsedEmail
 from routing.core.email.triage import Triage
+from routing.core.i18n import N_, SOURCE, _, speaking
 from routing.core.model import Contact, Email
 from routing.errors import UnsafeHeaders, Unsendable
 from routing.present.drafts import Draft
@@ -142,6 +143,20 @@ class Letter:
     reason: str
     submitted_at: datetime
     timezone: str
+    language: str = ""  # the employer's; "" until the mailroom reads it from the request (``enqueue.form_outgoing``)
+
+
+# The one line of a team's email that is about the employer's language; the rest of it stays in English.
+WROTE_IN = {"es": N_("The employer wrote in Spanish; please reply in Spanish if you can.")}
+
+
+def language_note(language: str) -> list[str]:
+    """The lines that tell the team the employer wrote in another language: none for English."""
+    note = WROTE_IN.get(language)
+    if note is None:
+        return []
+    with speaking(SOURCE):  # the team reads English, whatever language the staff page or the form was in
+        return [_(note)]
 
 
 def new_message(*, mail_from: str, to: Address, subject: str, moment: datetime, zone: str, reference: str, kind: str) -> EmailMessage:
@@ -184,6 +199,7 @@ def body(letter: Letter) -> str:
     lines = [
         "An employer sent this request through the small-business help desk.",
         f"Reply to this email to answer {fields.get('name') or 'them'} directly at {fields['email']}.",
+        *language_note(letter.language),
         "",
         f"{'Reference':<{width}}  {letter.reference}",
         f"{'Sent':<{width}}  {sent_time(letter.submitted_at, letter.timezone)} ({letter.timezone})",
@@ -297,6 +313,7 @@ def _forward_body(result: Triage, reference: str, now: datetime, timezone: str, 
     lines = [
         "An employer emailed the small-business inbox; staff triage sends it to you.",
         f"Reply to this email to answer {parsed.from_name or 'the sender'} directly" + (f" at {parsed.reply_to}." if parsed.reply_to else "."),
+        *language_note(result.language),
         "",
         *(f"{label:<{width}}  {value}" for label, value in rows),
         "",

@@ -44,6 +44,8 @@ def triage_json(result: Triage) -> dict[str, Any]:
         "reply": parsed.is_reply,
         "problems": list(parsed.problems),
         "corrected": result.corrected.as_json() or None,
+        # What the sender wrote in ("en", "es"), apart from the language an answer is given in: the reply asking them uses it.
+        "sender_language": result.language,
     }
 
 

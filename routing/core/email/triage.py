@@ -29,7 +29,9 @@ from routing.core.email.group_fields import (
     request_lines,
     without,
 )
+from routing.core.email.language import detect
 from routing.core.email.parse import ParsedEmail
+from routing.core.i18n import SOURCE
 from routing.core.model import Contact, Directory, Email
 from routing.core.recipients import WrittenRoute, chosen, handler, written_route
 from routing.core.rules import Decision, route
@@ -93,6 +95,7 @@ class Triage:
     decision: Decision | None = None
     routed_on: str = ""  # what the router read, in words
     corrected: Correction = field(default_factory=Correction)
+    language: str = SOURCE  # what the sender wrote in: the ask-the-sender reply is written in it, the forward names it
 
     @property
     def loop_guarded(self) -> bool:
@@ -113,6 +116,7 @@ def too_complex(parsed: ParsedEmail, why: str, index: Searcher, correction: Corr
         # Staff may read it and fill in the group themselves; until then a forward waits for it.
         missing=tuple(k for k, v in ((GROUP_ID, correction.group_id), (GROUP_NAME, correction.group_name)) if not v),
         corrected=correction,
+        language=detect(parsed),
         **_corrected_fields(correction, index.directory),
     )
 
@@ -130,6 +134,7 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
             reason=f"Not answered and not forwarded: {because}. Replying to automatic mail can start a loop of replies.",
             confidence=1.0,
             corrected=correction,
+            language=detect(parsed),
             **_corrected_fields(correction, directory),
         )
     person = person_words(parsed)
@@ -174,6 +179,7 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
         decision=decision,
         routed_on=routed_on,
         corrected=correction,
+        language=detect(parsed),
     )
 
 

@@ -288,7 +288,8 @@ def _triage_schema() -> Schema:
         "problems": array(string()),
         "corrected": nullable(obj({"contact_id": string(), "group_id": string(), "group_name": string()},
                                   optional=["contact_id", "group_id", "group_name"])),
-    }, optional=["duplicate"])
+        "sender_language": string("The language the sender wrote in, as a code (en, es); the reply asking them for details is written in it."),
+    }, optional=["duplicate", "sender_language"])
 
 
 def _phone_tree_schema() -> Schema:
