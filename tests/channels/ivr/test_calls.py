@@ -9,7 +9,6 @@ Redirects as Twilio would. Only the clock is pinned, through ROUTING_NOW.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -17,7 +16,6 @@ from starlette.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
 from routing.cli.main import main
-from routing.settings import Settings
 
 TOKEN = "test-twilio-token"
 PUBLIC = "https://help.example.com"
@@ -89,40 +87,6 @@ def ended(root: ET.Element) -> str:
 
 def dialed(root: ET.Element) -> list[tuple[str, str | None]]:
     return [((n.text or "").strip(), n.get("sendDigits")) for n in root.iter("Number")]
-
-
-@pytest.fixture
-def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
-    from routing.app import create_app
-
-    clients: list[TestClient] = []
-
-    def build(**overrides: object) -> TestClient:
-        settings = make_settings(**{"twilio_auth_token": TOKEN, "public_base_url": PUBLIC, **overrides})
-        client = TestClient(create_app(settings))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield build
-    for client in clients:
-        client.__exit__(None, None, None)
-
-
-@pytest.fixture
-def phone(make_client: Callable[..., TestClient]) -> TestClient:
-    return make_client()
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Pins the app's clock (ROUTING_NOW) to Monday 10 AM, or to ``clock(instant)``."""
-
-    def pin(instant: str) -> None:
-        monkeypatch.setenv("ROUTING_NOW", instant)
-
-    pin(MONDAY_10AM)
-    return pin
 
 
 # -- the menu ---------------------------------------------------------------------------------
@@ -223,7 +187,7 @@ def test_an_invalid_key_says_sorry_and_after_two_the_general_line_answers(phone,
     retry = call.press(call.dial_in(), "7")
     assert next(s.text for s in retry.iter("Say")) == "Sorry, I didn't get that."
     assert retry.find("Gather") is not None
-    last = call.press(retry, "8")
+    last = call.press(retry, "0")  # not 8: that key chooses Spanish
     assert call.heard.count(directory.ivr.not_understood) == 2
     assert dialed(last) == [(MAIN_LINE, None)]
 
