@@ -30,7 +30,6 @@ PACIFIC = "America/Los_Angeles"
 _SLASH = re.compile(r"(?<=\w)/(?=\w)")
 
 
-
 def source() -> bool:
     return i18n.current() == i18n.SOURCE
 

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from channels.ivr.test_calls import MAIN_LINE, MONDAY_10AM, PUBLIC, SATURDAY, THANKSGIVING, TOKEN, Call, dialed, ended
+from channels.ivr.test_calls import MAIN_LINE, MONDAY_10AM, PUBLIC, SATURDAY, THANKSGIVING, TOKEN, TUESDAY_6PM, Call, dialed, ended
 from twilio.request_validator import RequestValidator
 
 from routing.core import i18n
@@ -120,6 +120,21 @@ def test_a_key_after_hours_on_a_holiday_says_so_in_spanish(phone, clock, directo
     said = " ".join(s.text or "" for s in answer.iter("Say"))
     assert "no atiende hoy" in said and "c s u punto c a arroba k p punto org" in said
     assert ended(answer) == "Hangup"
+
+
+@pytest.mark.parametrize("instant", [MONDAY_10AM, SATURDAY, THANKSGIVING, TUESDAY_6PM])
+@pytest.mark.parametrize("key", ["1", "2", "3"])
+def test_every_key_at_every_hour_answers_in_spanish_to_the_end(phone, clock, directory, instant, key):
+    clock(instant)
+    call = Call(phone)
+    answer = call.press(in_spanish(call, directory), key)
+    spanish_throughout(answer, directory)
+    assert ended(answer) in ("Dial", "Hangup")
+    if ended(answer) == "Dial":
+        assert dialed(answer) == [(MAIN_LINE, f"wwww{key}")]
+    else:
+        assert call.heard[-1] == directory.ivr.translations["es"]["goodbye"]
+        assert "arroba" in call.said() and "Vuelve a atender" in call.said()
 
 
 @pytest.mark.parametrize("instant", [MONDAY_10AM, SATURDAY])
