@@ -222,3 +222,25 @@ def test_api_ivr_in_spanish_has_the_same_ids_and_keys_with_spanish_wording(clien
 def test_the_phone_menu_page_shows_the_spanish_key(client):
     html = client.get("/ivr", params={"at": MONDAY_10AM}).text
     assert '<span lang="es">Para español, oprima 8.</span>' in html
+
+
+def test_a_website_answer_in_spanish_offers_a_team_and_the_transfer_stays_in_spanish(phone, clock, directory):
+    call = Call(phone)
+    root = call.say(in_spanish(call, directory), "quiero pedir tarjetas de identificación para mis empleados")
+    spanish_throughout(root, directory)
+    assert any("account punto k p punto org" in (s.text or "") for s in root.iter("Say"))
+    offer = root.find("Gather")
+    assert offer is not None and "lang=es" in offer.get("action", "")
+    transferred = call.press(root, "5")
+    spanish_throughout(transferred, directory)
+    assert ended(transferred) == "Dial"
+
+
+def test_a_number_pointed_at_the_spanish_menu_answers_in_spanish_from_the_first_word(phone, clock, directory):
+    # A Twilio number whose voice webhook is /ivr/voice?lang=es is a Spanish line: no offer, Spanish greeting.
+    call = Call(phone)
+    root = call.post("/ivr/voice?lang=es")
+    spanish_throughout(root, directory)
+    said = [s.text for s in root.iter("Say")]
+    assert said[0] == directory.ivr.translations["es"]["greeting"]
+    assert directory.ivr.languages["es"].offer not in said
