@@ -295,7 +295,7 @@ def connect(directory: Directory, contact: Contact, now: datetime, decision: Dec
     if topic is not None:
         sentences.append(said_back(contact, topic))
     if found.open_now is False:
-        return closed(directory, contact, found, now, decision, sentences, named_already=topic is not None)
+        return closed(directory, contact, found, now, decision, sentences, named_already=topic is not None, phone=phone)
     if found.open_now is None:
         # The sources do not list these hours. The line may well be answered,
         # so the caller is put through rather than turned away on a guess.
@@ -328,12 +328,17 @@ def closed(
     decision: Decision | None,
     lead: list[str],
     named_already: bool = False,
+    phone: Phone | None = None,
 ) -> VoiceResponse:
-    """What to do instead: when it opens, where to write, and what can be done online meanwhile."""
+    """What to do instead: when it opens and the number to call then, where to write, and what can be done online meanwhile."""
     sentences = [*lead, closed_sentence(directory, contact, found, named_already)]
     opens = wording.opens_sentence(found, now)
     if opens:
         sentences.append(opens)
+        if phone is not None:
+            # The assistant answers on a number of its own: the caller may rather call the team straight.
+            values = {"number": phone.display, "keys": phone.keys}
+            sentences.append((_("Then you can call %(number)s and press %(keys)s.") if phone.keys else _("Then you can call %(number)s.")) % values)
     if contact.emails:
         email = contact.emails[0]
         include = [str(item) for item in translated(email, "include") or ()]

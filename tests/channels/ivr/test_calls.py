@@ -178,6 +178,7 @@ def test_no_input_twice_after_hours_ends_with_the_after_hours_message(phone, clo
     assert ended(last) == "Hangup" and not dialed(last)
     assert "The Small Business Representative is closed now." in call.heard
     assert "It opens Monday at 8:30 AM Pacific." in call.heard
+    assert "Then you can call 1-800-790-4661." in call.heard  # the general line has no key to press
     assert "Many requests can also be done online, any time, at account dot k p dot org." in call.heard
     assert call.heard[-1] == directory.ivr.goodbye
 
@@ -224,9 +225,9 @@ def test_no_call_loops_forever(phone, clock, directory, instant, caller):
 @pytest.mark.parametrize(
     ("instant", "key", "expected"),
     [
-        (SATURDAY, "3", ["The Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "a m t at k p dot org"]),
-        (THANKSGIVING, "1", ["The California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "c s c dash s d dash s b a at k p dot org"]),
-        (TUESDAY_6PM, "2", ["The Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "c s u dot c a at k p dot org"]),
+        (SATURDAY, "3", ["The Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "Then you can call 1-800-790-4661 and press 3.", "a m t at k p dot org"]),
+        (THANKSGIVING, "1", ["The California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "Then you can call 1-800-790-4661 and press 1.", "c s c dash s d dash s b a at k p dot org"]),
+        (TUESDAY_6PM, "2", ["The Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "Then you can call 1-800-790-4661 and press 2.", "c s u dot c a at k p dot org"]),
     ],
 )
 def test_a_closed_team_gives_next_opening_email_and_website_then_hangs_up(phone, clock, directory, instant, key, expected):
