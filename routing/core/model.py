@@ -265,6 +265,15 @@ class GroupIdFormat:
 
 
 @dataclass(frozen=True, slots=True)
+class IvrLanguage:
+    """Another language the phone menu offers: the key that chooses it, the voice that speaks it, and the offer."""
+
+    key: str  # pressed at an English prompt; never a menu or repeat key
+    voice: str  # what Twilio speaks and listens in ("es-US")
+    offer: str  # said in that language, in its voice, at every English prompt: "Para español, oprima 8."
+
+
+@dataclass(frozen=True, slots=True)
 class IvrConfig:
     line: str  # the E.164 number whose key options form the menu
     greeting: str
@@ -275,6 +284,12 @@ class IvrConfig:
     not_understood: str
     emergency: str
     max_failures: int = 2
+    languages: Mapping[str, IvrLanguage] = field(default_factory=dict)
+    # The menu lines the directory words itself, by contact id ("billing and eligibility
+    # questions"); a contact without one is described from its topics.
+    menu: Mapping[str, str] = field(default_factory=dict)
+    # The lines above in another language (``es: {greeting: ..., menu: {...}}``), read with i18n.localized.
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 # Every value class has slots (no per-instance __dict__): at 10,000 contacts

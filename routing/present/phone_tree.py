@@ -1,6 +1,8 @@
 """The phone tree as data: every number, what each key leads to, and whether it is open.
 
-The lookup behind /ivr, /api/ivr and ``routing ivr`` on the command line.
+The lookup behind /ivr, /api/ivr and ``routing ivr`` on the command line. Its
+wording (names, what each team handles, how to call) is in the current
+language; ids, keys, numbers and kinds never change with it.
 """
 
 from __future__ import annotations
@@ -8,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from routing.core import i18n
 from routing.core.hours import zone
-from routing.core.model import Directory, Hours
+from routing.core.i18n import _
+from routing.core.model import Contact, Directory, Hours, Phone
 from routing.core.phone_menu import key_order, menu_options
 from routing.present.json import badge, hours_json, status_json
-from routing.present.topic_words import subjects
+from routing.present.phone_words import menu_what
 
 
 def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
@@ -22,21 +26,24 @@ def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
     for contact in directory.contacts:
         for phone in contact.phones:
             line = numbers.setdefault(
-                phone.number, {"number": phone.number, "display": phone.display, "label": phone.label, "options": []}
+                phone.number, {"number": phone.number, "display": phone.display, "label": i18n.localized(phone, "label"), "options": []}
             )
             hours = contact.hours_for(phone)
             line["options"].append(
                 {
                     "keys": phone.keys,
-                    "contact": {"id": contact.id, "name": contact.name, "kind": contact.kind.value},
+                    "contact": _named(contact),
                     **_when(hours, directory, now),
                 }
             )
     for line in numbers.values():
         line["options"].sort(key=lambda option: key_order(option["keys"]))
     ivr = directory.ivr
+    lines = i18n.localized(ivr, "menu")
+    fallback = directory.contact(directory.fallback)
     return {
         "at": now.astimezone(zone(directory.timezone)).isoformat(),
+        "language": i18n.current(),
         "ivr": {
             "number": ivr.line,
             "display": numbers[ivr.line]["display"] if ivr.line in numbers else ivr.line,
@@ -45,19 +52,21 @@ def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
             "speech": True,
             "max_failures": ivr.max_failures,
             "options": [
-                {"key": o.key, "contact": {"id": o.contact.id, "name": o.contact.name}, "handles": subjects(o.contact)}
+                {"key": o.key, "contact": {"id": o.contact.id, "name": i18n.localized(o.contact, "name")}, "handles": menu_what(o.contact, lines)}
                 for o in menu_options(directory)
             ],
-            "fallback": {"id": directory.fallback, "name": directory.contact(directory.fallback).name},
+            # The other languages a caller can choose, by key, and the offer each is made with (in its own language).
+            "languages": [
+                {"code": code, "key": offered.key, "voice": offered.voice, "offer": offered.offer} for code, offered in ivr.languages.items()
+            ],
+            "fallback": {"id": fallback.id, "name": i18n.localized(fallback, "name")},
         },
         "numbers": list(numbers.values()),
         "contacts": [
             {
-                "id": contact.id,
-                "name": contact.name,
-                "kind": contact.kind.value,
+                **_named(contact),
                 "calls": [
-                    {"number": p.number, "display": p.display, "keys": p.keys, "instructions": p.instructions, "tel": p.tel_uri}
+                    {"number": p.number, "display": p.display, "keys": p.keys, "instructions": instructions(p), "tel": p.tel_uri}
                     for p in contact.phones
                 ],
                 **_when(contact.hours, directory, now),
@@ -66,6 +75,17 @@ def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
             if contact.phones
         ],
     }
+
+
+def _named(contact: Contact) -> dict[str, Any]:
+    return {"id": contact.id, "name": i18n.localized(contact, "name"), "kind": contact.kind.value}
+
+
+def instructions(phone: Phone) -> str:
+    """How to call, in the current language: "call 1-800-790-4661, press 3"."""
+    if phone.keys:
+        return _("call %(number)s, press %(keys)s") % {"number": phone.display, "keys": phone.keys}
+    return _("call %(number)s") % {"number": phone.display}
 
 
 def _when(hours: Hours, directory: Directory, now: datetime) -> dict[str, Any]:
@@ -79,7 +99,9 @@ def tree_lines(tree: dict[str, Any]) -> list[str]:
     ivr = tree["ivr"]
     lines = [f"Phone menu on {ivr['display']} (as of {tree['at']})"]
     lines += [f"  press {o['key']}: {o['contact']['name']}" + (f" ({o['handles']})" if o["handles"] else "") for o in ivr["options"]]
-    lines += [f"  press {ivr['repeat_key']}: hear the options again", "  or say in a few words what you need", ""]
+    lines += [f"  press {ivr['repeat_key']}: hear the options again", "  or say in a few words what you need"]
+    lines += [f"  press {language['key']}: {language['offer']}" for language in ivr["languages"]]
+    lines.append("")
     lines.append("Numbers")
     for number in tree["numbers"]:
         lines.append(f"  {number['display']}" + (f" ({number['label']})" if number["label"] else ""))

@@ -8,23 +8,33 @@ fact about the business.
 
 Every response ends in a Dial, a Hangup, or a Redirect carrying a count that
 only grows (``CallState``), and the count is capped, so no call loops forever.
+
+A call is in one language from start to end: English, until the caller presses
+a language's key (``ivr.languages``); then the language travels in every URL
+Twilio calls back (``lang=es``), each turn runs inside ``i18n.speaking`` of it,
+and every Say and Gather carries its voice. The frames of the sentences are
+catalog messages; what fills them comes from ``wording``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from routing.core.hours import HoursStatus, spoken_next_open, status
+from routing.core import i18n
+from routing.core.hours import HoursStatus, status
+from routing.core.i18n import _, pgettext
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, Phone, Topic
 from routing.core.phone_menu import menu_options
 from routing.core.rules import Decision
-from routing.present.topic_words import echoes, is_task, named, spoken, subjects
-from routing.present.topic_words import phrase as title_phrase
+from routing.present import phone_words as wording
+from routing.present.phone_words import line, speakable, spell, translated, voice
+
+__all__ = ["CallState", "speakable", "spell"]
 
 MENU_PATH = "/ivr/menu"
 GATHER_PATH = "/ivr/gather"
@@ -43,30 +53,36 @@ MAX_TURNS = 8
 MAX_HINTS = 40
 MAX_HINT_WORDS = 3
 
-# Top-level domains read as words; every other short label is spelled out.
-_SAID_AS_WORDS = frozenset({"com", "org", "net", "gov", "edu", "info"})
-_SPOKEN_MARKS = {"-": "dash", ".": "dot", "_": "underscore", "+": "plus", "/": "slash"}
-
-
 @dataclass(frozen=True)
 class CallState:
     """How far a call has got; it travels in the URLs Twilio calls back."""
 
     failures: int = 0
     turn: int = 0
+    # The language the call is in: the one being spoken when the state was made, unless given.
+    language: str = field(default_factory=i18n.current)
 
     def next_turn(self) -> CallState:
         return replace(self, turn=self.turn + 1)
 
     def failed(self) -> CallState:
-        return CallState(failures=self.failures + 1, turn=self.turn + 1)
+        return replace(self, failures=self.failures + 1, turn=self.turn + 1)
 
     def url(self, path: str) -> str:
-        return f"{path}?{urlencode({'failures': self.failures, 'turn': self.turn})}"
+        return f"{path}?{urlencode({'failures': self.failures, 'turn': self.turn, **language_query(self.language)})}"
 
     @classmethod
-    def from_query(cls, params: Any) -> CallState:
-        return cls(failures=_count(params.get("failures")), turn=_count(params.get("turn")))
+    def from_query(cls, params: Any, directory: Directory | None = None) -> CallState:
+        """The state from a callback URL; a language the menu does not offer is read as the source language."""
+        asked = str(params.get("lang") or i18n.SOURCE)
+        offered = directory is None or asked in directory.ivr.languages
+        language = asked if asked in i18n.LANGUAGES and offered else i18n.SOURCE
+        return cls(failures=_count(params.get("failures")), turn=_count(params.get("turn")), language=language)
+
+
+def language_query(language: str) -> dict[str, str]:
+    # An English call's URLs stay as they always were; any other language is named in them.
+    return {} if language == i18n.SOURCE else {"lang": language}
 
 
 def _count(raw: object) -> int:
@@ -82,53 +98,71 @@ def _count(raw: object) -> int:
 
 
 def menu_sentences(directory: Directory) -> list[str]:
-    options = [option_sentence(option.contact, option.key) for option in menu_options(directory)]
-    return [*options, f"To hear these options again, press {directory.ivr.repeat_key}."]
+    ivr = directory.ivr
+    lines = i18n.localized(ivr, "menu")
+    options = [option_sentence(option.contact, option.key, wording.menu_what(option.contact, lines)) for option in menu_options(directory)]
+    return [*options, _("To hear these options again, press %(key)s.") % {"key": ivr.repeat_key}]
 
 
-def option_sentence(contact: Contact, key: str) -> str:
-    """One menu option that says what the team does: "For billing and eligibility questions, the California Service Center, press" its key."""
-    what = spoken(subjects(contact))
-    if not what or echoes(what, contact):
-        return f"For {named(contact)}, press {key}."
-    lead = "To" if is_task(what) else "For"
-    return f"{lead} {what}, {named(contact)}, press {key}."
+def option_sentence(contact: Contact, key: str, what: str | None = None) -> str:
+    """One menu option that says what the team does: "For billing and eligibility questions, the California Service Center, press" its key.
+
+    ``what`` is the directory's menu line for the team; without it, it is said from the team's topics.
+    """
+    if what is None:
+        what = wording.menu_what(contact, {})
+    what = wording.said(what)
+    values = {"what": what, "team": wording.team(contact), "key": key}
+    if not what or wording.repeats_name(what, contact):
+        return _("For %(team)s, press %(key)s.") % values
+    if wording.is_task_phrase(what):
+        return _("To %(what)s, %(team)s, press %(key)s.") % values
+    return _("For %(what)s, %(team)s, press %(key)s.") % values
 
 
 def said_back(contact: Contact, topic: Topic) -> str:
     """What the caller was understood to want, so a caller who was misheard can hang up before waiting on hold."""
-    what = spoken(title_phrase(topic.title))
-    if echoes(what, contact):
-        return f"{named(contact, start=True)} can help with that."
-    verb = "can help you" if is_task(what) else "handles"
-    return f"{named(contact, start=True)} {verb} {what}."
+    what = wording.topic_what(topic)
+    values = {"team": wording.team(contact, start=True), "what": what}
+    if what is None or wording.repeats_name(what, contact):
+        return _("%(team)s can help with that.") % values
+    if wording.is_task_phrase(what):
+        return _("%(team)s can help you %(what)s.") % values
+    return _("%(team)s handles %(what)s.") % values
 
 
 def speech_hints(directory: Directory) -> str:
     """What callers are likely to say, for Twilio's speech recogniser: team names, then the
-    directory's own words for things, then the short phrases its topics list."""
-    # Every prompt carries the hints; work them out once per directory version.
-    hints = _hints_by_version.get(directory.version)
+    directory's own words for things, then the short phrases its topics list, in the call's language."""
+    # Every prompt carries the hints; work them out once per directory version and language.
+    key = (directory.version, i18n.current())
+    hints = _hints_by_version.get(key)
     if hints is None:
         if len(_hints_by_version) >= 8:
             _hints_by_version.clear()
-        hints = _hints_by_version[directory.version] = _collect_hints(directory)
+        hints = _hints_by_version[key] = _collect_hints(directory)
     return hints
 
 
-_hints_by_version: dict[str, str] = {}
+_hints_by_version: dict[tuple[str, str], str] = {}
 
 
 def _collect_hints(directory: Directory) -> str:
-    team_names = [option.contact.name for option in menu_options(directory)]
+    team_names = [str(translated(option.contact, "name") or option.contact.name) for option in menu_options(directory)]
     candidates = list(team_names)
-    candidates += [_as_said(canonical, variants) for canonical, variants in directory.synonyms]
+    if wording.source():
+        candidates += [_as_said(canonical, variants) for canonical, variants in directory.synonyms]
+    else:
+        # The synonyms are English; the menu's own lines say in this language what each team does.
+        lines = i18n.localized(directory.ivr, "menu") or {}
+        candidates += [wording.hint(part) for text in lines.values() for part in wording.listed(str(text))]
     candidates += [
-        word
+        str(word)
         for contact in directory.contacts
         if contact.kind is not ContactKind.EMERGENCY_LINE
         for topic in contact.topics
-        for word in topic.words
+        # A topic without words in this language adds none: English hints would only mislead the recogniser.
+        for word in (translated(topic, "words") or ())
     ]
     hints: list[str] = []
     seen: set[str] = set()
@@ -154,25 +188,32 @@ def _as_said(canonical: str, variants: tuple[str, ...]) -> str:
     return next((v for v in variants if v.replace(" ", "").replace("-", "") == joined), canonical)
 
 
-def menu(directory: Directory, state: CallState, lead: tuple[str, ...] = ()) -> VoiceResponse:
+def menu(directory: Directory, state: CallState, lead: tuple[str, ...] = (), greet: bool = False) -> VoiceResponse:
     """The prompt: a Gather for a key or a few words, then a Redirect for when the caller says nothing.
 
-    The greeting is said on the first turn only; later turns go straight to the options.
+    The greeting is said on the first turn only (or in a newly chosen language); later turns go
+    straight to the options. An English prompt offers the other languages right after the greeting,
+    each in its own voice, so a caller who missed the offer hears it again.
     """
     ivr = directory.ivr
+    spoken_in = voice(ivr)
     response = VoiceResponse()
     gather = response.gather(
         input="dtmf speech",
         num_digits=1,
         action=state.url(GATHER_PATH),
         method="POST",
-        language=ivr.language,
+        language=spoken_in,
         hints=speech_hints(directory),
         speech_timeout="auto",
     )
-    opening = [ivr.greeting] if state.turn == 0 else []
-    for sentence in (*lead, *opening, ivr.menu_intro, *menu_sentences(directory)):
-        gather.say(sentence, language=ivr.language)
+    for sentence in (*lead, *([line(ivr, "greeting")] if state.turn == 0 or greet else [])):
+        gather.say(sentence, language=spoken_in)
+    if state.language == i18n.SOURCE:
+        for offered in ivr.languages.values():
+            gather.say(offered.offer, language=offered.voice)
+    for sentence in (line(ivr, "menu_intro"), *menu_sentences(directory)):
+        gather.say(sentence, language=spoken_in)
     # Twilio falls through to the next verb when the Gather times out silently.
     response.redirect(state.failed().url(MENU_PATH), method="POST")
     return response
@@ -186,7 +227,11 @@ def silence(directory: Directory, state: CallState, now: datetime) -> VoiceRespo
 
 
 def pressed(directory: Directory, digits: str, state: CallState, now: datetime) -> VoiceResponse:
-    if digits == directory.ivr.repeat_key:
+    chosen = next((code for code, offered in directory.ivr.languages.items() if offered.key == digits), None)
+    if chosen is not None and state.language == i18n.SOURCE:
+        return choose_language(directory, chosen, state)
+    if digits == directory.ivr.repeat_key or chosen == state.language:
+        # The language key in the language already chosen only plays the menu again: a call never switches back.
         following = state.next_turn()
         return give_up(directory, now) if _exhausted(directory, following) else menu(directory, following)
     option = next((o for o in menu_options(directory) if o.key == digits), None)
@@ -195,18 +240,31 @@ def pressed(directory: Directory, digits: str, state: CallState, now: datetime) 
     return connect(directory, option.contact, now)
 
 
+def choose_language(directory: Directory, language: str, state: CallState) -> VoiceResponse:
+    """The caller pressed a language's key: from here on the whole call is in it, greeting first."""
+    with i18n.speaking(language):
+        return menu(directory, replace(state, turn=state.turn + 1, language=language), greet=True)
+
+
 def heard(directory: Directory, decision: Decision, state: CallState, now: datetime) -> VoiceResponse:
-    """Speech, after the rules engine decided on it with channel ``ivr``."""
-    if decision.safety or decision.contact.kind is ContactKind.EMERGENCY_LINE:
+    """Speech, after the rules engine decided on it with channel ``ivr``.
+
+    An emergency hears the emergency sentence first; then the call goes on: to the team the caller
+    also asked for when the rules found one, else the menu again. Never simply hung up.
+    """
+    if decision.contact.kind is ContactKind.EMERGENCY_LINE:
         return emergency(directory, state)
     if decision.fallback or not decision.confident:
+        if decision.safety:
+            return emergency(directory, state)
         return not_understood(directory, state, now)
-    return connect(directory, decision.contact, now, decision=decision)
+    lead = (line(directory.ivr, "emergency"),) if decision.safety else ()
+    return connect(directory, decision.contact, now, decision=decision, lead=lead)
 
 
 def not_understood(directory: Directory, state: CallState, now: datetime) -> VoiceResponse:
     following = state.failed()
-    sorry = (directory.ivr.not_understood,)
+    sorry = (line(directory.ivr, "not_understood"),)
     if _exhausted(directory, following):
         return give_up(directory, now, lead=sorry)
     return menu(directory, following, lead=sorry)
@@ -237,13 +295,15 @@ def connect(directory: Directory, contact: Contact, now: datetime, decision: Dec
     if topic is not None:
         sentences.append(said_back(contact, topic))
     if found.open_now is False:
-        return closed(directory, contact, found, now, decision, sentences, named_already=topic is not None)
+        return closed(directory, contact, found, now, decision, sentences, named_already=topic is not None, phone=phone)
     if found.open_now is None:
         # The sources do not list these hours. The line may well be answered,
         # so the caller is put through rather than turned away on a guess.
-        sentences.append(f"The hours of {named(contact)} are not listed, so I will try to connect you now.")
+        sentences.append(_("The hours of %(team)s are not listed, so I will try to connect you now.") % {"team": wording.team(contact)})
+    elif topic is not None:
+        sentences.append(_("Please hold while I connect you."))
     else:
-        sentences.append("Please hold while I connect you." if topic is not None else f"I will connect you to {named(contact)}. Please hold.")
+        sentences.append(_("I will connect you to %(team)s. Please hold.") % {"team": wording.team(contact)})
     response = _say(directory, VoiceResponse(), sentences)
     dial(response, phone)
     return response
@@ -268,28 +328,45 @@ def closed(
     decision: Decision | None,
     lead: list[str],
     named_already: bool = False,
+    phone: Phone | None = None,
 ) -> VoiceResponse:
-    """What to do instead: when it opens, where to write, and what can be done online meanwhile."""
-    sentences = list(lead)
-    when = f"today for {found.closed_for}" if found.closed_for else "now"
-    sentences.append(f"{'It' if named_already else named(contact, start=True)} is closed {when}.")
-    opens = spoken_next_open(found, now)
+    """What to do instead: when it opens and the number to call then, where to write, and what can be done online meanwhile."""
+    sentences = [*lead, closed_sentence(directory, contact, found, named_already)]
+    opens = wording.opens_sentence(found, now)
     if opens:
-        sentences.append(f"It opens {opens}.")
+        sentences.append(opens)
+        if phone is not None:
+            # The assistant answers on a number of its own: the caller may rather call the team straight.
+            values = {"number": phone.display, "keys": phone.keys}
+            sentences.append((_("Then you can call %(number)s and press %(keys)s.") if phone.keys else _("Then you can call %(number)s.")) % values)
     if contact.emails:
         email = contact.emails[0]
-        include = f", and include your {' and '.join(email.include)}" if email.include else ""
-        spoken = speakable(email.address)
-        sentences.append(f"You can email {spoken}{include}. Again, that is {spoken}.")
+        include = [str(item) for item in translated(email, "include") or ()]
+        values = {"address": speakable(email.address), "details": wording.join_and(include)}
+        if include:
+            sentences.append(_("You can email %(address)s, and include your %(details)s. Again, that is %(address)s.") % values)
+        else:
+            sentences.append(_("You can email %(address)s. Again, that is %(address)s.") % values)
     sentences += self_service_sentences(directory, contact, decision)
     return goodbye(directory, sentences)
+
+
+def closed_sentence(directory: Directory, contact: Contact, found: HoursStatus, named_already: bool) -> str:
+    """ "The Client Services Unit is closed now.", or "It is closed today for Thanksgiving Day." once it was named."""
+    values = {"team": wording.team(contact, start=True), "holiday": found.closed_for and wording.holiday(directory, found.closed_for)}
+    if found.closed_for and values["holiday"]:
+        return (_("It is closed today for %(holiday)s.") if named_already else _("%(team)s is closed today for %(holiday)s.")) % values
+    if found.closed_for:
+        # The holiday's name has no translation: say it is a holiday, in the caller's language.
+        return (_("It is closed today for a holiday.") if named_already else _("%(team)s is closed today for a holiday.")) % values
+    return (_("It is closed now.") if named_already else _("%(team)s is closed now.")) % values
 
 
 def self_service_sentences(directory: Directory, contact: Contact, decision: Decision | None) -> list[str]:
     """Where the task can be done online, when the directory says it can."""
     if decision is not None and decision.self_service is not None:
         site, where = decision.self_service.contact, decision.self_service.topic.where
-        return [f"You can also do this yourself online{_any_time(site)} at {_spoken_site(site)}{_under(site, where)}."]
+        return [_("You can also do this yourself %(place)s.") % {"place": _place(site, where)}]
     sites = [c for c in (decision.alternatives if decision else ()) if c.kind is ContactKind.SELF_SERVICE_SITE]
     sites += [directory.topic(t.self_service)[0] for t in contact.topics if t.self_service]
     if not sites and contact.kind in (ContactKind.TEAM, ContactKind.HELP_LINE):
@@ -297,7 +374,7 @@ def self_service_sentences(directory: Directory, contact: Contact, decision: Dec
         # serves employers who can do much of their business on the site.
         sites = [c for c in directory.contacts if c.kind is ContactKind.SELF_SERVICE_SITE]
     if sites:
-        return [f"Many requests can also be done online{_any_time(sites[0])} at {_spoken_site(sites[0])}."]
+        return [_("Many requests can also be done %(place)s.") % {"place": _place(sites[0], "")}]
     return []
 
 
@@ -312,23 +389,23 @@ def website(directory: Directory, site: Contact, now: datetime, decision: Decisi
     if team is None:
         return goodbye(directory, sentences)
     response = _say(directory, VoiceResponse(), sentences)
-    offer = response.gather(input="dtmf", num_digits=1, action=f"{TRANSFER_PATH}?{urlencode({'to': team.id})}", method="POST")
-    offer.say(f"To speak with {named(team)} instead, press any key now.", language=directory.ivr.language)
-    _say(directory, response, [directory.ivr.goodbye]).hangup()
+    action = f"{TRANSFER_PATH}?{urlencode({'to': team.id, **language_query(i18n.current())})}"
+    offer = response.gather(input="dtmf", num_digits=1, action=action, method="POST", language=voice(directory.ivr))
+    offer.say(_("To speak with %(team)s instead, press any key now.") % {"team": wording.team(team)}, language=voice(directory.ivr))
+    _say(directory, response, [line(directory.ivr, "goodbye")]).hangup()
     return response
 
 
 def website_sentence(site: Contact, topic: Topic | None) -> str:
     """Where on the site a task is done: "You can order member ID cards yourself online, any time, at …"."""
-    where = _under(site, topic.where) if topic is not None and site.url else ""
-    place = f" online{_any_time(site)} at {_spoken_site(site)}{where}" if site.url else f" on {site.name}"
-    if topic is None:
-        return f"You can do this yourself{place}."
-    what = spoken(title_phrase(topic.title))
-    if is_task(what):
+    place = _place(site, topic.where if topic is not None else "")
+    what = wording.topic_what(topic) if topic is not None else None
+    if what is None:
+        return _("You can do this yourself %(place)s.") % {"place": place}
+    if wording.is_task_phrase(what):
         # "complete renewal changes online" would read "online yourself online".
-        return f"You can {what.removesuffix(' online')} yourself{place}."
-    return f"For {what}, you can help yourself{place}."
+        return _("You can %(what)s yourself %(place)s.") % {"what": what.removesuffix(" online"), "place": place}
+    return _("For %(what)s, you can help yourself %(place)s.") % {"what": what, "place": place}
 
 
 def _open_phone(directory: Directory, contact: Contact, now: datetime) -> bool:
@@ -350,59 +427,32 @@ def emergency(directory: Directory, state: CallState | None = None) -> VoiceResp
     # Never Dial the emergency number from here: a call bridged through Twilio reaches the
     # dispatcher without the caller's location, and may not connect at all.
     # Asking the caller to dial from their own phone is the safe choice.
-    return menu(directory, (state or CallState()).next_turn(), lead=(directory.ivr.emergency,))
+    return menu(directory, (state or CallState()).next_turn(), lead=(line(directory.ivr, "emergency"),))
 
 
 def goodbye(directory: Directory, sentences: list[str], sign_off: bool = True) -> VoiceResponse:
-    response = _say(directory, VoiceResponse(), [*sentences, *([directory.ivr.goodbye] if sign_off else [])])
+    response = _say(directory, VoiceResponse(), [*sentences, *([line(directory.ivr, "goodbye")] if sign_off else [])])
     response.hangup()
     return response
 
 
 def _say(directory: Directory, response: VoiceResponse, sentences: list[str]) -> VoiceResponse:
+    spoken_in = voice(directory.ivr)
     for sentence in sentences:
-        response.say(sentence, language=directory.ivr.language)
+        response.say(sentence, language=spoken_in)
     return response
 
 
-def _any_time(site: Contact) -> str:
-    return ", any time," if site.hours.kind is HoursKind.ALWAYS else ""
+def _place(site: Contact, where: str) -> str:
+    """Where a task is done, at the end of a sentence: "online, any time, at account dot k p dot org, under Manage Members".
 
-
-def _under(site: Contact, where: str) -> str:
-    host = urlsplit(site.url).hostname or ""
-    return f", under {where}" if where and where not in (host, site.name) else ""
-
-
-def _spoken_site(site: Contact) -> str:
-    host = urlsplit(site.url).hostname if site.url else ""
-    return speakable(host) if host else site.name
-
-
-# -- saying addresses -------------------------------------------------------------
-
-
-def speakable(text: str) -> str:
-    """An email address or host name as a voice should read it.
-
-    The mailbox part is spelled character by character ("c s c dash s d"),
-    since it is rarely a word; a host name keeps its words and spells its
-    abbreviations ("account dot k p dot org").
+    A trailing place phrase in English and in Spanish alike, so it is its own catalog message.
     """
-    if "@" in text:
-        local, _, domain = text.rpartition("@")
-        return f"{spell(local)} at {_host(domain)}"
-    return _host(text)
-
-
-def spell(text: str) -> str:
-    return " ".join(_SPOKEN_MARKS.get(char, char) for char in text.lower() if not char.isspace())
-
-
-def _host(host: str) -> str:
-    return " dot ".join(_label(label) for label in host.lower().strip(".").split("."))
-
-
-def _label(label: str) -> str:
-    pronounceable = label.isalpha() and len(label) >= 4 and any(v in label for v in "aeiouy")
-    return label if label in _SAID_AS_WORDS or pronounceable else spell(label)
+    host = urlsplit(site.url).hostname if site.url else ""
+    if not host:
+        return pgettext("place", "on %(site)s") % {"site": site.name}
+    values = {"site": speakable(host), "where": where}
+    under = bool(where) and where not in (host, site.name)
+    if site.hours.kind is HoursKind.ALWAYS:
+        return (pgettext("place", "online, any time, at %(site)s, under %(where)s") if under else pgettext("place", "online, any time, at %(site)s")) % values
+    return (pgettext("place", "online at %(site)s, under %(where)s") if under else pgettext("place", "online at %(site)s")) % values

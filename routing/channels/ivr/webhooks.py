@@ -23,6 +23,8 @@ from routing import metrics
 from routing.channels.http import read_limited, render, requested_instant
 from routing.channels.ivr import twiml as ivr
 from routing.clock import now
+from routing.core import i18n
+from routing.core.i18n import N_, _
 from routing.core.rules import route
 from routing.present.phone_tree import phone_tree
 from routing.services import services
@@ -33,7 +35,7 @@ log = logging.getLogger("routing.ivr")
 
 TWIML = "text/xml"
 WEBHOOK_LIMIT = 64_000
-FORBIDDEN = (
+FORBIDDEN = N_(
     "This request is not signed by Twilio, so it was refused. Point the number's voice webhook at "
     "PUBLIC_BASE_URL/ivr/voice and set TWILIO_AUTH_TOKEN to the account's auth token."
 )
@@ -70,21 +72,25 @@ def webhook(turn: Turn) -> Callable[[Request], Awaitable[Response]]:
         svc = services(request)
         # Twilio posts a few dozen short fields; anything far bigger is not Twilio.
         # Read with a size limit and a deadline, then parsed as the urlencoded form Twilio posts.
-        body = await read_limited(request, WEBHOOK_LIMIT, "This request is too large to be a Twilio webhook.")
+        body = await read_limited(request, WEBHOOK_LIMIT, _("This request is too large to be a Twilio webhook."))
         fields: list[tuple[str, str | UploadFile]] = [*parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)]
         form = FormData(fields)
         if not signed_by_twilio(request, form, svc.settings):
             log.warning("refused an unsigned or wrongly signed request for %s", signed_url(request, svc.settings))
-            return PlainTextResponse(FORBIDDEN, status_code=403)
+            return PlainTextResponse(_(FORBIDDEN), status_code=403)
         snapshot = svc.snapshot  # one version of the directory for the whole turn, even mid-reload
         instant = now()
-        try:
-            answer = turn(request, form, snapshot, instant)
-        except Exception:
-            # A caller must never hear Twilio's "application error": put them
-            # through to the general line (or its after-hours message) instead.
-            log.exception("the phone menu failed on %s; sending the caller to the general line", request.url.path)
-            answer = ivr.give_up(snapshot.directory, instant, lead=("Sorry, something went wrong on our side.",))
+        # The call's language is the one its callback URL carries, never the request's headers:
+        # a call that chose Spanish stays in Spanish, and one that did not stays in English.
+        language = ivr.CallState.from_query(request.query_params, snapshot.directory).language
+        with i18n.speaking(language):
+            try:
+                answer = turn(request, form, snapshot, instant)
+            except Exception:
+                # A caller must never hear Twilio's "application error": put them
+                # through to the general line (or its after-hours message) instead.
+                log.exception("the phone menu failed on %s; sending the caller to the general line", request.url.path)
+                answer = ivr.give_up(snapshot.directory, instant, lead=(_("Sorry, something went wrong on our side."),))
         return Response(str(answer), media_type=TWIML)
 
     return endpoint
@@ -101,12 +107,12 @@ def incoming(request: Request, form: FormData, snapshot: Snapshot, instant: date
 
 
 def replay(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
-    return ivr.silence(snapshot.directory, ivr.CallState.from_query(request.query_params), instant)
+    return ivr.silence(snapshot.directory, ivr.CallState.from_query(request.query_params, snapshot.directory), instant)
 
 
 def answered(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
     directory = snapshot.directory
-    state = ivr.CallState.from_query(request.query_params)
+    state = ivr.CallState.from_query(request.query_params, directory)
     digits, speech = _field(form, "Digits"), _field(form, "SpeechResult")
     if digits:
         return ivr.pressed(directory, digits, state, instant)

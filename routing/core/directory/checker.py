@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from routing.core import i18n
 from routing.core.directory.contacts import ContactChecks
 from routing.core.directory.reader import TRANSLATED
 from routing.core.model import (
@@ -15,6 +16,7 @@ from routing.core.model import (
     Directory,
     GroupIdFormat,
     IvrConfig,
+    IvrLanguage,
     OtherDomain,
     Rule,
     RuleCondition,
@@ -220,9 +222,12 @@ class Checker(ContactChecks):
         translations = self.translations(doc, path, "the group ID format", {"description": description})
         return GroupIdFormat(pattern=pattern, description=description, example=example, translations=translations)
 
+    IVR_LINES = ("greeting", "menu_intro", "goodbye", "not_understood", "emergency")
+
     def ivr(self, value: Any, path: YPath, contacts: tuple[Contact, ...]) -> IvrConfig:
         fields = ("line", "greeting", "menu_intro", "repeat_key", "language", "goodbye", "not_understood", "emergency")
-        doc = self.mapping(value, path, set(fields) | {"max_failures"}, required=fields)
+        spoken_in = {language for language in i18n.LANGUAGES if language != i18n.SOURCE}
+        doc = self.mapping(value, path, set(fields) | {"max_failures", "languages", "menu"} | spoken_in, required=fields)
         values: dict[str, Callable[..., Any] | str] = {f: self.text(doc.get(f), path + (f,)) for f in fields}
         line = str(values["line"])
         used = {p.keys for c in contacts for p in c.phones if p.number == line and p.keys}
@@ -234,4 +239,56 @@ class Checker(ContactChecks):
         if not isinstance(max_failures, int) or not 1 <= max_failures <= 5:
             self.problem(path + ("max_failures",), "max_failures should be a number from 1 to 5.")
             max_failures = 2
-        return IvrConfig(max_failures=max_failures, **values)  # type: ignore[arg-type]
+        on_menu = {c.id for c in contacts for p in c.phones if p.number == line and p.keys}
+        languages = self.ivr_languages(doc.get("languages"), path + ("languages",), used | {str(values["repeat_key"])})
+        menu = self.ivr_menu(doc.get("menu"), path + ("menu",), on_menu, required=False)
+        translations: dict[str, Mapping[str, Any]] = {}
+        for language in sorted(spoken_in & (set(languages) | set(doc))):
+            where = path + (language,)
+            if language not in doc:
+                self.problem(where, f"the phone menu offers '{language}' but has no '{language}:' wording; add its {', '.join(self.IVR_LINES)} and menu lines.")
+                continue
+            wording = self.mapping(doc.get(language), where, {*self.IVR_LINES, "menu"}, required=self.IVR_LINES)
+            translated: dict[str, Any] = {f: self.text(wording.get(f), where + (f,)) for f in self.IVR_LINES if f in wording}
+            translated["menu"] = (self.ivr_menu(wording.get("menu"), where + ("menu",), on_menu, required=True))
+            translations[language] = translated
+            if language not in languages:
+                self.problem(where, f"there is '{language}:' wording but no key under 'languages' to choose it.")
+        return IvrConfig(
+            max_failures=max_failures,
+            # Plain dicts, read only: the directory is pickled into the index cache, and a mappingproxy cannot be.
+            languages=languages,
+            menu=menu,
+            translations=translations,
+            **values,  # type: ignore[arg-type]
+        )
+
+    def ivr_languages(self, value: Any, path: YPath, taken: set[str]) -> dict[str, IvrLanguage]:
+        """The languages a caller can choose by key; a key that is already a team's or the repeat key is refused."""
+        if value is None:
+            return {}
+        offered = {language for language in i18n.LANGUAGES if language != i18n.SOURCE}
+        doc = self.mapping(value, path, offered)
+        languages: dict[str, IvrLanguage] = {}
+        for language, item in doc.items():
+            where = path + (language,)
+            entry = self.mapping(item, where, {"key", "voice", "offer"}, required=("key", "voice", "offer"))
+            key, offer = self.text(entry.get("key"), where + ("key",)), self.text(entry.get("offer"), where + ("offer",))
+            if key and (len(key) != 1 or key not in "0123456789*#"):
+                self.problem(where + ("key",), f"key '{key}' should be one key on a phone: a digit, * or #.")
+            elif key in taken:
+                self.problem(where + ("key",), f"key {key} for '{language}' is already the repeat key or a team's key on the menu; choose a free one.")
+            if key and offer and key not in offer:
+                self.problem(where + ("offer",), f"the offer does not say its key {key}, so a caller would not know what to press.")
+            taken.add(key)
+            languages[str(language)] = IvrLanguage(key=key, voice=self.text(entry.get("voice"), where + ("voice",)), offer=offer)
+        return languages
+
+    def ivr_menu(self, value: Any, path: YPath, on_menu: set[str], required: bool) -> dict[str, str]:
+        """How the menu describes each team, by contact id: every team on the menu when ``required``."""
+        doc = self.mapping(value, path, on_menu) if value is not None else {}
+        lines = {str(contact_id): self.text(text, path + (contact_id,)) for contact_id, text in doc.items()}
+        if required:
+            for missing in sorted(on_menu - set(lines)):
+                self.problem(path, f"the menu line for '{missing}' is not translated; add '{missing}: ...' here.")
+        return lines

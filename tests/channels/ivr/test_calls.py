@@ -9,7 +9,6 @@ Redirects as Twilio would. Only the clock is pinned, through ROUTING_NOW.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -17,7 +16,6 @@ from starlette.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
 from routing.cli.main import main
-from routing.settings import Settings
 
 TOKEN = "test-twilio-token"
 PUBLIC = "https://help.example.com"
@@ -89,40 +87,6 @@ def ended(root: ET.Element) -> str:
 
 def dialed(root: ET.Element) -> list[tuple[str, str | None]]:
     return [((n.text or "").strip(), n.get("sendDigits")) for n in root.iter("Number")]
-
-
-@pytest.fixture
-def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
-    from routing.app import create_app
-
-    clients: list[TestClient] = []
-
-    def build(**overrides: object) -> TestClient:
-        settings = make_settings(**{"twilio_auth_token": TOKEN, "public_base_url": PUBLIC, **overrides})
-        client = TestClient(create_app(settings))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield build
-    for client in clients:
-        client.__exit__(None, None, None)
-
-
-@pytest.fixture
-def phone(make_client: Callable[..., TestClient]) -> TestClient:
-    return make_client()
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Pins the app's clock (ROUTING_NOW) to Monday 10 AM, or to ``clock(instant)``."""
-
-    def pin(instant: str) -> None:
-        monkeypatch.setenv("ROUTING_NOW", instant)
-
-    pin(MONDAY_10AM)
-    return pin
 
 
 # -- the menu ---------------------------------------------------------------------------------
@@ -214,6 +178,7 @@ def test_no_input_twice_after_hours_ends_with_the_after_hours_message(phone, clo
     assert ended(last) == "Hangup" and not dialed(last)
     assert "The Small Business Representative is closed now." in call.heard
     assert "It opens Monday at 8:30 AM Pacific." in call.heard
+    assert "Then you can call 1-800-790-4661." in call.heard  # the general line has no key to press
     assert "Many requests can also be done online, any time, at account dot k p dot org." in call.heard
     assert call.heard[-1] == directory.ivr.goodbye
 
@@ -223,7 +188,7 @@ def test_an_invalid_key_says_sorry_and_after_two_the_general_line_answers(phone,
     retry = call.press(call.dial_in(), "7")
     assert next(s.text for s in retry.iter("Say")) == "Sorry, I didn't get that."
     assert retry.find("Gather") is not None
-    last = call.press(retry, "8")
+    last = call.press(retry, "0")  # not 8: that key chooses Spanish
     assert call.heard.count(directory.ivr.not_understood) == 2
     assert dialed(last) == [(MAIN_LINE, None)]
 
@@ -260,9 +225,9 @@ def test_no_call_loops_forever(phone, clock, directory, instant, caller):
 @pytest.mark.parametrize(
     ("instant", "key", "expected"),
     [
-        (SATURDAY, "3", ["The Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "a m t at k p dot org"]),
-        (THANKSGIVING, "1", ["The California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "c s c dash s d dash s b a at k p dot org"]),
-        (TUESDAY_6PM, "2", ["The Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "c s u dot c a at k p dot org"]),
+        (SATURDAY, "3", ["The Account Management Support Team is closed now.", "It opens Monday at 7 AM Pacific.", "Then you can call 1-800-790-4661 and press 3.", "a m t at k p dot org"]),
+        (THANKSGIVING, "1", ["The California Service Center is closed today for Thanksgiving Day.", "It opens Monday at 8 AM Pacific.", "Then you can call 1-800-790-4661 and press 1.", "c s c dash s d dash s b a at k p dot org"]),
+        (TUESDAY_6PM, "2", ["The Client Services Unit is closed now.", "It opens tomorrow at 8:30 AM Pacific.", "Then you can call 1-800-790-4661 and press 2.", "c s u dot c a at k p dot org"]),
     ],
 )
 def test_a_closed_team_gives_next_opening_email_and_website_then_hangs_up(phone, clock, directory, instant, key, expected):

@@ -9,7 +9,7 @@ open and closed.
 from __future__ import annotations
 
 import pytest
-from channels.ivr.test_calls import MONDAY_10AM, SATURDAY, Call, make_client  # noqa: F401 (make_client is a fixture)
+from channels.ivr.test_calls import MONDAY_10AM, SATURDAY, Call
 from sentences import phrase_problems, problems
 from starlette.testclient import TestClient
 
@@ -95,7 +95,7 @@ def test_a_task_title_and_a_subject_title_are_told_apart(directory):
 
 
 @pytest.mark.parametrize("instant", [MONDAY_10AM, SATURDAY])
-def test_every_sentence_of_every_call_about_any_topic_reads_right(make_client, monkeypatch, directory, instant):  # noqa: F811
+def test_every_sentence_of_every_call_about_any_topic_reads_right(make_client, monkeypatch, directory, instant):
     monkeypatch.setenv("ROUTING_NOW", instant)
     phone: TestClient = make_client()
     wrong: dict[str, list[str]] = {}

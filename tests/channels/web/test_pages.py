@@ -255,17 +255,17 @@ def test_the_assistant_is_described_apart_and_from_the_ivr_config(make_settings,
     from routing.app import create_app
     from routing.settings import ROOT
 
-    # Another repeat key and another number of tries: the page must follow the directory, not a template.
+    # Another repeat key (not 8: that key chooses Spanish) and another number of tries: the page must follow the directory, not a template.
     text = (ROOT / "directory.yaml").read_text(encoding="utf-8")
     assert 'repeat_key: "9"' in text and "max_failures: 2" in text
     edited = tmp_path / "directory.yaml"
-    edited.write_text(text.replace('repeat_key: "9"', 'repeat_key: "8"').replace("max_failures: 2", "max_failures: 3"), encoding="utf-8")
+    edited.write_text(text.replace('repeat_key: "9"', 'repeat_key: "7"').replace("max_failures: 2", "max_failures: 3"), encoding="utf-8")
     with TestClient(create_app(make_settings(directory_path=edited))) as client:
         page = client.get("/ivr", params={"at": MONDAY_10AM}).text
     assistant = section(page, "assistant-heading")
     assert "This help desk's phone assistant" in assistant
     assert "<strong>Not the 1-800-790-4661 line.</strong>" in assistant
-    assert '<span class="key">Press 8</span> to hear the options again' in assistant
+    assert '<span class="key">Press 7</span> to hear the options again' in assistant
     assert "Press 9" not in page
     assert "after 3 tries" in assistant
     assert "Or say" in assistant

@@ -305,10 +305,15 @@ def _phone_tree_schema() -> Schema:
     named = obj({"id": string(), "name": string()})
     return obj({
         "at": instant(),
+        "language": string("The language of the wording fields (en, es); ids, keys and numbers are the same in every language."),
         "ivr": obj({
             "number": string(), "display": string(), "language": string(), "repeat_key": string(),
             "speech": boolean(), "max_failures": integer(minimum=0),
             "options": array(obj({"key": string(), "contact": named, "handles": string("What the team handles, in a few words from its topics.")})),
+            "languages": array(
+                obj({"code": string(), "key": string(), "voice": string(), "offer": string("Said in that language at every English prompt.")}),
+                "The other languages a caller can choose by key; after it, the whole call is in that language.",
+            ),
             "fallback": named,
         }, "The phone menu callers hear."),
         "numbers": array(obj({"number": string(), "display": string(), "label": string(), "options": array(option)})),
