@@ -9,9 +9,9 @@ from routing.core import i18n
 from routing.core.email.group_fields import FIELD_WORDS, GROUP_ID, GROUP_NAME, clean_subject, fold
 from routing.core.email.triage import Triage
 from routing.core.i18n import N_, _
-from routing.core.model import Contact, ContactKind, Directory
+from routing.core.model import Directory
 from routing.core.rules import CONFIDENT
-from routing.core.wording import named, site_name
+from routing.core.wording import contracted, named
 
 HONORIFICS = frozenset(["dr", "dr.", "dra", "dra.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "prof", "sr", "sra"])
 
@@ -71,7 +71,7 @@ def _body(result: Triage, directory: Directory) -> str:
     subject = clean_subject(parsed.subject)
     lines.append(_("Thank you for your message about “%(subject)s”.") % {"subject": subject} if subject else _("Thank you for your message."))
     if team is not None and result.confidence >= CONFIDENT:
-        lines.append(_("It is for %(team)s, and before we pass it on we need a little more from you.") % {"team": _team_words(team)})
+        lines.append(contracted(_("It is for %(team)s, and before we pass it on we need a little more from you.") % {"team": named(team)}))
     asked = {"include": _join([_field_phrase(w) for w in include]), "missing": _join([_field_phrase(FIELD_WORDS[m]) for m in result.missing])}
     lines += [
         "",
@@ -97,13 +97,6 @@ def _body(result: Triage, directory: Directory) -> str:
         _("Small business support"),
     ]
     return "\n".join(lines) + "\n"
-
-
-def _team_words(team: Contact) -> str:
-    """The team as the reply names it mid-sentence: "the Client Services Unit", or its name as the directory translates it."""
-    if i18n.current() == i18n.SOURCE:
-        return named(team)
-    return site_name(team) if team.kind in (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE) else str(i18n.localized(team, "name"))
 
 
 def _field_phrase(words: str) -> str:

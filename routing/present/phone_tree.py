@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from routing.core import i18n
+from routing.core import i18n, wording
 from routing.core.hours import zone
-from routing.core.i18n import _
-from routing.core.model import Contact, Directory, Hours, Phone
+from routing.core.model import Contact, Directory, Hours
 from routing.core.phone_menu import key_order, menu_options
 from routing.present.json import badge, hours_json, status_json
 from routing.present.phone_words import menu_what
@@ -66,7 +65,7 @@ def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
             {
                 **_named(contact),
                 "calls": [
-                    {"number": p.number, "display": p.display, "keys": p.keys, "instructions": instructions(p), "tel": p.tel_uri}
+                    {"number": p.number, "display": p.display, "keys": p.keys, "instructions": wording.phone_instructions(p), "tel": p.tel_uri}
                     for p in contact.phones
                 ],
                 **_when(contact.hours, directory, now),
@@ -81,11 +80,6 @@ def _named(contact: Contact) -> dict[str, Any]:
     return {"id": contact.id, "name": i18n.localized(contact, "name"), "kind": contact.kind.value}
 
 
-def instructions(phone: Phone) -> str:
-    """How to call, in the current language: "call 1-800-790-4661, press 3"."""
-    if phone.keys:
-        return _("call %(number)s, press %(keys)s") % {"number": phone.display, "keys": phone.keys}
-    return _("call %(number)s") % {"number": phone.display}
 
 
 def _when(hours: Hours, directory: Directory, now: datetime) -> dict[str, Any]:

@@ -65,6 +65,9 @@ def team(contact: Contact, start: bool = False) -> str:
     """A contact's name as a sentence in the call's language says it ("the Client Services Unit", "la Unidad ...")."""
     if source():
         return named(contact, start=start)
+    said = contact.translations.get(i18n.current(), {}).get("named")  # the directory's way to say it mid-sentence, article and all
+    if said:
+        return str(said)[:1].upper() + str(said)[1:] if start else str(said)
     name = translated(contact, "name")
     if name is None or contact.kind in (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE):
         # An English name is a proper name in Spanish, and a site's name is an address: neither takes an article.

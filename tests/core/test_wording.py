@@ -256,7 +256,7 @@ def test_spanish_frames_read_naturally(directory: Directory) -> None:
         assert "o escriba al Equipo de Soporte de Administración de Cuentas (amt@kp.org)" in wording.other_way(way, amt)
         assert wording.closed_first(csu) == "La Unidad de Servicios al Cliente no atiende en este momento, así que primero se muestra la opción en línea."
         assert wording.fax_way(csc.faxes[0]) == "Use el fax 1-855-355-5334 para cualquier otra información."
-        assert wording.phone_instructions(csc.phones[0]) == "llame al 1-800-790-4661 y marque el 1"
+        assert wording.phone_instructions(csc.phones[0]) == "llame al 1-800-790-4661 y oprima 1"
     # English is as it always was.
     assert wording.handled_by(csc, task) == "The California Service Center can help you receive copies of bills."
     assert wording.phone_instructions(csc.phones[0]) == csc.phones[0].instructions

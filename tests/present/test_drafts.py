@@ -68,10 +68,10 @@ def test_a_spanish_sender_gets_the_reply_in_spanish_even_from_an_english_page(in
     lines = draft.body.splitlines()
     assert lines[0] == "Hola, Ana:"  # "Sra." is a title, not her name
     assert lines[2] == "Gracias por su mensaje sobre «Materiales de renovación»."
-    assert lines[3].startswith("Su mensaje le corresponde a ")
+    assert lines[3].startswith("Su mensaje le corresponde al Equipo de Soporte de Administración de Cuentas, ")  # the directory's Spanish name
     assert any(line.endswith("Su mensaje no incluía el número de grupo y el nombre del grupo.") for line in lines)
     assert "  Nombre del grupo: el nombre de su empresa tal como aparece en su cuenta" in lines
-    assert "  Número de grupo: el número de su grupo, por ejemplo 604213" in lines
+    assert "  Número de grupo: " + index.directory.group_id.translations["es"]["description"] in lines
     assert "Group" not in draft.body and "Hello" not in draft.body and "Thank" not in draft.body
     assert triage_json(result)["sender_language"] == "es"
 

@@ -6,6 +6,7 @@ Whole Spanish calls over HTTP are in test_spanish_calls.py.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -130,10 +131,13 @@ def test_a_translated_name_gets_its_article_in_a_spanish_sentence(name, kind, sa
         assert phone_words.team(contact, start=True) == start  # type: ignore[arg-type]
 
 
-def test_an_untranslated_name_is_said_as_a_proper_name(directory):
+def test_a_team_is_said_the_way_the_directory_names_it_and_an_untranslated_one_as_a_proper_name(directory):
     center = directory.contact("california-service-center")
     with i18n.speaking("es"):
-        assert phone_words.team(center) == str(i18n.localized(center, "name"))
+        assert phone_words.team(center) == center.translations["es"]["named"]
+        assert phone_words.team(center, start=True).startswith("El ")
+        untranslated = dataclasses.replace(center, translations={})
+        assert phone_words.team(untranslated) == "California Service Center"
     assert phone_words.team(center) == "the California Service Center"
 
 

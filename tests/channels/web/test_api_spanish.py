@@ -102,7 +102,7 @@ def test_the_emergency_and_the_hours_read_in_spanish(http: httpx.Client) -> None
     assert bill["contact"]["id"] == "california-service-center"
     assert bill["contact"]["status_line"] == "Cerrado · abre el lunes a las 8:00 a. m., hora del Pacífico"
     assert bill["contact"]["hours"]["text"] == "lun.–vie. 8:00 a. m.–5:00 p. m., hora del Pacífico"
-    assert bill["contact"]["phones"][0]["instructions"] == "llame al 1-800-790-4661 y marque el 1"
+    assert bill["contact"]["phones"][0]["instructions"] == "llame al 1-800-790-4661 y oprima 1"
 
 
 def test_the_cache_never_answers_in_the_other_language(http: httpx.Client) -> None:
