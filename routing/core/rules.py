@@ -143,7 +143,7 @@ class Decision:
 # A question that names another domain is off-topic unless this many of its
 # own words also match the plan's topics ("pay my car insurance bill" matches
 # two: still off-topic; a long question about coverage that mentions a car is not).
-PLAN_WORDS_OVER_DOMAIN = 3
+PLAN_WORDS_OVER_DOMAIN = 4
 
 
 Words = tuple[str, ...]
@@ -265,9 +265,8 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
     found = []
     for number, part in enumerate(parts):
         decision, _analysis = _route_once(index, part.text, channel, now)
-        # A part counts when it asks for something itself, or a rule of its own decided it ("I'm locked out ...").
-        stands = part.asks or (decision.rule is not None and not decision.rule.prefer)
-        if stands and decision.confident and not (decision.fallback or decision.offtopic or decision.safety):
+        # A part counts when it asks for something or names a problem; beside an emergency, any part that names a team.
+        if (part.asks or whole.safety) and decision.confident and not (decision.fallback or decision.offtopic or decision.safety):
             found.append((number, part, decision))
     if not found:
         return whole

@@ -230,13 +230,16 @@ _ADDITIVE = re.compile(
     re.IGNORECASE,
 )
 # "and" before a new subject or question word may start a second request; whether it does, the clause's own words say.
-_AND_NEW = re.compile(r"\s+and\s+(?=(?:i|we|i'm|i'd|i'll|we'd|we're|can|could|who|what|how|where|when|he|she|they|once|my)\s)", re.IGNORECASE)
+_AND_NEW = re.compile(
+    r"\s+and\s+(?=(?:i|we|i'm|im|i'd|i'll|ive|we'd|we're|can|could|who|what|how|where|when|he|she|they|once|my)\s)|,\s*(?=(?:who|what|how|where|when|can|could)\s)",
+    re.IGNORECASE,
+)
 # A clause that asks for something or names a problem, not one that only sets the scene ("I'm a member", "money is tight").
 _ASKS = re.compile(
     r"\?|^(?:\W*(?:and|so|um|uh|also|oh)\s+)*(?:how|what|where|who|which|when|can|could|do|does|is|are|should|will|would)\b"
     r"|\b(?:need|needs|needed|want|wants|wanted|wanna|like\s+to|would\s+like|i'd\s+like|we'd\s+like|can\s+i|can\s+we|can\s+you|can't|cannot|cant"
     r"|please|help|is\s+there|are\s+there|send|set\s+up|order|change|update|ask|asked|asking|tell|doesn't|doesnt"
-    r"|don't|isn't|won't|wont|wrong|necesito|necesitamos|quiero|queremos|quisiera|cómo|dónde|quién|puedo|podemos|ayuda)\b",
+    r"|don't|isn't|won't|wont|wrong|locked|error|stuck|crashed|broken|keeps|ran\s+out|run\s+out|running\s+out|lost|missing|necesito|necesitamos|quiero|queremos|quisiera|cómo|dónde|quién|puedo|podemos|ayuda)\b",
     re.IGNORECASE,
 )
 _COMMA_AND = re.compile(r",\s*and\s+|,\s*y\s+", re.IGNORECASE)
