@@ -143,7 +143,7 @@ class Decision:
 # A question that names another domain is off-topic unless this many of its
 # own words also match the plan's topics ("pay my car insurance bill" matches
 # two: still off-topic; a long question about coverage that mentions a car is not).
-PLAN_WORDS_OVER_DOMAIN = 4
+PLAN_WORDS_OVER_DOMAIN = 3
 
 
 Words = tuple[str, ...]
@@ -230,7 +230,7 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
     if decision.also_needed or decision.safety:
         decision = replace(decision, clarify=None)
     if _asks_hours(analysis) and not decision.safety and not decision.offtopic:
-        decision = _hours_answer(index.directory, decision)
+        decision = _hours_answer(analysis, decision)
     return decision
 
 
@@ -298,17 +298,22 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
 
 # The token the directory's synonyms turn every way of asking about opening hours into ("what time", "open on").
 HOURS_WORD = "hours"
+# Words that address this help desk itself ("are you open?"), as the question says them.
+ADDRESSED = frozenset({"you", "your", "yours", "kaiser", "ustedes", "su"})
 
 
 def _asks_hours(analysis: Analysis) -> bool:
     return HOURS_WORD in analysis.surface
 
 
-def _hours_answer(directory: Directory, decision: Decision) -> Decision:
+def _hours_answer(analysis: Analysis, decision: Decision) -> Decision:
     """An hours question: the reason states the contact's hours as the directory gives them."""
     sentence = hours_sentence(decision.contact)
     if decision.fallback:
-        # No team named ("what are your hours?"): the general line is the one asked about.
+        if decision.alternatives or not ADDRESSED.intersection(analysis.surface):
+            # Some other place's hours ("what time does the bank close"), or a team half-matched: still not a sure answer.
+            return replace(decision, reason=f"{decision.reason} {sentence}", hours_question=True)
+        # Nothing named but us ("what are your hours?"): the general line is the one asked about.
         return replace(decision, fallback=False, confidence=RULE_CONFIDENCE, reason=sentence, hours_question=True)
     return replace(decision, reason=f"{sentence} {decision.reason}", hours_question=True)
 

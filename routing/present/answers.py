@@ -41,7 +41,25 @@ def decision_json(decision: Decision, directory: Directory) -> dict[str, Any]:
         "shared_with": [_with_email_advice({**contact_view(h.contact, directory, at), "matched_topic": _topic_json(h.topic)}) for h in decision.shared],
         "offer_first": "self_service" if decision.self_service_first else "contact",
         "send": _send_json(decision),
+        **_understanding_json(decision, directory),
         "explanation": explanation(decision),
+    }
+
+
+def _understanding_json(decision: Decision, directory: Directory) -> dict[str, Any]:
+    """A second need with its own contact and reason, the question that decides between two teams, an hours question."""
+    at = decision.at
+    clarify = decision.clarify
+    return {
+        "also_needed": [
+            {"contact": _with_email_advice(contact_view(a.contact, directory, at)), "reason": a.reason, "topic": _topic_json(a.topic), "said": a.said}
+            for a in decision.also_needed
+        ],
+        "clarify": [
+            {"contact_id": c.id, "name": c.name, "topic": _topic_json(t)} for c, t in zip(clarify.contacts, clarify.topics, strict=True)
+        ] if clarify else [],
+        "clarify_question": clarify.question if clarify else None,
+        "hours_question": decision.hours_question,
     }
 
 
