@@ -17,7 +17,7 @@ from routing.core.hours import describe_week, status
 from routing.core.i18n import _
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
-from routing.core.text import Analysis, Clause, analyze, clauses, contains_phrase, index_terms, unstem
+from routing.core.text import Analysis, Clause, analyze, clauses, contains_phrase, index_terms, tokenize, unstem
 
 CONFIDENT = 0.5
 RULE_CONFIDENCE = 0.9
@@ -230,7 +230,7 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
     if decision.also_needed or decision.safety:
         decision = replace(decision, clarify=None)
     if _asks_hours(analysis) and not decision.safety and not decision.offtopic:
-        decision = _hours_answer(analysis, decision)
+        decision = _hours_answer(decision)
     return decision
 
 
@@ -255,15 +255,21 @@ def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> 
     return _finish(directory, index, analysis, decision, now), analysis
 
 
+# A question names at most this many needs worth routing apart; each part costs one more search.
+MAX_NEEDS = 3
+
+
 def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], channel: str, now: datetime) -> Decision:
     """Route each part of a question that asks for two things: the first need said leads, the next is listed with its reason.
 
     Only parts that stand on their own (a confident answer, no emergency, nothing off-topic) count. The whole question's
     answer stays the primary unless the parts were joined as two requests ("..., and also ...") and the whole
-    question's answer is one of the parts' (or no answer at all): then the first request said leads.
+    question's answer is one of the parts': then the first request said leads.
     """
+    if not (whole.safety or any(part.adds or part.but for part in parts)):
+        return whole  # sentences of context before the question ("She is leaving. What are her COBRA options?")
     found = []
-    for number, part in enumerate(parts):
+    for number, part in enumerate(parts[:MAX_NEEDS]):
         decision, _analysis = _route_once(index, part.text, channel, now)
         # A part counts when it asks for something or names a problem; beside an emergency, any part that names a team.
         if (part.asks or whole.safety) and decision.confident and not (decision.fallback or decision.offtopic or decision.safety):
@@ -279,11 +285,9 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
         and adds_later
         and len(contacts) > 1
         and first.contact.id != whole.contact.id
-        and (whole.contact.id in contacts or not whole.confident)
+        and whole.contact.id in contacts  # a short part is easily "confident": it never makes an unsure question sure
     ):
         primary = replace(first, query=whole.query, corrections=whole.corrections)
-    if not (whole.safety or any(part.adds or part.but for part in parts)):
-        return primary  # a sentence of context before the question ("She is leaving. What are her COBRA options?")
     taken = {primary.contact.id, *(h.contact.id for h in primary.shared)}
     also = []
     for _number, part, decision in found:
@@ -306,12 +310,12 @@ def _asks_hours(analysis: Analysis) -> bool:
     return HOURS_WORD in analysis.surface
 
 
-def _hours_answer(analysis: Analysis, decision: Decision) -> Decision:
+def _hours_answer(decision: Decision) -> Decision:
     """An hours question: the reason states the contact's hours as the directory gives them."""
     sentence = hours_sentence(decision.contact)
     if decision.fallback:
-        if decision.alternatives or not ADDRESSED.intersection(analysis.surface):
-            # Some other place's hours ("what time does the bank close"), or a team half-matched: still not a sure answer.
+        if ADDRESSED.isdisjoint(tokenize(decision.query)):  # as typed: synonyms fold "are you open" into "hours"
+            # Some other place's hours ("what time does Costco close?"): still not a sure answer.
             return replace(decision, reason=f"{decision.reason} {sentence}", hours_question=True)
         # Nothing named but us ("what are your hours?"): the general line is the one asked about.
         return replace(decision, fallback=False, confidence=RULE_CONFIDENCE, reason=sentence, hours_question=True)
