@@ -285,6 +285,7 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
         and adds_later
         and len(contacts) > 1
         and first.contact.id != whole.contact.id
+        and whole.confident
         and whole.contact.id in contacts  # a short part is easily "confident": it never makes an unsure question sure
     ):
         primary = replace(first, query=whole.query, corrections=whole.corrections)
