@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
 TWO_NEEDS = "I need a copy of last month's bill, and we also want to change our broker of record."
-UNSURE = "hi i just um i have a question about our account and im not sure who to ask"
+UNSURE = "question about billing and benefits"
 
 
 def test_the_api_lists_the_second_need_with_its_own_contact_and_reason(client: TestClient) -> None:

@@ -90,7 +90,7 @@ def test_scene_setting_and_follow_ups_are_not_a_second_need(index, question):
 
 
 def test_near_equal_teams_carry_the_question_that_decides(index):
-    decision = route(index, "hi i just um i have a question about our account and im not sure who to ask", "web", MONDAY_10AM)
+    decision = route(index, "question about billing and benefits", "web", MONDAY_10AM)
     assert decision.clarify is not None
     first, second = decision.clarify.contacts
     assert first.id == decision.contact.id and second.id != first.id
