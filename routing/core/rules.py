@@ -14,7 +14,7 @@ from typing import TypedDict
 
 from routing.core import wording
 from routing.core.hours import describe_week, status
-from routing.core.i18n import _
+from routing.core.i18n import _, localized
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
 from routing.core.text import Analysis, Clause, analyze, clauses, contains_phrase, index_terms, tokenize, unstem
@@ -551,7 +551,8 @@ def _clarify(directory: Directory, hits: list[Hit], equals: list[Contact]) -> Cl
         other, other_topic = directory.topic(hit.topic_id)
         if other.id == contact.id or other in equals or other.kind not in PEOPLE or len(hit.matched) < len(top.matched):
             continue
-        question = _("Is this %(first)s, or %(second)s?") % {"first": wording.purpose(topic), "second": wording.purpose(other_topic)}
+        # Whole titles in quotes, not glued fragments: it reads the same in every language.
+        question = _("Is this about “%(first)s”, or about “%(second)s”?") % {"first": localized(topic, "title"), "second": localized(other_topic, "title")}
         return Clarify((contact, other), (topic, other_topic), question)
     return None
 

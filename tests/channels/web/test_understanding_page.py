@@ -42,3 +42,11 @@ def test_an_hours_question_says_the_hours_in_its_reason(client: TestClient) -> N
     answer = client.get("/api/route", params={"q": "what are your hours", "at": MONDAY_10AM}).json()
     assert answer["hours_question"] is True
     assert "Mon–Fri 8:30 AM–5:00 PM PT" in answer["reason"]
+
+
+def test_the_deciding_question_is_in_spanish_when_the_page_is(client: TestClient) -> None:
+    html = client.get("/search", params={"q": UNSURE, "at": MONDAY_10AM, "lang": "es"}).text
+    clarify = re.search(r'<section class="clarify".*?</section>', html, re.S)
+    assert clarify is not None
+    assert "¿Cuál corresponde?" in clarify.group(0) and "¿Se trata de «" in clarify.group(0)
+    assert "Which one fits?" not in clarify.group(0)
