@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import TypedDict
 
 from routing.core import i18n, wording
-from routing.core.hours import status
-from routing.core.model import Contact, ContactKind, Directory, OtherDomain, Rule, Topic
+from routing.core.hours import describe_week, status
+from routing.core.i18n import _, localized
+from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
-from routing.core.text import Analysis, analyze, contains_phrase, index_terms, unstem
+from routing.core.text import Analysis, Clause, analyze, clauses, contains_phrase, index_terms, tokenize, unstem
 
 CONFIDENT = 0.5
 RULE_CONFIDENCE = 0.9
@@ -88,6 +89,25 @@ class _Asked(TypedDict):
 
 
 @dataclass(frozen=True)
+class AlsoNeeded:
+    """A second need in the same question, with the contact for it and why."""
+
+    contact: Contact
+    reason: str
+    topic: Topic | None = None
+    said: str = ""  # the part of the question that asks for it
+
+
+@dataclass(frozen=True)
+class Clarify:
+    """Two teams fit about equally: both, and the question whose answer decides between them."""
+
+    contacts: tuple[Contact, Contact]
+    topics: tuple[Topic, Topic]
+    question: str
+
+
+@dataclass(frozen=True)
 class Decision:
     query: str
     channel: str
@@ -111,6 +131,9 @@ class Decision:
     shared_subject: str = ""  # the subject they share, in the directory's words ("eligibility")
     self_service_first: bool = False  # the team is closed and the website open: offer the website first
     sending: Sending | None = None  # asked how to send something: which written way is for it
+    also_needed: tuple[AlsoNeeded, ...] = ()  # a second need the question names: its own contact and reason
+    clarify: Clarify | None = None  # two teams fit about equally: which question decides
+    hours_question: bool = False  # asked when the contact is open: the reason states its hours
 
     @property
     def confident(self) -> bool:
@@ -200,6 +223,18 @@ def warm_phrases(index: Searcher) -> None:
 
 
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
+    decision, analysis = _route_once(index, question, channel, now)
+    parts = clauses(question)
+    if len(parts) > 1 and not decision.offtopic:
+        decision = _two_needs(index, decision, parts, channel, now)
+    if decision.also_needed or decision.safety:
+        decision = replace(decision, clarify=None)
+    if _asks_hours(analysis) and not decision.safety and not decision.offtopic:
+        decision = _hours_answer(decision)
+    return decision
+
+
+def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> tuple[Decision, Analysis]:
     directory = index.directory
     analysis = analyze(question, index.vocab)
     hits = index.search(analysis.terms)
@@ -209,15 +244,93 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
     said = phrases.said(analysis)
     decision = _decide(directory, index, analysis, hits, base, channel, now, phrases, said)
     if decision.safety:
-        return decision
+        return decision, analysis
     other = _other_domain(phrases, said)
     if other is not None:
         domain, phrase = other
         own = set(index.phrase_words(phrase))
         plan_words = {t for t in (hits[0].matched if hits else ()) if t not in own}
         if len(plan_words) < PLAN_WORDS_OVER_DOMAIN:
-            return _off_topic(directory, domain, phrase, base)
-    return _finish(directory, index, analysis, decision, now)
+            return _off_topic(directory, domain, phrase, base), analysis
+    return _finish(directory, index, analysis, decision, now), analysis
+
+
+# A question names at most this many needs worth routing apart; each part costs one more search.
+MAX_NEEDS = 3
+
+
+def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], channel: str, now: datetime) -> Decision:
+    """Route each part of a question that asks for two things: the first need said leads, the next is listed with its reason.
+
+    Only parts that stand on their own (a confident answer, no emergency, nothing off-topic) count. The whole question's
+    answer stays the primary unless the parts were joined as two requests ("..., and also ...") and the whole
+    question's answer is one of the parts': then the first request said leads.
+    """
+    if not (whole.safety or any(part.adds or part.but for part in parts)):
+        return whole  # sentences of context before the question ("She is leaving. What are her COBRA options?")
+    found = []
+    for number, part in enumerate(parts[:MAX_NEEDS]):
+        decision, _analysis = _route_once(index, part.text, channel, now)
+        # A part counts when it asks for something or names a problem; beside an emergency, any part that names a team.
+        if (part.asks or whole.safety) and decision.confident and not (decision.fallback or decision.offtopic or decision.safety):
+            found.append((number, part, decision))
+    if not found:
+        return whole
+    primary = whole
+    contacts = {d.contact.id for _, _, d in found}
+    first_at, _first_part, first = found[0]
+    adds_later = any(part.adds for number, part, _ in found if number > first_at)
+    if (
+        not whole.safety
+        and adds_later
+        and len(contacts) > 1
+        and first.contact.id != whole.contact.id
+        and whole.confident
+        and whole.contact.id in contacts  # a short part is easily "confident": it never makes an unsure question sure
+    ):
+        primary = replace(first, query=whole.query, corrections=whole.corrections)
+    taken = {primary.contact.id, *(h.contact.id for h in primary.shared)}
+    also = []
+    for _number, part, decision in found:
+        if decision.contact.id not in taken:
+            taken.add(decision.contact.id)
+            also.append(AlsoNeeded(decision.contact, decision.reason, decision.topic, part.text.strip()))
+    if not also:
+        return primary
+    listed = {a.contact.id for a in also}
+    return replace(primary, also_needed=tuple(also[:2]), alternatives=tuple(c for c in primary.alternatives if c.id not in listed))
+
+
+# The token the directory's synonyms turn every way of asking about opening hours into ("what time", "open on").
+HOURS_WORD = "hours"
+# Words that address this help desk itself ("are you open?"), as the question says them.
+ADDRESSED = frozenset({"you", "your", "yours", "kaiser", "ustedes", "su"})
+
+
+def _asks_hours(analysis: Analysis) -> bool:
+    return HOURS_WORD in analysis.surface
+
+
+def _hours_answer(decision: Decision) -> Decision:
+    """An hours question: the reason states the contact's hours as the directory gives them."""
+    sentence = hours_sentence(decision.contact)
+    if decision.fallback:
+        if ADDRESSED.isdisjoint(tokenize(decision.query)):  # as typed: synonyms fold "are you open" into "hours"
+            # Some other place's hours ("what time does Costco close?"): still not a sure answer.
+            return replace(decision, reason=f"{decision.reason} {sentence}", hours_question=True)
+        # Nothing named but us ("what are your hours?"): the general line is the one asked about.
+        return replace(decision, fallback=False, confidence=RULE_CONFIDENCE, reason=sentence, hours_question=True)
+    return replace(decision, reason=f"{sentence} {decision.reason}", hours_question=True)
+
+
+def hours_sentence(contact: Contact) -> str:
+    """When a contact is open, in one sentence from its listed hours; "not listed" where the sources are silent."""
+    name = wording.named(contact)
+    if contact.hours.kind is HoursKind.NOT_LISTED:
+        return _("The source pages do not list hours for %(name)s.") % {"name": name}
+    if contact.hours.kind is HoursKind.ALWAYS:
+        return _("%(name)s is available around the clock, every day.") % {"name": wording.upper_first(name)}
+    return _("%(name)s is open %(hours)s.") % {"name": wording.upper_first(name), "hours": describe_week(contact.hours)}
 
 
 def _finish(directory: Directory, index: Searcher, analysis: Analysis, decision: Decision, now: datetime) -> Decision:
@@ -405,6 +518,7 @@ def _from_search(
     else:
         reason = wording.handled_by(contact, topic)
     equals = [h.contact for h in shared]
+    clarify = _clarify(directory, hits, equals)
     return Decision(
         contact=contact,
         alternatives=tuple(c for c in _unique(alternatives, exclude=contact) if c not in equals)[:3],
@@ -416,8 +530,31 @@ def _from_search(
         self_service=self_service,
         shared=shared,
         shared_subject=subject,
+        clarify=clarify,
         **base,
     )
+
+
+# Two teams fit "about equally" when the second's score is this close to the first's and it explains as many words.
+CLARIFY_RATIO = 0.9
+
+
+def _clarify(directory: Directory, hits: list[Hit], equals: list[Contact]) -> Clarify | None:
+    """The question that decides between the best team and another that fits about as well, if there is one."""
+    top = hits[0]
+    contact, topic = directory.topic(top.topic_id)
+    if contact.kind not in PEOPLE:
+        return None
+    for hit in hits[1:]:
+        if hit.score < top.score * CLARIFY_RATIO:
+            return None
+        other, other_topic = directory.topic(hit.topic_id)
+        if other.id == contact.id or other in equals or other.kind not in PEOPLE or len(hit.matched) < len(top.matched):
+            continue
+        # Whole titles in quotes, not glued fragments: it reads the same in every language.
+        question = _("Is this about “%(first)s”, or about “%(second)s”?") % {"first": localized(topic, "title"), "second": localized(other_topic, "title")}
+        return Clarify((contact, other), (topic, other_topic), question)
+    return None
 
 
 def _shared(directory: Directory, index: Searcher, analysis: Analysis, hits: list[Hit]) -> tuple[str, tuple[Handler, ...]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from whoosh.lang.porter import stem as porter_stem
@@ -218,3 +218,83 @@ def contains_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
         return False
     first = phrase[0]
     return any(words[i] == first and tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
+
+
+# Where one need ends and another begins. English and Spanish connectors, not facts about the business.
+# "additive" boundaries add a second request ("..., and also ...", "Plus ..."): the first one said is the primary.
+# A "but" boundary names an obstacle to the same request: the question as a whole still decides the primary.
+_ADDITIVE = re.compile(
+    r"(?:,\s*|\s+)(?:and\s+also|and\s+then|and\s+after\s+that|and\s+going\s+forward|and\s+while\s+i\s+have\s+you|while\s+i\s+have\s+you"
+    r"|plus|y\s+también|y\s+luego|y\s+además)\s+"
+    r"|,\s*(?:also|then|además|también),?\s+",
+    re.IGNORECASE,
+)
+# "and" before a new subject or question word may start a second request; whether it does, the clause's own words say.
+_AND_NEW = re.compile(
+    r"\s+and\s+(?=(?:i|we|i'm|im|i'd|i'll|ive|we'd|we're|can|could|who|what|how|where|when|he|she|they|once|my)\s)|,\s*(?=(?:who|what|how|where|when|can|could)\s)",
+    re.IGNORECASE,
+)
+# A clause that asks for something or names a problem, not one that only sets the scene ("I'm a member", "money is tight").
+_ASKS = re.compile(
+    r"\?|^(?:\W*(?:and|so|um|uh|also|oh)\s+)*(?:how|what|where|who|which|when|can|could|do|does|is|are|should|will|would)\b"
+    r"|\b(?:need|needs|needed|want|wants|wanted|wanna|like\s+to|would\s+like|i'd\s+like|we'd\s+like|can\s+i|can\s+we|can\s+you|can't|cannot|cant"
+    r"|please|help|is\s+there|are\s+there|send|set\s+up|order|change|update|ask|asked|asking|tell|doesn't|doesnt"
+    r"|don't|isn't|won't|wont|wrong|locked|error|stuck|crashed|broken|keeps|ran\s+out|run\s+out|running\s+out|lost|missing|necesito|necesitamos|quiero|queremos|quisiera|cómo|dónde|quién|puedo|podemos|ayuda)\b",
+    re.IGNORECASE,
+)
+_COMMA_AND = re.compile(r",\s*and\s+|,\s*y\s+", re.IGNORECASE)
+_BUT = re.compile(r"(?:,\s*|\s+)(?:but|pero)\s+", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.?!;])\s+")
+_ADDS_ON = re.compile(r"^(?:and|also|plus|oh\s+and|one\s+more\s+thing|another\s+thing|y|también|además)\b|\balso\b|\btambién\b|\bas\s+well\b", re.IGNORECASE)
+# A clause that points back at the one before ("... and I'd like to raise it with someone") continues that need.
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|them|those|lo|la|eso)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One part of a question that may hold its own need."""
+
+    text: str
+    adds: bool  # it begins at an additive boundary ("and also", "Plus"): a second request, not context
+    but: bool = False  # it begins at "but": an obstacle to the request before it
+    asks: bool = True  # it asks for something or names a problem itself, or is joined on as a request ("plus ...")
+
+
+def clauses(text: str) -> tuple[Clause, ...]:
+    """The question cut where a second need may begin; one clause when it holds none."""
+    found: list[Clause] = []
+    for number, sentence in enumerate(s for s in _SENTENCE.split(text[: MAX_QUERY_CHARS * 4].strip()) if s.strip()):
+        adds = number > 0 and bool(_ADDS_ON.search(sentence))
+        for piece_number, piece in enumerate(_split(sentence)):
+            body, kind = piece
+            if not _WORD.search(body.lower()):
+                continue
+            asks = kind == "adds" or bool(_ASKS.search(body))
+            if piece_number > 0 and kind != "adds" and found and _POINTS_BACK.search(body):
+                before = found.pop()
+                found.append(replace(before, text=f"{before.text} {body}", asks=before.asks or asks))
+                continue
+            if piece_number == 0:
+                found.append(Clause(body, adds, asks=asks or adds))
+            else:
+                found.append(Clause(body, kind in ("adds", "and"), but=kind == "but", asks=asks))
+    return tuple(found) if len(found) > 1 else (Clause(text, False),)
+
+
+def _split(sentence: str) -> list[tuple[str, str]]:
+    marks = sorted(
+        [(m.start(), m.end(), "adds") for m in _ADDITIVE.finditer(sentence)]
+        + [(m.start(), m.end(), "and") for m in _COMMA_AND.finditer(sentence)]
+        + [(m.start(), m.end(), "and") for m in _AND_NEW.finditer(sentence)]
+        + [(m.start(), m.end(), "but") for m in _BUT.finditer(sentence)],
+        key=lambda mark: (mark[0], -mark[1]),  # at one place the longest connector cuts: ", and also" over ", and"
+    )
+    pieces: list[tuple[str, str]] = []
+    start, kind = 0, ""
+    for begin, end, mark in marks:
+        if begin < start:  # overlapping connectors (", and also"): the first found cuts
+            continue
+        pieces.append((sentence[start:begin], kind))
+        start, kind = end, mark
+    pieces.append((sentence[start:], kind))
+    return [(p.strip(" ,"), k) for p, k in pieces if p.strip(" ,")]

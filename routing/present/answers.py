@@ -73,6 +73,7 @@ def _decision(decision: Decision, directory: Directory, card: _Card) -> dict[str
         "shared_with": [card(h.contact, directory, at, True, _topic_json(h.topic)) for h in decision.shared],
         "offer_first": "self_service" if decision.self_service_first else "contact",
         "send": _send_json(decision),
+        **_understanding_json(decision, directory),
         "explanation": explanation(decision),
     }
 
@@ -85,13 +86,13 @@ def _card_dict(contact: Contact, directory: Directory, at: datetime, view: bool,
 
 
 _ENCODED_INSTANTS = 4  # as many as present.json keeps statuses for
-_encoded: OrderedDict[datetime, dict[tuple[str, str, bool], bytes]] = OrderedDict()
+_encoded: OrderedDict[datetime, dict[tuple[str, str, str, bool], bytes]] = OrderedDict()
 _encoded_lock = threading.Lock()  # the API and the triage threads share it
 
 
 def _card_fragment(contact: Contact, directory: Directory, at: datetime, view: bool, matched: object) -> orjson.Fragment:
     by_card = _encoded.get(at)
-    key = (directory.version, contact.id, view)
+    key = (directory.version, i18n.current(), contact.id, view)  # a card's words are in the request's language
     encoded = by_card.get(key) if by_card is not None else None
     if encoded is None:
         encoded = orjson.dumps(_card_dict(contact, directory, at, view, _ALONE), option=orjson.OPT_NON_STR_KEYS)
@@ -105,6 +106,23 @@ def _card_fragment(contact: Contact, directory: Directory, at: datetime, view: b
         # "matched_topic" is the card's last key, as _card_dict adds it: the same bytes as encoding the whole card.
         encoded = encoded[:-1] + b',"matched_topic":' + orjson.dumps(matched) + b"}"
     return orjson.Fragment(encoded)
+
+
+def _understanding_json(decision: Decision, directory: Directory) -> dict[str, Any]:
+    """A second need with its own contact and reason, the question that decides between two teams, an hours question."""
+    at = decision.at
+    clarify = decision.clarify
+    return {
+        "also_needed": [
+            {"contact": _with_email_advice(contact_view(a.contact, directory, at)), "reason": a.reason, "topic": _topic_json(a.topic), "said": a.said}
+            for a in decision.also_needed
+        ],
+        "clarify": [
+            {"contact_id": c.id, "name": c.name, "topic": _topic_json(t)} for c, t in zip(clarify.contacts, clarify.topics, strict=True)
+        ] if clarify else [],
+        "clarify_question": clarify.question if clarify else None,
+        "hours_question": decision.hours_question,
+    }
 
 
 def explanation(decision: Decision) -> dict[str, Any]:

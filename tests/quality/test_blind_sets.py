@@ -1,6 +1,6 @@
 """Routing quality on question sets written blind (by writers who saw only the two source pages, never the code).
 
-dev_a and dev_b (640 questions) are tuned on; test_fresh (180) is held out and
+dev_a and dev_b (640 questions) are tuned on; test_fresh (180) and test_fresh2 (150) are held out and
 never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
@@ -26,10 +26,11 @@ BLIND = DATA / "blind"
 # set name → (lowest top-1 accuracy, lowest share of off-topic questions flagged)
 # The held-out set's floor guards against regressions only; nobody tunes on its misses.
 FLOORS = {
-    "dev_a.yaml": (0.92, 0.90),
-    "dev_b.yaml": (0.93, 0.85),
+    "dev_a.yaml": (0.99, 0.95),  # 318/320 = 99.4%, flagged 32/33 (2026-12-03, issue 12 understanding work)
+    "dev_b.yaml": (0.97, 0.95),  # 313/320 = 97.8%, flagged 25/26
     "test_fresh.yaml": (0.85, 0.55),
-    "test_fresh2.yaml": (0.90, 0.90),  # written 2026-12-03 before this round of tuning: 137/150 = 91.3%
+    # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
+    "test_fresh2.yaml": (0.90, 0.85),
 }
 
 

@@ -215,6 +215,16 @@ def _decision_schema() -> Schema:
             }), "The contact's email and fax, those whose purpose fits first."),
             "sentences": array(string(), "lead and the ways, in order, as the page shows them."),
         }, "When the question asks how to send something: which way the directory gives for it.")),
+        "also_needed": array(obj({
+            "contact": ref("Contact"), "reason": string("Why this contact, for the second need, as a sentence."),
+            "topic": nullable(obj({"id": string(), "title": string(), "where": string()})),
+            "said": string("The part of the question that asks for it."),
+        }), "A second need the question names (“…, and also …”), each with its own contact and reason; the first need is contact."),
+        "clarify": array(obj({
+            "contact_id": string(), "name": string(), "topic": nullable(obj({"id": string(), "title": string(), "where": string()})),
+        }), "When two teams fit about equally: both (contact first); empty otherwise."),
+        "clarify_question": nullable(string("The question whose answer decides between the two teams in clarify; null when none.")),
+        "hours_question": boolean("True when the question asks when a contact is open: the reason states its hours from the directory."),
         "explanation": obj({
             "decided_by": one_of(["safety_rule", "rule", "search", "fallback", "off_topic"]),
             "rule": nullable(string("The id of the rule that decided or reordered the answer.")),

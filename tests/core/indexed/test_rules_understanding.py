@@ -1,0 +1,221 @@
+"""What people mean, not only the words they use: situations, two needs, near-equal teams, emergencies, other domains, hours."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing.core.directory import load
+from routing.core.instants import parse_instant
+from routing.core.rules import CONFIDENT, route
+from routing.settings import ROOT
+from routing.store.search_index import open_index
+
+MONDAY_10AM = parse_instant("2026-11-23T10:00:00-08:00")
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    return open_index(load(ROOT / "directory.yaml"), tmp_path_factory.mktemp("index"))
+
+
+# -- situations described instead of the task named ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("My line cook just quit. Can he keep his medical insurance?", "client-services-unit"),
+        ("We let our bookkeeper go last week. Does she get to stay on the plan?", "client-services-unit"),
+        ("My receptionist just got married and wants her husband on her insurance", "account-kp-org"),
+        ("my warehouse guy had a baby, how do i get the kid on", "account-kp-org"),
+        ("Cash is tight this quarter. Can we spread out what we owe you?", "california-service-center"),
+        ("What we were charged this month doesn't line up with how many people work here", "california-service-center"),
+        ("the invoice says 14 people but we only have 11", "california-service-center"),
+        ("One of my employees ran out of her blood pressure pills", "kp-org"),
+        ("I'd like to tell someone how wonderful the nurse was", "member-services"),
+        ("the physical therapist was amazing and I want her manager to know", "member-services"),
+        ("Is urgent care covered for our staff when they travel?", "client-services-unit"),
+        ("Is emergency room coverage included in our plan?", "client-services-unit"),
+    ],
+)
+def test_a_situation_reaches_the_team_for_it(index, question, expected):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.contact.id == expected, decision.reason
+    assert decision.confident and decision.reason.endswith(".")
+
+
+def test_a_cheaper_plan_when_money_is_tight_is_a_downgrade_not_a_payment_arrangement(index):
+    decision = route(index, "Money is tight and we'd like to get everyone onto something cheaper this year.", "web", MONDAY_10AM)
+    assert decision.contact.id == "account-management-support"
+
+
+# -- two needs: the first request leads, the second is listed with its own reason -------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "primary", "secondary"),
+    [
+        ("I need a copy of last month's bill, and we also want to change our broker of record.", "california-service-center", "account-management-support"),
+        ("We need to change our group address and also get copies of the last two invoices.", "account-management-support", "california-service-center"),
+        ("Can I download our member roster from the site? And who do I talk to about a new broker of record?", "account-kp-org", "account-management-support"),
+        ("i need my prescription refilled and also i want to tell somebody the pharmacy staff was great to me", "kp-org", "member-services"),
+        ("I want to pay our bill online but the site keeps timing out before I can finish.", "online-self-service-help", "account-kp-org"),
+    ],
+)
+def test_two_needs_route_the_first_and_list_the_second_with_its_reason(index, question, primary, secondary):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.contact.id == primary
+    assert [a.contact.id for a in decision.also_needed][:1] == [secondary]
+    also = decision.also_needed[0]
+    assert also.reason and also.reason != decision.reason
+    assert also.said and also.said in question
+    assert secondary not in {c.id for c in decision.alternatives}  # listed once, as the second need
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "One of our employees is leaving at the end of the month. What are her COBRA options?",
+        "I'm a member, and the front desk at my clinic was really short with my elderly father. I want someone to know.",
+        "The pharmacy keeps getting my name wrong on my bottles and I'd like to raise it with someone.",
+        "order replacement ID cards",
+    ],
+)
+def test_scene_setting_and_follow_ups_are_not_a_second_need(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.also_needed == ()
+
+
+# -- two teams that fit about equally --------------------------------------------------------------
+
+
+def test_near_equal_teams_carry_the_question_that_decides(index):
+    decision = route(index, "question about billing and benefits", "web", MONDAY_10AM)
+    assert decision.clarify is not None
+    first, second = decision.clarify.contacts
+    assert first.id == decision.contact.id and second.id != first.id
+    assert decision.clarify.question.startswith("Is this ") and decision.clarify.question.endswith("?")
+    for topic in decision.clarify.topics:
+        assert topic.title[1:].lower() in decision.clarify.question.lower()
+
+
+def test_a_clear_question_asks_nothing_back(index):
+    assert route(index, "we are changing our broker of record", "web", MONDAY_10AM).clarify is None
+
+
+# -- emergencies: recall first, and a team is kept when one is also asked for ---------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "someone is bleeding really bad here please i need help",
+        "The delivery driver just fell over in the parking lot and won't wake up.",
+        "My business partner's lips are turning blue and she can't catch her breath.",
+        "Mi compañero de trabajo se desmayó y no está respirando.",
+        "emergancy my coworker fell and isnt moving",
+        "um my guy fell from the roof he's not moving",
+        "she took a whole bunch of pills",
+        "i think hes overdosing",
+        "my employee is having a seizure",
+        "tiene convulsiones",
+        "I want to hurt myself",
+        "he is talking about killing himself",
+        "cut his hand real bad bleeding everywhere",
+    ],
+)
+def test_every_way_of_saying_an_emergency_is_caught(index, question):
+    decision = route(index, question, "ivr", MONDAY_10AM)
+    assert decision.safety and decision.contact.id == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Our foreman died of a heart attack last month. How do we take him off our insurance?", "california-service-center"),
+        ("I need to change our emergency contact", "account-management-support"),
+        ("is urgent care covered", "client-services-unit"),
+        ("emergency room coverage for our group", "client-services-unit"),
+        ("We're bleeding money on premiums. Can we downgrade our plan midyear?", "account-management-support"),
+    ],
+)
+def test_past_events_and_emergency_words_that_are_not_emergencies_go_to_their_team(index, question, expected):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert not decision.safety
+    assert decision.contact.id == expected
+
+
+def test_an_emergency_keeps_the_team_the_question_also_asks_for(index):
+    decision = route(index, "my coworker collapsed, who do we call to add her husband to the plan?", "web", MONDAY_10AM)
+    assert decision.safety and decision.contact.id == "emergency"
+    assert decision.also_needed, "the safety notice is added to the answer; it does not replace the team"
+    assert decision.also_needed[0].contact.kind.value in ("team", "self_service_site")
+
+
+# -- other domains --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Apple's stock price right now?",
+        "How do I reset my iPhone",
+        "pay my car insurance bill",
+        "Netflix charged twice",
+        "What's the best streaming plan for a family with kids?",
+        "broker fees when buying a house",
+        "renew my driver's license",
+        "fishing license renewal",
+        "vet appointment for my dog",
+        "Cobra Kai",
+        "how do i file my taxes",
+        "How do I apply for a new EIN from the IRS for my second business?",
+        "my bank charged me an overdraft fee",
+    ],
+)
+def test_another_domain_is_said_plainly_and_never_answered_confidently(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.confidence < CONFIDENT
+    assert decision.offtopic
+    assert "small-business health plan" in decision.reason
+    assert decision.contact.id == "small-business-representative"
+
+
+def test_a_plan_question_that_names_a_card_or_a_bank_is_still_answered(index):
+    assert route(index, "Can we pay our premium with a credit card?", "web", MONDAY_10AM).contact.id == "account-kp-org"
+    assert route(index, "Can I pay our group's bill online from a business checking account?", "web", MONDAY_10AM).contact.id == "account-kp-org"
+
+
+def test_a_real_word_is_never_repaired_into_another(index):
+    decision = route(index, "What is Apple's stock price right now?", "web", MONDAY_10AM)
+    assert ("stock", "stuck") not in decision.corrections
+
+
+# -- hours questions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "hours"),
+    [
+        ("are you open on Saturday?", "small-business-representative", "Mon–Fri 8:30 AM–5:00 PM PT"),
+        ("what are your hours", "small-business-representative", "Mon–Fri 8:30 AM–5:00 PM PT"),
+        ("what time does the account team close", "account-management-support", "Mon–Fri 7:00 AM–5:30 PM PT"),
+        ("Is the billing department open on Saturdays?", "california-service-center", "Mon–Fri 8:00 AM–5:00 PM PT"),
+    ],
+)
+def test_an_hours_question_states_the_teams_hours_from_the_directory(index, question, expected, hours):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.hours_question
+    assert decision.contact.id == expected and decision.confident
+    assert hours in decision.reason
+
+
+def test_hours_not_listed_are_said_so(index):
+    decision = route(index, "Is Member Services open 24 hours?", "web", MONDAY_10AM)
+    assert decision.hours_question and decision.contact.id == "member-services"
+    assert "do not list hours" in decision.reason
+
+
+def test_another_places_hours_stay_unsure(index):
+    decision = route(index, "What time does Costco close?", "web", MONDAY_10AM)
+    assert not decision.confident

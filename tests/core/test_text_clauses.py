@@ -1,0 +1,40 @@
+"""Where a question's second need begins, and where a clause only sets the scene or follows up."""
+
+from __future__ import annotations
+
+from routing.core.text import clauses
+
+
+def test_one_need_is_one_clause():
+    assert [c.text for c in clauses("order replacement ID cards")] == ["order replacement ID cards"]
+
+
+def test_an_additive_connector_starts_a_second_request():
+    found = clauses("I need a copy of last month's bill, and we also want to change our broker of record.")
+    assert [c.text for c in found] == ["I need a copy of last month's bill", "we also want to change our broker of record."]
+    assert found[1].adds and found[1].asks
+
+
+def test_the_longest_connector_cuts():
+    found = clauses("Our coverage lapsed and we need it reinstated, and after that I want to order ID cards.")
+    assert found[-1].text == "I want to order ID cards." and found[-1].adds
+
+
+def test_a_but_names_an_obstacle_not_a_second_request():
+    found = clauses("I want to pay our bill online but the site keeps timing out.")
+    assert found[1].but and not found[1].adds
+
+
+def test_a_clause_that_points_back_continues_the_one_before():
+    found = clauses("The pharmacy keeps getting my name wrong and I'd like to raise it with someone.")
+    assert len(found) == 1
+
+
+def test_a_scene_setting_clause_asks_for_nothing():
+    found = clauses("Money is tight and we'd like to get something cheaper.")
+    assert not found[0].asks and found[1].asks
+
+
+def test_spanish_connectors_split_too():
+    found = clauses("Necesito una copia de la factura y también quiero cambiar de corredor.")
+    assert len(found) == 2
