@@ -81,7 +81,7 @@ def test_a_spanish_email_is_asked_in_spanish_and_forwarded_with_a_note_for_the_t
             text = ask.message.get_content().replace("\r\n", "\n")
             assert text.startswith("Hola, María:\n\nGracias por su mensaje sobre «Baja de una empleada».\n")
             assert "Su mensaje no incluía el número de grupo." in text
-            assert "  Número de grupo: el número de su grupo, por ejemplo 604213\n" in text
+            assert f"  Número de grupo: {directory.group_id.translations['es']['description']}\n" in text  # the directory's Spanish
             assert "Ya tenemos:\n  Nombre del grupo: Panadería El Sol\n" in text
             assert text.rstrip().endswith("Atención a pequeñas empresas")
             leaked = [sentence for sentence in ENGLISH_ASK if sentence in text]
