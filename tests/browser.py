@@ -5,6 +5,10 @@ own settings in the environment, exactly as an operator would start it; the
 browser is Debian's Chromium driven by Playwright, which never downloads a
 browser of its own. Nothing here reaches past 127.0.0.1: Chromium resolves
 no other host, and each context aborts (and records) any request elsewhere.
+
+It is also a pytest plugin (tests/conftest.py): ``chromium``, ``browser`` and
+``visit`` serve every browser test, and a module brings only its own
+``server`` (its settings and data folder).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route, sync_playwright
 
 from routing.settings import ENV_NAMES, ROOT
 
@@ -278,3 +282,39 @@ def check_page(page: Page, name: str, seen: Watch) -> None:
     at_phone_width = screenshots(page, name)
     assert not at_phone_width, f"{where} at 390px wide:\n" + "\n".join(at_phone_width)
     assert not seen.problems(), f"{where}:\n" + "\n".join(seen.problems())
+
+
+# -- fixtures shared by every browser test ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return require_chromium()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = launch(playwright, chromium)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def open_page(browser: Browser, server: LiveServer) -> tuple[Page, Watch]:
+    """A page in a new context: no cookie, as in another browser or after a restart; the context closes with the browser."""
+    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="en-US", timezone_id="America/Los_Angeles")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    return page, watch(context, page)
+
+
+@pytest.fixture
+def visit(browser: Browser, server: LiveServer) -> Iterator[tuple[Page, Watch]]:
+    """A page in a fresh context (no cookies), and what it saw that a user would not; ``server`` is the module's own."""
+    page, seen = open_page(browser, server)
+    try:
+        yield page, seen
+    finally:
+        page.context.close()

@@ -23,7 +23,7 @@ DIRECTORY_PATH = ROOT / "directory.yaml"
 
 # A real aiosmtpd server on loopback (`smtp_server`), a throwaway PostgreSQL cluster (`postgres`, `database_url`),
 # a Redis (`redis_url`) and a throwaway Dovecot IMAP server (`dovecot`, `imap_account`).
-pytest_plugins = ["smtp_fixture", "pg_fixture", "redis_fixture", "imap_fixture"]
+pytest_plugins = ["smtp_fixture", "pg_fixture", "redis_fixture", "imap_fixture", "browser"]
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from browser import DESKTOP, PHONE, SCREENSHOT_DIR, LiveServer, Watch, check_page, launch, live_server, require_chromium, watch
+from browser import DESKTOP, PHONE, SCREENSHOT_DIR, LiveServer, Watch, check_page, live_server
 from paths import FIXTURES
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from routing.settings import ROOT
 
@@ -28,11 +28,6 @@ NAME, PASSWORD = "maria.ortiz", "a long staff password"
 EMAILS = 64  # more than a page of 50
 WIDTHS = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -62,28 +57,6 @@ def _post_emails(server: LiveServer) -> None:
         for n in range(EMAILS):
             raw = f"X-Test-Number: {n}\r\n".encode() + sources[n % 2]
             assert client.post("/api/triage", content=raw).status_code == 200
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = launch(playwright, chromium)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def visit(browser: Browser, server: LiveServer) -> Iterator[tuple[Page, Watch]]:
-    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="en-US", timezone_id="America/Los_Angeles")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    seen = watch(context, page)
-    try:
-        yield page, seen
-    finally:
-        context.close()
 
 
 def photograph(page: Page, name: str) -> None:

@@ -11,16 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser import DESKTOP, LiveServer, Watch, launch, live_server, require_chromium, watch
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser import LiveServer, live_server
 from smtp_fixture import SmtpServer
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"  # a Monday in Pacific time, when every team is open
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -47,24 +41,3 @@ def server(chromium: str, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFac
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = launch(playwright, chromium)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def visit(browser: Browser, server: LiveServer) -> Iterator[tuple[Page, Watch]]:
-    """A page in a fresh context (no cookies), and what it saw that a user would not."""
-    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="en-US", timezone_id="America/Los_Angeles")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    seen = watch(context, page)
-    try:
-        yield page, seen
-    finally:
-        context.close()

@@ -1,7 +1,7 @@
 """Answers in a real browser: the matching task leads and the rest folds, two teams side by side, how to send it.
 
-Its own small server and browser (the fixtures of test_browser.py are not
-importable under importlib mode); every page is checked with axe-core, for
+Its own small server (no mail server; the browser and its pages come from
+tests/browser.py); every page is checked with axe-core, for
 script errors and for fitting a 390px phone, and photographed into
 var/screenshots/.
 """
@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from browser import DESKTOP, LiveServer, Watch, check_page, launch, live_server, require_chromium, watch
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser import LiveServer, Watch, check_page, live_server
+from playwright.sync_api import Page, expect
 
 from routing.core.model import Directory
 
@@ -22,32 +22,9 @@ SATURDAY = "2026-11-28T10:00:00-08:00"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    require_chromium()
+def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with live_server(tmp_path_factory.mktemp("answers-app"), {"ROUTING_NOW": MONDAY_10AM}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: LiveServer) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = launch(playwright, require_chromium())
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def visit(browser: Browser, server: LiveServer) -> Iterator[tuple[Page, Watch]]:
-    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="en-US", timezone_id="America/Los_Angeles")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    seen = watch(context, page)
-    try:
-        yield page, seen
-    finally:
-        context.close()
 
 
 def ask(page: Page, question: str, at: str = MONDAY_10AM) -> None:

@@ -13,19 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import DESKTOP, LiveServer, Watch, check_page, launch, live_server, require_chromium, watch
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from browser import LiveServer, check_page, live_server, open_page
+from playwright.sync_api import Browser, Dialog, expect
 
 from routing.core.model import Directory
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
 TEAM = "account-management-support"
 MESSAGE = "We are changing our broker of record to Pacific Benefits as of January 1."
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -39,29 +34,11 @@ def server(folder: Path) -> Iterator[LiveServer]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = launch(playwright, chromium)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def fresh(browser: Browser, server: LiveServer) -> tuple[Page, Watch]:
-    """A new context: no cookie, as in another browser or after a restart."""
-    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="en-US", timezone_id="America/Los_Angeles")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    return page, watch(context, page)
-
-
 def test_the_confirmation_is_true_survives_reload_and_the_status_link_opens_anywhere(
     browser: Browser, server: LiveServer, folder: Path, directory: Directory
 ) -> None:
     team = directory.contact(TEAM)
-    page, seen = fresh(browser, server)
+    page, seen = open_page(browser, server)
     dialogs: list[str] = []
 
     def record(dialog: Dialog) -> None:
@@ -114,7 +91,7 @@ def test_the_confirmation_is_true_survives_reload_and_the_status_link_opens_anyw
     href = link.get_attribute("href")
     assert href == f"/requests/{reference}"
     page.context.close()
-    other, other_seen = fresh(browser, server)
+    other, other_seen = open_page(browser, server)
     other.goto(href)
     expect(other.get_by_role("heading", level=1)).to_have_text("Request kept here, not emailed")
     expect(other.locator(".request-state")).to_have_text(words)
@@ -128,7 +105,7 @@ def test_the_confirmation_is_true_survives_reload_and_the_status_link_opens_anyw
 
 
 def test_a_billing_question_gets_the_phone_line_not_a_confirmation(browser: Browser, server: LiveServer, directory: Directory) -> None:
-    page, seen = fresh(browser, server)
+    page, seen = open_page(browser, server)
     page.goto("/contact")
     page.get_by_label("Group name").fill("Ortiz Landscaping LLC")
     page.get_by_label("Group ID").fill("604213")
