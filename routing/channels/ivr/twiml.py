@@ -297,7 +297,7 @@ def chosen(directory: Directory, state: CallState, digits: str, decision: Decisi
 
     ``decision`` is the rules engine's reading of what the caller said, when they spoke.
     """
-    offered = [directory.topic(topic_id) for topic_id in state.choice if topic_id in _topic_ids(directory)]
+    offered = _still_listed(directory, state.choice)
     following = replace(state, choice=())
     if decision is not None and decision.safety:
         return heard(directory, decision, following, now)
@@ -309,8 +309,15 @@ def chosen(directory: Directory, state: CallState, digits: str, decision: Decisi
     return connect(directory, contact, now, decision=for_topic(decision, contact, topic, now))
 
 
-def _topic_ids(directory: Directory) -> set[str]:
-    return {t.id for c in directory.contacts for t in c.topics}
+def _still_listed(directory: Directory, topic_ids: tuple[str, ...]) -> list[tuple[Contact, Topic]]:
+    # The directory may have been reloaded between the prompt and the answer.
+    found = []
+    for topic_id in topic_ids:
+        try:
+            found.append(directory.topic(topic_id))
+        except KeyError:
+            continue
+    return found
 
 
 def _picked(offered: list[tuple[Contact, Topic]], digits: str, decision: Decision | None) -> int:
