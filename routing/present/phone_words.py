@@ -140,6 +140,47 @@ def repeats_name(what: str, contact: Contact) -> bool:
     return what.lower().strip() == name.lower().strip()
 
 
+def either_or(first: Contact, first_topic: Topic, second: Contact, second_topic: Topic) -> str:
+    """The question that decides between two teams, from their topics in the call's language:
+    "Is this about benefit inquiries, or do you want to receive copies of bills?".
+
+    A topic worded as a task is asked as one ("do you want to ..."); when either topic has no
+    translation, the two teams are named instead, so no English is said mid-sentence.
+    """
+    one, other = topic_what(first_topic), topic_what(second_topic)
+    if one is None or other is None:
+        return _("Should I connect you to %(first)s, or to %(second)s?") % {"first": team(first), "second": team(second)}
+    values = {"first": one, "second": other}
+    match is_task_phrase(one), is_task_phrase(other):
+        case False, False:
+            return _("Is this about %(first)s, or about %(second)s?") % values
+        case True, True:
+            return _("Do you want to %(first)s, or to %(second)s?") % values
+        case False, True:
+            return _("Is this about %(first)s, or do you want to %(second)s?") % values
+        case _:
+            return _("Do you want to %(first)s, or is this about %(second)s?") % values
+
+
+# The words a caller answers an either/or with, in any offered language; a number alone only in a short answer,
+# since "una" and "one" also open longer sentences ("una copia de la factura").
+_FIRST = frozenset({"first", "primera", "primero", "primer", "primeras"})
+_SECOND = frozenset({"second", "segunda", "segundo", "other", "otra", "otro", "last", "última", "último"})
+_ONE = frozenset({"one", "1", "uno", "una"})
+_TWO = frozenset({"two", "2", "dos"})
+_SHORT_ANSWER = 3
+
+
+def ordinal(speech: str) -> int | None:
+    """0 when the caller said "the first" (or just "one"), 1 for "the second" ("two"), None when they said neither."""
+    words = re.findall(r"\w+", speech.lower())
+    for first, second, fits in ((_FIRST, _SECOND, True), (_ONE, _TWO, len(words) <= _SHORT_ANSWER)):
+        said_first, said_second = bool(first.intersection(words)), bool(second.intersection(words))
+        if fits and said_first != said_second:
+            return 0 if said_first else 1
+    return None
+
+
 # -- hours -------------------------------------------------------------------------------------
 
 

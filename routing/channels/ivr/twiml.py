@@ -23,14 +23,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from routing.core import i18n
 from routing.core.hours import HoursStatus, status
 from routing.core.i18n import _, pgettext
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, Phone, Topic
 from routing.core.phone_menu import menu_options
-from routing.core.rules import Decision
+from routing.core.rules import Clarify, Decision
 from routing.present import phone_words as wording
 from routing.present.phone_words import line, speakable, spell, translated, voice
 
@@ -39,6 +39,7 @@ __all__ = ["CallState", "speakable", "spell"]
 MENU_PATH = "/ivr/menu"
 GATHER_PATH = "/ivr/gather"
 TRANSFER_PATH = "/ivr/transfer"
+CHOOSE_PATH = "/ivr/choose"
 
 # Each "w" waits half a second: the far end's own menu needs a moment to
 # answer before it can hear the keys we send on the caller's behalf.
@@ -53,6 +54,9 @@ MAX_TURNS = 8
 MAX_HINTS = 40
 MAX_HINT_WORDS = 3
 
+# The keys of an either/or prompt, first and second: its own two, not the menu's.
+CHOICE_KEYS = ("1", "2")
+
 @dataclass(frozen=True)
 class CallState:
     """How far a call has got; it travels in the URLs Twilio calls back."""
@@ -61,6 +65,8 @@ class CallState:
     turn: int = 0
     # The language the call is in: the one being spoken when the state was made, unless given.
     language: str = field(default_factory=i18n.current)
+    # The two topic ids an either/or prompt offers, best first; empty at every other step.
+    choice: tuple[str, ...] = ()
 
     def next_turn(self) -> CallState:
         return replace(self, turn=self.turn + 1)
@@ -69,7 +75,9 @@ class CallState:
         return replace(self, failures=self.failures + 1, turn=self.turn + 1)
 
     def url(self, path: str) -> str:
-        return f"{path}?{urlencode({'failures': self.failures, 'turn': self.turn, **language_query(self.language)})}"
+        # The choice rides in the signed URL like the counts: a retried callback offers the same two, and a changed one is refused.
+        choice = {"choice": ",".join(self.choice)} if self.choice else {}
+        return f"{path}?{urlencode({'failures': self.failures, 'turn': self.turn, **language_query(self.language), **choice})}"
 
     @classmethod
     def from_query(cls, params: Any, directory: Directory | None = None) -> CallState:
@@ -77,7 +85,8 @@ class CallState:
         asked = str(params.get("lang") or i18n.SOURCE)
         offered = directory is None or asked in directory.ivr.languages
         language = asked if asked in i18n.LANGUAGES and offered else i18n.SOURCE
-        return cls(failures=_count(params.get("failures")), turn=_count(params.get("turn")), language=language)
+        choice = tuple(part for part in str(params.get("choice") or "").split(",") if part)[:2]
+        return cls(failures=_count(params.get("failures")), turn=_count(params.get("turn")), language=language, choice=choice)
 
 
 def language_query(language: str) -> dict[str, str]:
@@ -198,15 +207,7 @@ def menu(directory: Directory, state: CallState, lead: tuple[str, ...] = (), gre
     ivr = directory.ivr
     spoken_in = voice(ivr)
     response = VoiceResponse()
-    gather = response.gather(
-        input="dtmf speech",
-        num_digits=1,
-        action=state.url(GATHER_PATH),
-        method="POST",
-        language=spoken_in,
-        hints=speech_hints(directory),
-        speech_timeout="auto",
-    )
+    gather = _listen(response, state.url(GATHER_PATH), spoken_in, speech_hints(directory), heard="dtmf speech")
     for sentence in (*lead, *([line(ivr, "greeting")] if state.turn == 0 or greet else [])):
         gather.say(sentence, language=spoken_in)
     if state.language == i18n.SOURCE:
@@ -217,6 +218,14 @@ def menu(directory: Directory, state: CallState, lead: tuple[str, ...] = (), gre
     # Twilio falls through to the next verb when the Gather times out silently.
     response.redirect(state.failed().url(MENU_PATH), method="POST")
     return response
+
+
+def _listen(response: VoiceResponse, action: str, spoken_in: str, hints: str, heard: str) -> Gather:
+    """A Gather for one key or a few words, in the call's voice, posting to ``action``."""
+    gather: Gather = response.gather(
+        input=heard, num_digits=1, action=action, method="POST", language=spoken_in, hints=hints, speech_timeout="auto"
+    )
+    return gather
 
 
 def silence(directory: Directory, state: CallState, now: datetime) -> VoiceResponse:
@@ -251,15 +260,90 @@ def heard(directory: Directory, decision: Decision, state: CallState, now: datet
 
     An emergency hears the emergency sentence first; then the call goes on: to the team the caller
     also asked for when the rules found one, else the menu again. Never simply hung up.
+    Two teams that fit about equally are offered as an either/or before anyone is dialled.
     """
-    if decision.contact.kind is ContactKind.EMERGENCY_LINE:
-        return emergency(directory, state)
+    if decision.contact.kind is ContactKind.EMERGENCY_LINE or (decision.safety and (decision.fallback or not decision.confident)):
+        return emergency(directory, state, decision, now)
     if decision.fallback or not decision.confident:
-        if decision.safety:
-            return emergency(directory, state)
         return not_understood(directory, state, now)
+    if decision.clarify is not None and not decision.safety:
+        return either_or(directory, decision.clarify, state)
     lead = (line(directory.ivr, "emergency"),) if decision.safety else ()
     return connect(directory, decision.contact, now, decision=decision, lead=lead)
+
+
+# -- two teams that fit about equally -------------------------------------------------------------
+
+
+def either_or(directory: Directory, clarify: Clarify, state: CallState) -> VoiceResponse:
+    """ "Is this about X, or about Y?": a key or a word picks one, and silence takes the better fit (the first)."""
+    (first, second), (first_topic, second_topic) = clarify.contacts, clarify.topics
+    offered = replace(state.next_turn(), choice=(first_topic.id, second_topic.id))
+    spoken_in = voice(directory.ivr)
+    response = VoiceResponse()
+    heard_as = [wording.topic_what(first_topic), wording.topic_what(second_topic)]
+    gather = _listen(response, offered.url(CHOOSE_PATH), spoken_in, ", ".join(h for h in heard_as if h), heard="speech dtmf")
+    keys = {"first": CHOICE_KEYS[0], "second": CHOICE_KEYS[1]}
+    how = _("Say which one, or press %(first)s for the first or %(second)s for the second.") % keys
+    for sentence in (wording.either_or(first, first_topic, second, second_topic), how):
+        gather.say(sentence, language=spoken_in)
+    # Nothing heard: the same callback without an answer, which takes the first.
+    response.redirect(offered.url(CHOOSE_PATH), method="POST")
+    return response
+
+
+def chosen(directory: Directory, state: CallState, digits: str, decision: Decision | None, now: datetime) -> VoiceResponse:
+    """The answer to an either/or: 1 or the first named, 2 or the second; anything else is the better fit, the first.
+
+    ``decision`` is the rules engine's reading of what the caller said, when they spoke.
+    """
+    offered = _still_listed(directory, state.choice)
+    following = replace(state, choice=())
+    if decision is not None and decision.safety:
+        return heard(directory, decision, following, now)
+    if not offered:
+        # The directory changed under the call and neither team is in it any more: the menu again.
+        return menu(directory, following.next_turn())
+    pick = _picked(offered, digits, decision)
+    contact, topic = offered[pick if pick < len(offered) else 0]
+    return connect(directory, contact, now, decision=for_topic(decision, contact, topic, now))
+
+
+def _still_listed(directory: Directory, topic_ids: tuple[str, ...]) -> list[tuple[Contact, Topic]]:
+    # The directory may have been reloaded between the prompt and the answer.
+    found = []
+    for topic_id in topic_ids:
+        try:
+            found.append(directory.topic(topic_id))
+        except KeyError:
+            continue
+    return found
+
+
+def _picked(offered: list[tuple[Contact, Topic]], digits: str, decision: Decision | None) -> int:
+    if digits in CHOICE_KEYS:
+        return CHOICE_KEYS.index(digits)
+    if decision is None:
+        return 0
+    said = wording.ordinal(decision.query)
+    if said is not None:
+        return said
+    # The caller named one: the router's reading of the words decides, by topic, then team, then search order.
+    topic_ids = [topic.id for _contact, topic in offered]
+    if decision.topic is not None and decision.topic.id in topic_ids:
+        return topic_ids.index(decision.topic.id)
+    contact_ids = [contact.id for contact, _topic in offered]
+    if decision.confident and decision.contact.id in contact_ids:
+        return contact_ids.index(decision.contact.id)
+    found = [topic_ids.index(t) for t in decision.topics if t in topic_ids]
+    return found[0] if found else 0
+
+
+def for_topic(decision: Decision | None, contact: Contact, topic: Topic | None, now: datetime) -> Decision:
+    """A decision for one team and topic the caller settled on, so its answer says that topic back."""
+    if decision is None:
+        return Decision(query="", channel="ivr", at=now, contact=contact, alternatives=(), reason="", confidence=1.0, topic=topic)
+    return replace(decision, contact=contact, topic=topic, alternatives=(), self_service=None, also_needed=(), clarify=None, safety=False)
 
 
 def not_understood(directory: Directory, state: CallState, now: datetime) -> VoiceResponse:
@@ -422,12 +506,17 @@ def transfer(directory: Directory, contact_id: str, digits: str, now: datetime) 
     return connect(directory, directory.contact(contact_id), now)
 
 
-def emergency(directory: Directory, state: CallState | None = None) -> VoiceResponse:
-    """The emergency sentence first, then the menu again: a caller who also needs a team is never hung up on."""
+def emergency(directory: Directory, state: CallState | None = None, decision: Decision | None = None, now: datetime | None = None) -> VoiceResponse:
+    """The emergency sentence first, then the team the caller also asked for, else the menu again: never hung up on."""
     # Never Dial the emergency number from here: a call bridged through Twilio reaches the
     # dispatcher without the caller's location, and may not connect at all.
     # Asking the caller to dial from their own phone is the safe choice.
-    return menu(directory, (state or CallState()).next_turn(), lead=(line(directory.ivr, "emergency"),))
+    warning = (line(directory.ivr, "emergency"),)
+    also = next((a for a in (decision.also_needed if decision else ()) if dial_phone(directory, a.contact) is not None), None)
+    if decision is not None and now is not None and also is not None and also.contact.kind is not ContactKind.EMERGENCY_LINE:
+        # A team with a phone: put through (or its after-hours message). A website-only need would end the call on a web address.
+        return connect(directory, also.contact, now, decision=for_topic(decision, also.contact, also.topic, now), lead=warning)
+    return menu(directory, (state or CallState()).next_turn(), lead=warning)
 
 
 def goodbye(directory: Directory, sentences: list[str], sign_off: bool = True) -> VoiceResponse:

@@ -123,6 +123,14 @@ def answered(request: Request, form: FormData, snapshot: Snapshot, instant: date
     return ivr.silence(directory, state.failed(), instant)
 
 
+def chose(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
+    """The answer to an either/or prompt: a key, a few words, or nothing (the better fit)."""
+    state = ivr.CallState.from_query(request.query_params, snapshot.directory)
+    digits, speech = _field(form, "Digits"), _field(form, "SpeechResult")
+    decision = route(snapshot.index, speech, "ivr", instant) if speech and not digits else None
+    return ivr.chosen(snapshot.directory, state, digits, decision, instant)
+
+
 def transferred(request: Request, form: FormData, snapshot: Snapshot, instant: datetime) -> VoiceResponse:
     return ivr.transfer(snapshot.directory, request.query_params.get("to", ""), _field(form, "Digits"), instant)
 
@@ -147,6 +155,7 @@ def routes() -> list[Route]:
         Route(ivr.MENU_PATH, webhook(replay), methods=["POST"]),
         Route(ivr.GATHER_PATH, webhook(answered), methods=["POST"]),
         Route(ivr.TRANSFER_PATH, webhook(transferred), methods=["POST"]),
+        Route(ivr.CHOOSE_PATH, webhook(chose), methods=["POST"]),
         Route("/api/ivr", tree_json, methods=["GET"]),
         Route("/ivr", tree_page, methods=["GET"]),
     ]

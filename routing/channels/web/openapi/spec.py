@@ -254,6 +254,8 @@ def _twilio() -> dict[str, Schema]:
         "/ivr/gather": ("callAnswered", "A key or words", "The Gather action: routes the key pressed or the words said.", counts),
         "/ivr/transfer": ("callTransfer", "Accept an offered team", "Puts the caller through to the team named in `to`.",
                           [query("to", string(), "The contact id offered to the caller.")]),
+        "/ivr/choose": ("callChoose", "Answer an either/or", "The either/or prompt's action: 1 or the first team's words, 2 or the second's; anything else the first.",
+                        [*counts, query("choice", string(), "The two topic ids offered, best first, as the app wrote them.", example="benefit-inquiries,bill-copies")]),
     }
     paths: dict[str, Schema] = {}
     for path, (operation_id, summary, description, parameters) in hooks.items():
