@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from routing.core import i18n
+from routing.core import i18n, wording
 from routing.core.email.parse import parse
 from routing.core.email.triage import ASK_SENDER, triage
 from routing.core.instants import parse_instant
@@ -68,7 +68,11 @@ def test_a_spanish_sender_gets_the_reply_in_spanish_even_from_an_english_page(in
     lines = draft.body.splitlines()
     assert lines[0] == "Hola, Ana:"  # "Sra." is a title, not her name
     assert lines[2] == "Gracias por su mensaje sobre «Materiales de renovación»."
-    assert lines[3].startswith("Su mensaje le corresponde al Equipo de Soporte de Administración de Cuentas, ")  # the directory's Spanish name
+    team = result.team or result.contact
+    assert team is not None
+    with i18n.speaking("es"):
+        to_team = wording.contracted("a " + wording.named(team))  # "a la Unidad…", "al Equipo…": the directory's Spanish name
+    assert lines[3].startswith(f"Su mensaje le corresponde {to_team}, ")
     assert any(line.endswith("Su mensaje no incluía el número de grupo y el nombre del grupo.") for line in lines)
     assert "  Nombre del grupo: el nombre de su empresa tal como aparece en su cuenta" in lines
     assert "  Número de grupo: " + index.directory.group_id.translations["es"]["description"] in lines
