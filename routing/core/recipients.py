@@ -109,7 +109,7 @@ def written_route(decision: Decision, directory: Directory) -> WrittenRoute:
     if topic is None:
         reason = _("The message does not say clearly enough what it is about to choose a mailbox for it.")
         if phone is not None:
-            reason += " " + _sentence(_("The general line is %(team)s: %(call)s.") % {"team": _team(team), "call": wording.phone_instructions(phone)})
+            reason += " " + _sentence(_("The general line is %(team)s: %(call)s.") % {"team": mid_sentence(team), "call": wording.phone_instructions(phone)})
         return WrittenRoute(None, team, None, phone, None, reason)
     forward = covering(topic.id, directory, first=team)
     if forward is not None:
@@ -126,12 +126,12 @@ def line(contact: Contact) -> Phone | None:
 def forward_reason(topic: Topic, to: Recipient) -> str:
     return _sentence(
         _("“%(topic)s” goes to %(team)s at %(address)s, the mailbox listed for %(purpose)s.")
-        % {"topic": _title(topic), "team": _team(to.team), "address": to.address.address, "purpose": _purpose(to.address)}
+        % {"topic": _title(topic), "team": mid_sentence(to.team), "address": to.address.address, "purpose": _purpose(to.address)}
     )
 
 
 def _phone_reason(topic: Topic, team: Contact, phone: Phone | None, nearest: Recipient | None, fits: Topic | None) -> str:
-    facts = {"topic": _title(topic), "team": _team(team)}
+    facts = {"topic": _title(topic), "team": mid_sentence(team)}
     if phone is not None:
         why = [_("%(team)s handles “%(topic)s” by phone: %(call)s.") % {**facts, "call": wording.phone_instructions(phone)}]
     elif team.url:
@@ -148,7 +148,7 @@ def _phone_reason(topic: Topic, team: Contact, phone: Phone | None, nearest: Rec
     else:
         why.append(
             _("The nearest fit is %(address)s, %(team)s's mailbox (listed for %(purpose)s).")
-            % {"address": nearest.address.address, "team": _team(nearest.team), "purpose": _purpose(nearest.address)}
+            % {"address": nearest.address.address, "team": mid_sentence(nearest.team), "purpose": _purpose(nearest.address)}
         )
         why.append(_("It covers “%(topic)s”, which the message also mentions.") % {"topic": _title(fits)})
         why.append(_("It is not %(team)s's own mailbox.") % facts)
@@ -163,16 +163,16 @@ def _sentence(text: str) -> str:
 
 
 def _title(topic: Topic) -> str:
-    return i18n.localized(topic, "title")
+    return str(i18n.localized(topic, "title"))
 
 
-def _team(contact: Contact) -> str:
+def mid_sentence(contact: Contact) -> str:
     """A team mid-sentence: its name in English, as these reasons always said it; with its article in Spanish ("la Unidad ...")."""
     return contact.name if i18n.current() == i18n.SOURCE else wording.named(contact)
 
 
 def _purpose(email: Email) -> str:
-    return _lower_first(i18n.localized(email, "purpose"))
+    return _lower_first(str(i18n.localized(email, "purpose")))
 
 
 def _nearest(decision: Decision, directory: Directory, topic: Topic, team: Contact) -> tuple[Recipient | None, Topic | None]:
