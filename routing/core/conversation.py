@@ -18,7 +18,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from routing.core.email.group_fields import FIELD_WORDS, GROUP_ID, GROUP_NAME
+from routing.core.email.group_fields import GROUP_ID, GROUP_NAME
+from routing.core.i18n import N_, _
+from routing.core.wording import listed
 
 # An outbox reference: FW- and eight of Crockford's base32 (no I, L, O or U).
 _REF = r"FW-[0-9A-HJKMNP-TV-Z]{8}"
@@ -90,6 +92,13 @@ class Known:
         return tuple(f for f in FIELDS if f not in self.values)
 
 
+# One whole sentence per field: the field's name and its plural are worded differently in each language.
+DIFFERENT = {
+    GROUP_ID: N_("The emails of this conversation give different group IDs: %(values)s."),
+    GROUP_NAME: N_("The emails of this conversation give different group names: %(values)s."),
+}
+
+
 def combine(staff: Mapping[str, str], emails: Sequence[Given]) -> Known:
     """Each field from staff's correction, else from the thread's emails when they agree (oldest first)."""
     values: dict[str, str] = {}
@@ -110,6 +119,6 @@ def combine(staff: Mapping[str, str], emails: Sequence[Given]) -> Known:
             [(key, where)] = seen.items()
             values[name], sources[name] = shown[key], where
         elif seen:
-            listed = " and ".join(f"“{shown[k]}” ({where})" for k, where in seen.items())
-            conflicts.append(f"The emails of this conversation give different {FIELD_WORDS[name]}s: {listed}.")
+            given = listed([f"“{shown[k]}” ({where})" for k, where in seen.items()])
+            conflicts.append(_(DIFFERENT[name]) % {"values": given})
     return Known(values, sources, tuple(conflicts))

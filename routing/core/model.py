@@ -138,10 +138,6 @@ class Phone:
         # A comma is the pause that phone dialers understand before post-dial digits.
         return f"tel:{self.number}" + (f",{self.keys}" if self.keys else "")
 
-    @property
-    def instructions(self) -> str:
-        return f"call {self.display}" + (f", press {self.keys}" if self.keys else "")
-
 
 @dataclass(frozen=True, slots=True)
 class Email:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from routing.core import i18n, wording
+from routing.core.i18n import _
 from routing.core.model import Contact, ContactKind, Directory, Email, Phone, Topic
 from routing.core.rules import Decision
 from routing.core.text import STOPWORDS, stem, tokenize
@@ -105,9 +107,9 @@ def written_route(decision: Decision, directory: Directory) -> WrittenRoute:
     topic = request_topic(decision, directory)
     phone = line(team)
     if topic is None:
-        reason = "The message does not say clearly enough what it is about to choose a mailbox for it."
+        reason = _("The message does not say clearly enough what it is about to choose a mailbox for it.")
         if phone is not None:
-            reason += f" The general line is {team.name}: {phone.instructions}."
+            reason += " " + _sentence(_("The general line is %(team)s: %(call)s.") % {"team": mid_sentence(team), "call": wording.phone_instructions(phone)})
         return WrittenRoute(None, team, None, phone, None, reason)
     forward = covering(topic.id, directory, first=team)
     if forward is not None:
@@ -122,27 +124,55 @@ def line(contact: Contact) -> Phone | None:
 
 
 def forward_reason(topic: Topic, to: Recipient) -> str:
-    return f"“{topic.title}” goes to {to.team.name} at {to.address.address}, the mailbox listed for {_lower_first(to.address.purpose)}."
+    return _sentence(
+        _("“%(topic)s” goes to %(team)s at %(address)s, the mailbox listed for %(purpose)s.")
+        % {"topic": _title(topic), "team": mid_sentence(to.team), "address": to.address.address, "purpose": _purpose(to.address)}
+    )
 
 
 def _phone_reason(topic: Topic, team: Contact, phone: Phone | None, nearest: Recipient | None, fits: Topic | None) -> str:
+    facts = {"topic": _title(topic), "team": mid_sentence(team)}
     if phone is not None:
-        why = f"{team.name} handles “{topic.title}” by phone: {phone.instructions}."
+        why = [_("%(team)s handles “%(topic)s” by phone: %(call)s.") % {**facts, "call": wording.phone_instructions(phone)}]
+    elif team.url:
+        why = [_("“%(topic)s” is done on %(team)s, at %(url)s.") % {**facts, "url": team.url}]
     else:
-        where = f", at {team.url}" if team.url else ""
-        why = f"“{topic.title}” is done on {team.name}{where}."
+        why = [_("“%(topic)s” is done on %(team)s.") % facts]
     if team.emails:
-        listed = " and ".join(f"{e.address} is listed only for {_lower_first(e.purpose)}" for e in team.emails)
-        why += f" Its mailbox does not cover it: {listed}."
+        listed = wording.listed([_("%(address)s is listed only for %(purpose)s") % {"address": e.address, "purpose": _purpose(e)} for e in team.emails])
+        why.append(_("Its mailbox does not cover it: %(listed)s.") % {"listed": listed})
     else:
-        why += f" {team.name} takes no email."
+        why.append(_("%(team)s takes no email.") % facts)
     if nearest is None or fits is None:
-        return why + " No listed mailbox covers it, so there is no address to offer."
-    why += (
-        f" The nearest fit is {nearest.address.address}, {nearest.team.name}'s mailbox (listed for {_lower_first(nearest.address.purpose)})."
-        f" It covers “{fits.title}”, which the message also mentions."
-    )
-    return why + f" It is not {team.name}'s own mailbox."
+        why.append(_("No listed mailbox covers it, so there is no address to offer."))
+    else:
+        why.append(
+            _("The nearest fit is %(address)s, %(team)s's mailbox (listed for %(purpose)s).")
+            % {"address": nearest.address.address, "team": mid_sentence(nearest.team), "purpose": _purpose(nearest.address)}
+        )
+        why.append(_("It covers “%(topic)s”, which the message also mentions.") % {"topic": _title(fits)})
+        why.append(_("It is not %(team)s's own mailbox.") % facts)
+    return " ".join(_sentence(sentence) for sentence in why)
+
+
+def _sentence(text: str) -> str:
+    """A sentence as written: the language's contractions, and a capital on a leading article ("La Unidad ..."), never on a site's name."""
+    text = wording.contracted(text)
+    first = text.split(" ", 1)[0]
+    return wording.upper_first(text) if first.isalpha() and first.islower() else text
+
+
+def _title(topic: Topic) -> str:
+    return str(i18n.localized(topic, "title"))
+
+
+def mid_sentence(contact: Contact) -> str:
+    """A team mid-sentence: its name in English, as these reasons always said it; with its article in Spanish ("la Unidad ...")."""
+    return contact.name if i18n.current() == i18n.SOURCE else wording.named(contact)
+
+
+def _purpose(email: Email) -> str:
+    return _lower_first(str(i18n.localized(email, "purpose")))
 
 
 def _nearest(decision: Decision, directory: Directory, topic: Topic, team: Contact) -> tuple[Recipient | None, Topic | None]:

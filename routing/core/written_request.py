@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from routing.core import i18n, wording
 from routing.core.email.addresses import is_email_address, not_text, printable, unsafe_in_header
 from routing.core.i18n import _, ngettext
 from routing.core.model import Contact, Directory, Email
@@ -180,27 +181,32 @@ class NotByEmail(RequestError):
 def choose_recipient(request: WrittenRequest, index: Searcher, now: datetime) -> Choice:
     """The team, by the employer's choice or by the one recipient rule (``core.recipients``) on the email channel."""
     directory = index.directory
-    decision = route(index, f"{request.subject}\n{request.message}", "email", now)
+    # The Choice's reason goes into the team's email, which stays English whatever language the employer wrote in;
+    # what the employer reads (refusals, the emergency line) is said below in theirs.
+    with i18n.speaking(i18n.SOURCE):
+        decision = route(index, f"{request.subject}\n{request.message}", "email", now)
+        for_team = written_route(decision, directory)
     if decision.safety:
         raise _emergency(decision)
     if request.contact_id:
         contact = directory.contact(request.contact_id)
-        reason = f"The employer chose {contact.name} on the form."
-        if decision.contact.id != contact.id and decision.confident:
-            reason += f" The router would have suggested {decision.contact.name}: {decision.reason}"
+        with i18n.speaking(i18n.SOURCE):
+            reason = _("The employer chose %(team)s on the form.") % {"team": contact.name}
+            if decision.contact.id != contact.id and decision.confident:
+                reason += " " + _("The router would have suggested %(team)s: %(reason)s") % {"team": decision.contact.name, "reason": decision.reason}
         picked = chosen(contact, decision)
         assert picked is not None  # parse() only accepts teams that take email
         return Choice(contact, picked.address, reason, decision)
+    if for_team.forward is not None:
+        return Choice(for_team.forward.team, for_team.forward.address, for_team.reason, decision)
     written = written_route(decision, directory)
-    if written.forward is not None:
-        return Choice(written.forward.team, written.forward.address, written.reason, decision)
     if written.topic is None:
         raise invalid({"contact_id": _("We could not tell from your message which team should get it. %(choices)s") % {"choices": _choices(directory, or_route=False)}})
     raise NotByEmail(written)
 
 
 def _emergency(decision: Decision) -> RequestError:
-    line = decision.contact.phones[0].instructions if decision.contact.phones else decision.contact.name
+    line = wording.phone_instructions(decision.contact.phones[0]) if decision.contact.phones else i18n.localized(decision.contact, "name")
     message = _(
         "This sounds like a medical emergency: %(line)s now. A written request is the wrong way to get urgent help, "
         "because it may not be read for a day or more. If it is not an emergency, reword your message and send it again."

@@ -34,11 +34,13 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from routing.core.conversation import FIELDS, Given, Known, ask_reference, combine, message_ids, subject_reference
-from routing.core.email.group_fields import FIELD_WORDS, GROUP_ID, GROUP_NAME, Found
+from routing.core.email.group_fields import GROUP_ID, GROUP_NAME, Found
 from routing.core.email.parse import ParsedEmail, parse
-from routing.core.email.triage import FORWARD, IGNORE, LOOP_REASONS, REVIEW, Correction, Triage
+from routing.core.email.triage import FORWARD, IGNORE, LOOP_REASONS, REVIEW, Correction, Triage, missing_words
+from routing.core.i18n import _
 from routing.core.model import Directory
 from routing.core.search import Searcher
+from routing.core.wording import upper_first
 from routing.delivery.enqueue import TRIAGE_ASK, TRIAGE_FORWARD, Details, Mailroom, Outgoing
 from routing.delivery.reading import read_in_worker
 from routing.errors import RequestError, Unsendable
@@ -124,16 +126,18 @@ async def reading(triage_log: TriageLog, record: Record, index: Searcher, now: d
     for name, source in known.sources.items():
         value = filled.get(name)
         if value and source not in ("staff", record.id):
-            found[name] = Found(value, f"the sender's reply ({source})" if is_root else f"the earlier email {source}")
+            found[name] = Found(value, _("the sender's reply (%(id)s)") % {"id": source} if is_root else _("the earlier email %(id)s") % {"id": source})
     result = replace(result, corrected=staff, group_id=found[GROUP_ID], group_name=found[GROUP_NAME])
     root = records[0]
     if known.conflicts and is_root:
-        result = replace(result, action=REVIEW, reason=" ".join(known.conflicts) + " Check which is right, correct it below, then forward.")
+        result = replace(result, action=REVIEW, reason=" ".join([*known.conflicts, _("Check which is right, correct it below, then forward.")]))
     elif not is_root and root.forward_id and record.forward_id != root.forward_id:
         result = replace(
             result, action=REVIEW,
-            reason=f"This is a reply in the conversation of {root.id}, whose request was already forwarded ({root.forward_id}); "
-            "it was not forwarded again. Read it, and forward it only if the team needs what it adds.",
+            reason=_(
+                "This is a reply in the conversation of %(root)s, whose request was already forwarded (%(forward)s); "
+                "it was not forwarded again. Read it, and forward it only if the team needs what it adds."
+            ) % {"root": root.id, "forward": root.forward_id},
         )
     return Reading(result, record, records, known)
 
@@ -149,18 +153,17 @@ async def forward(triage_log: TriageLog, mailroom: Mailroom, read: Reading, dire
         if earlier is not None:
             return earlier, f"{earlier.fields.get('contact_name') or earlier.to} ({earlier.to})"
     if result.team is None or result.address is None:
-        raise RequestError(409, "Choose a team that takes email in the corrections below, save, then forward.")
+        raise RequestError(409, _("Choose a team that takes email in the corrections below, save, then forward."))
     if result.missing:
-        words = " and ".join(FIELD_WORDS[m] for m in result.missing)
-        raise RequestError(409, f"The {words} is not known yet. Add it in the corrections below, or ask the sender for it.")
+        raise RequestError(409, upper_first(_("%(missing)s is not known yet. Add it in the corrections below, or ask the sender for it.") % {"missing": missing_words(result.missing)}))
     reference = new_reference()
     follow_ups = tuple([FollowUp(await asyncio.to_thread(parse, r.raw), r.raw) for r in read.follow_ups()])
     try:
         message = forward_message(result, record.raw, reference, mailroom.mail_from, now, directory.timezone, staff, follow_ups)
     except Unsendable as exc:
-        raise RequestError(422, f"This email cannot be forwarded as it is: {exc} Download the original and send it on by hand.") from None
+        raise RequestError(422, _("This email cannot be forwarded as it is: %(problem)s Download the original and send it on by hand.") % {"problem": exc}) from None
     except Exception as exc:  # the mail library refusing some oddity of the original
-        raise RequestError(422, f"This email cannot be forwarded as it is ({type(exc).__name__}). Download the original and send it on by hand.") from None
+        raise RequestError(422, _("This email cannot be forwarded as it is (%(error)s). Download the original and send it on by hand.") % {"error": type(exc).__name__}) from None
     assert result.group_id is not None and result.group_name is not None
     details = Details(
         kind=TRIAGE_FORWARD,
@@ -177,7 +180,7 @@ async def forward(triage_log: TriageLog, mailroom: Mailroom, read: Reading, dire
     )
     # One forward per email and team: a second click, or the reply that completes it, finds the first one.
     key = f"triage-forward:{record.id}:{result.address.address}"
-    item, _ = await mailroom.send(Outgoing(reference, key, result.team.id, result.address.address, message, details))
+    item, _created = await mailroom.send(Outgoing(reference, key, result.team.id, result.address.address, message, details))
     await asyncio.to_thread(triage_log.mark, record.id, FORWARDED, item.id)
     return item, f"{result.team.name} ({result.address.address})"
 
@@ -187,23 +190,27 @@ async def ask(triage_log: TriageLog, mailroom: Mailroom, read: Reading, director
     record, result = read.record, read.result
     parsed = result.email
     if parsed.loop_signals:
-        because = "; ".join(LOOP_REASONS.get(s, s) for s in parsed.loop_signals)
-        raise RequestError(409, f"This email is never answered: {because}. A reply could start a loop of automatic mail.")
+        because = "; ".join(_(LOOP_REASONS[s]) if s in LOOP_REASONS else s for s in parsed.loop_signals)
+        raise RequestError(409, _("This email is never answered: %(because)s. A reply could start a loop of automatic mail.") % {"because": because})
     draft = ask_sender_draft(result, directory)
     if draft is None:
         if not result.missing:
-            raise RequestError(409, "Nothing is missing from this email: forward it to the team instead.")
-        raise RequestError(409, "This email has no address to reply to. Forward it, or contact the sender another way.")
+            raise RequestError(409, _("Nothing is missing from this email: forward it to the team instead."))
+        raise RequestError(409, _("This email has no address to reply to. Forward it, or contact the sender another way."))
     day = now.astimezone(ZoneInfo(directory.timezone)).date().isoformat()
     if not await asyncio.to_thread(triage_log.claim_ask, draft.to, day, record.id):
         earlier = await asyncio.to_thread(triage_log.asked_today, draft.to, day)
         if earlier == record.id:
-            raise RequestError(409, f"The reply for this email was already sent today{f' (reference {record.ask_id})' if record.ask_id else ''}.")
+            if record.ask_id:
+                raise RequestError(409, _("The reply for this email was already sent today (reference %(reference)s).") % {"reference": record.ask_id})
+            raise RequestError(409, _("The reply for this email was already sent today."))
         raise RequestError(
             429,
-            f"{draft.to} was already sent one of these replies today (Pacific time), for email {earlier}. "
-            "Each sender gets at most one a day, so a confused or automatic sender never gets a stream of them; "
-            "try again tomorrow, or call them.",
+            _(
+                "%(address)s was already sent one of these replies today (Pacific time), for email %(earlier)s. "
+                "Each sender gets at most one a day, so a confused or automatic sender never gets a stream of them; "
+                "try again tomorrow, or call them."
+            ) % {"address": draft.to, "earlier": earlier},
         )
     reference = new_reference()
     try:
@@ -221,10 +228,10 @@ async def ask(triage_log: TriageLog, mailroom: Mailroom, read: Reading, director
             language=result.language,
         )
         team = result.team or result.contact
-        item, _ = await mailroom.send(Outgoing(reference, f"triage-ask:{record.id}", team.id if team else "", draft.to, message, details))
+        item, _created = await mailroom.send(Outgoing(reference, f"triage-ask:{record.id}", team.id if team else "", draft.to, message, details))
     except Unsendable as exc:
         await asyncio.to_thread(triage_log.release_ask, draft.to, day, record.id)
-        raise RequestError(422, f"The reply cannot be sent: {exc} Contact the sender another way.") from None
+        raise RequestError(422, _("The reply cannot be sent: %(problem)s Contact the sender another way.") % {"problem": exc}) from None
     except BaseException:
         await asyncio.to_thread(triage_log.release_ask, draft.to, day, record.id)
         raise
@@ -243,38 +250,40 @@ async def follow(triage_log: TriageLog, mailroom: Mailroom, index: Searcher, now
     directory = index.directory
     asked = [r for r in records if r.ask_id]
     if own.action == IGNORE:
-        return _note(triage_log, reply, own, f"Automatic mail in the conversation of {root.id}: kept with it, never answered or forwarded.", IGNORE)
+        return _note(triage_log, reply, own, _("Automatic mail in the conversation of %(root)s: kept with it, never answered or forwarded.") % {"root": root.id}, IGNORE)
     if root.forward_id:
         read = await reading(triage_log, reply, index, now)
         return _note(triage_log, reply, read.result, read.result.reason, REVIEW)
     if not asked:
-        return _note(triage_log, reply, own, f"A reply in the conversation of {root.id}; the desk had not asked for anything, so staff decide (its details are added to {root.id}).", REVIEW)
+        return _note(triage_log, reply, own, _("A reply in the conversation of %(root)s; the desk had not asked for anything, so staff decide (its details are added to %(root)s).") % {"root": root.id}, REVIEW)
     wanted = str(parent.result.get("reply_to") or parent.sender or "").lower()
     if wanted and own.email.reply_to.lower() != wanted:
         return _note(
             triage_log, reply, own,
-            f"A reply in the conversation of {root.id}, but from {own.email.reply_to or 'no address'}, not {wanted}, whom the desk asked. "
-            f"Check it before using its details for {root.id}.", REVIEW,
+            _(
+                "A reply in the conversation of %(root)s, but from %(sender)s, not %(wanted)s, whom the desk asked. "
+                "Check it before using its details for %(root)s."
+            ) % {"root": root.id, "sender": own.email.reply_to or _("no address"), "wanted": wanted}, REVIEW,
         )
     request = await reading(triage_log, root, index, now)
     if request.result.action == FORWARD and not request.result.missing:
         try:
             item, team = await forward(triage_log, mailroom, request, directory, now)
         except RequestError as exc:
-            return _note(triage_log, reply, own, f"It completes {root.id}, but the forward could not be queued: {exc.message}", REVIEW)
+            return _note(triage_log, reply, own, _("It completes %(root)s, but the forward could not be queued: %(problem)s") % {"root": root.id, "problem": exc.message}, REVIEW)
         await asyncio.to_thread(triage_log.mark, reply.id, FORWARDED, item.id)
-        return _note(triage_log, reply, own, f"This reply completed {root.id}: the request and these details were forwarded to {team} ({item.id}).", FORWARD)
+        return _note(triage_log, reply, own, _("This reply completed %(root)s: the request and these details were forwarded to %(team)s (%(reference)s).") % {"root": root.id, "team": team, "reference": item.id}, FORWARD)
     if request.known.conflicts or not request.result.missing:
-        return _note(triage_log, reply, own, f"A reply to {root.id}; {request.result.reason}", REVIEW)
-    still = " and ".join(FIELD_WORDS[m] for m in request.result.missing)
+        return _note(triage_log, reply, own, _("A reply to %(root)s; %(reason)s") % {"root": root.id, "reason": request.result.reason}, REVIEW)
+    still = {"root": root.id, "missing": missing_words(request.result.missing)}
     if len(asked) >= MAX_ASKS:
-        return _note(triage_log, reply, own, f"A reply to {root.id}, still without the {still}; the sender was asked {len(asked)} times already, so a person should call them.", REVIEW)
+        return _note(triage_log, reply, own, _("A reply to %(root)s, still without %(missing)s; the sender was asked %(count)s times already, so a person should call them.") % {**still, "count": len(asked)}, REVIEW)
     again = await reading(triage_log, reply, index, now)
     try:
         item, to = await ask(triage_log, mailroom, again, directory, now)
     except RequestError as exc:
-        return _note(triage_log, reply, own, f"A reply to {root.id}, still without the {still}. It was not asked for again: {exc.message}", REVIEW)
-    return _note(triage_log, reply, own, f"A reply to {root.id}, still without the {still}: {to} was asked once more, for only that ({item.id}).", "ask_sender")
+        return _note(triage_log, reply, own, _("A reply to %(root)s, still without %(missing)s. It was not asked for again: %(problem)s") % {**still, "problem": exc.message}, REVIEW)
+    return _note(triage_log, reply, own, _("A reply to %(root)s, still without %(missing)s: %(address)s was asked once more, for only that (%(reference)s).") % {**still, "address": to, "reference": item.id}, "ask_sender")
 
 
 def _note(triage_log: TriageLog, reply: Record, result: Triage, sentence: str, action: str) -> str:

@@ -23,6 +23,7 @@ from datetime import datetime
 from routing.core.conversation import without_tag
 from routing.core.email.parse import ParsedEmail, parse
 from routing.core.email.triage import Correction, Triage, too_complex, triage
+from routing.core.i18n import _
 from routing.core.search import Searcher
 
 BUDGET_SECONDS = 5.0  # for one email; a real one takes milliseconds, the largest we accept well under a second
@@ -34,7 +35,7 @@ def read(raw: bytes, index: Searcher, now: datetime, correction: Correction | No
     parsed = parse(raw)
     spent = time.monotonic() - started
     if spent > budget:
-        return too_complex(parsed, f"reading it took {spent:.1f} seconds, more than the {budget:g} allowed", index, correction)
+        return too_complex(parsed, _("reading it took %(spent)s seconds, more than the %(budget)s allowed") % {"spent": f"{spent:.1f}", "budget": f"{budget:g}"}, index, correction)
     subject = parsed.subject
     if "[" not in subject or without_tag(subject) == subject:
         return triage(parsed, index, now, correction)
@@ -53,5 +54,6 @@ async def read_in_worker(
     try:
         return await asyncio.wait_for(asyncio.to_thread(read, raw, index, now, correction, budget), timeout=2 * budget)
     except TimeoutError:
-        unread = ParsedEmail(raw_size=len(raw), problems=(f"Reading the message took longer than {2 * budget:g} seconds; it was stopped.",))
-        return too_complex(unread, f"reading it took longer than {2 * budget:g} seconds", index, correction)
+        limit = {"seconds": f"{2 * budget:g}"}
+        unread = ParsedEmail(raw_size=len(raw), problems=(_("Reading the message took longer than %(seconds)s seconds; it was stopped.") % limit,))
+        return too_complex(unread, _("reading it took longer than %(seconds)s seconds") % limit, index, correction)

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from routing.core import i18n
+from routing.core.i18n import N_, _, ngettext
 from routing.core.model import Directory
 from routing.core.recipients import line
-from routing.core.wording import named, upper_first
+from routing.core.wording import named, phone_instructions, said
 from routing.present.email import sent_time
 from routing.present.json import status_json
 from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, WRITTEN, Item
@@ -53,39 +55,59 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
     # "the Account Management Support Team", as a person says it; capitalised where it starts a sentence.
     team = named(directory.contact(item.contact_id)) if directory.has_contact(item.contact_id) else str(item.fields.get("contact_name") or item.contact_id)
     call = _call(item, directory)
-    urgent = f"If it is urgent, {call} and mention reference {item.id}." if call else ""
-    answer = (
-        f"{upper_first(team)} will answer you at {reply_to}. Quote reference {item.id} if you follow up."
-        if reply_to
-        else f"{upper_first(team)} replies to the address given in the request. Quote reference {item.id} if you follow up."
-    )
+    facts = {"team": team, "call": call, "reference": item.id, "address": item.to, "reply_to": reply_to}
+    urgent = said(_("If it is urgent, %(call)s and mention reference %(reference)s.") % facts) if call else ""
     received = _when(item.created_at, directory)
     sent = _when(item.sent_at, directory) if item.status == SENT and item.sent_at is not None else ""
     hours = _hours(item, directory, now)
 
     if item.status == WRITTEN or (item.status in (QUEUED, SENDING) and not emails):
         summary = (
-            "Not emailed: this help desk has no mail server set up, so your request is kept here for an administrator "
-            f"to send on. {upper_first(team)} has not received it yet."
+            _("Not emailed: this help desk has no mail server set up, so your request is kept here for an administrator to send on.")
+            + " " + said(_("%(team)s has not received it yet.") % facts)
         )
-        need = f"If you need an answer soon, {call} and mention reference {item.id}." if call else f"If you need an answer soon, write to {item.to} yourself and mention reference {item.id}."
-        return State(KEPT_HERE, "Request kept here, not emailed", summary, _steps(need, hours), True, received, "")
+        need = (
+            _("If you need an answer soon, %(call)s and mention reference %(reference)s.")
+            if call
+            else _("If you need an answer soon, write to %(address)s yourself and mention reference %(reference)s.")
+        )
+        return State(KEPT_HERE, _("Request kept here, not emailed"), summary, _steps(said(need % facts), hours), True, received, "")
     if item.status == SENT:
-        summary = f"Sent: your request was emailed to {team} at {item.to} on {sent}."
-        return State(DELIVERED, "Request sent", summary, _steps(answer, hours, urgent), True, received, sent)
+        summary = said(_("Sent: your request was emailed to %(team)s at %(address)s on %(when)s.") % {**facts, "when": sent})
+        return State(DELIVERED, _("Request sent"), summary, _steps(said(_answer(reply_to) % facts), hours, urgent), True, received, sent)
     if item.status == FAILED:
-        summary = f"Not delivered: {_problem(item)} {upper_first(team)} has not received your request."
-        what = f"Please {call} instead and mention reference {item.id}." if call else f"Please write to {item.to} yourself and mention reference {item.id}."
-        return State(NOT_DELIVERED, "Request not delivered", summary, _steps(what, hours), True, received, "")
-    if item.last_error:
-        again = f"automatically (next at {_when(item.next_attempt_at, directory)})" if item.status == QUEUED else "now"
-        summary = (
-            f"Queued to try again: the last attempt to email {team} at {item.to} did not go through, so it is tried again "
-            f"{again}. It has not been delivered yet."
+        summary = _("Not delivered: %(problem)s") % {"problem": _problem(item)} + " " + said(_("%(team)s has not received your request.") % facts)
+        what = (
+            _("Please %(call)s instead and mention reference %(reference)s.")
+            if call
+            else _("Please write to %(address)s yourself and mention reference %(reference)s.")
         )
+        return State(NOT_DELIVERED, _("Request not delivered"), summary, _steps(said(what % facts), hours), True, received, "")
+    if item.last_error:
+        if item.status == QUEUED:
+            summary = _(
+                "Queued to try again: the last attempt to email %(team)s at %(address)s did not go through, so it is tried again "
+                "automatically (next at %(when)s). It has not been delivered yet."
+            ) % {**facts, "when": _when(item.next_attempt_at, directory)}
+        else:
+            summary = _(
+                "Queued to try again: the last attempt to email %(team)s at %(address)s did not go through, so it is tried again "
+                "now. It has not been delivered yet."
+            ) % facts
     else:
-        summary = f"Queued: your request is saved here and waiting to be emailed to {team} at {item.to}. It has not been delivered yet."
-    return State(WAITING, "Request received", summary, _steps(f"When it is delivered, {answer[0].lower()}{answer[1:]}", hours, urgent), False, received, "")
+        summary = _("Queued: your request is saved here and waiting to be emailed to %(team)s at %(address)s. It has not been delivered yet.") % facts
+    later = (
+        _("When it is delivered, %(team)s will answer you at %(reply_to)s. Quote reference %(reference)s if you follow up.")
+        if reply_to
+        else _("When it is delivered, %(team)s replies to the address given in the request. Quote reference %(reference)s if you follow up.")
+    )
+    return State(WAITING, _("Request received"), said(summary), _steps(said(later % facts), hours, urgent), False, received, "")
+
+
+def _answer(reply_to: str) -> str:
+    if reply_to:
+        return _("%(team)s will answer you at %(reply_to)s. Quote reference %(reference)s if you follow up.")
+    return _("%(team)s replies to the address given in the request. Quote reference %(reference)s if you follow up.")
 
 
 def request_json(item: Item, state: State) -> dict[str, Any]:
@@ -126,7 +148,7 @@ def _call(item: Item, directory: Directory) -> str:
     if not directory.has_contact(item.contact_id):
         return ""
     phone = line(directory.contact(item.contact_id))
-    return phone.instructions if phone is not None else ""
+    return phone_instructions(phone) if phone is not None else ""
 
 
 def _hours(item: Item, directory: Directory, now: datetime) -> str:
@@ -134,15 +156,27 @@ def _hours(item: Item, directory: Directory, now: datetime) -> str:
         return ""
     contact = directory.contact(item.contact_id)
     status_line = status_json(contact.hours, directory, now)["status_line"]
-    return f"{contact.name}: {status_line}." if status_line else ""
+    return f"{i18n.localized(contact, 'name')}: {status_line}." if status_line else ""
+
+
+# The transport's English note of a refusal, and the same in the current language: what follows is the server's own reply.
+_REFUSED = {
+    "The mail server refused the recipient: ": N_("the mail server refused the recipient: %(reply)s"),
+    "The mail server refused the message: ": N_("the mail server refused the message: %(reply)s"),
+}
 
 
 def _problem(item: Item) -> str:
     """Why it failed, in words fit for anyone holding the reference: a refusal's reply, never our server's address."""
     error = item.last_error.strip()
-    if error.startswith("The mail server refused"):
-        return f"{error[0].lower()}{error[1:]}" + ("" if error.endswith(".") else ".")
-    return f"after {item.attempts} attempt{'' if item.attempts == 1 else 's'} the mail server still could not take it."
+    for prefix, words in _REFUSED.items():
+        if error.startswith(prefix):
+            return _(words) % {"reply": error.removeprefix(prefix)} + ("" if error.endswith(".") else ".")
+    return ngettext(
+        "after %(count)d attempt the mail server still could not take it.",
+        "after %(count)d attempts the mail server still could not take it.",
+        item.attempts,
+    ) % {"count": item.attempts}
 
 
 def _when(epoch: float | None, directory: Directory) -> str:

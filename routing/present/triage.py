@@ -7,6 +7,7 @@ from typing import Any
 from routing.core.email.group_fields import GROUP_ID, GROUP_NAME
 from routing.core.email.parse import Attachment
 from routing.core.email.triage import Triage
+from routing.core.i18n import N_
 from routing.core.model import Contact, Email
 
 
@@ -62,9 +63,9 @@ def attachment_json(attachment: Attachment) -> dict[str, object]:
 
 # What each stored status means, for the staff pages (the API keeps the status names for programs).
 STATUS_WORDS = {
-    "new": "New",
-    "forwarded": "Forwarded",
-    "asked": "Waiting for the sender",
-    "ignored": "Ignored",
-    "corrected": "Corrected, not sent",
+    "new": N_("New"),
+    "forwarded": N_("Forwarded"),
+    "asked": N_("Waiting for the sender"),
+    "ignored": N_("Ignored"),
+    "corrected": N_("Corrected, not sent"),
 }

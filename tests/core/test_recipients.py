@@ -17,6 +17,7 @@ from routing.core.directory import DirectoryError, load, loads
 from routing.core.model import Contact, Directory, Topic
 from routing.core.recipients import WrittenRoute, line, written_route
 from routing.core.rules import Decision
+from routing.core.wording import phone_instructions
 from routing.settings import ROOT
 
 DIRECTORY = load(ROOT / "directory.yaml")
@@ -53,7 +54,7 @@ def test_whatever_address_is_chosen_is_listed_for_the_topic(contact: Contact, to
     assert route.forward is None and not route.by_email
     phone = line(route.handler)
     if phone is not None:
-        assert f"{route.handler.name} handles “{topic.title}” by phone: {phone.instructions}." in route.reason
+        assert f"{route.handler.name} handles “{topic.title}” by phone: {phone_instructions(phone)}." in route.reason
         assert route.phone == phone
     for email in route.handler.emails:
         assert f"{email.address} is listed only for" in route.reason

@@ -84,3 +84,45 @@ def test_an_english_request_has_no_language_line(client: TestClient, smtp_server
     assert lines[2] == "" and lines[3].startswith("Reference")
     assert not any("Spanish" in line for line in lines)
     assert stored_language(settings, response.json()["id"]) == "en"
+
+
+def why_it_came(lines: list[str]) -> list[str]:
+    start = lines.index("Why it came to you:")
+    return lines[start + 1 : start + 3]
+
+
+def test_a_spanish_request_routed_by_the_desk_gives_the_team_its_reason_in_english(client: TestClient, smtp_server: SmtpServer) -> None:
+    routed = {k: v for k, v in REQUEST.items() if k != "contact_id"}
+    response = client.post("/api/forward?lang=es", json=routed)
+    assert response.status_code == 202, response.text
+    # The employer reads their confirmation in Spanish ...
+    assert response.json()["summary"].startswith("En cola: su solicitud está guardada aquí")
+    [received] = smtp_server.wait_for(1)
+    # ... and the team reads why the desk sent it to them in English, as for any request.
+    assert why_it_came(text_of(received)) == [
+        "“Renewal changes” goes to Account Management Support Team at amt@kp.org, the mailbox listed for broker of record, contact, "
+        "group address, plan and renewal changes; questions about account.kp.org.",
+        "Sent to amt@kp.org (Account Management Support Team), the address for: Broker of record, contact, group address, plan and "
+        "renewal changes; questions about account.kp.org.",
+    ]
+
+
+def test_a_team_the_spanish_employer_chose_is_explained_to_the_team_in_english(client: TestClient, smtp_server: SmtpServer) -> None:
+    response = client.post("/api/forward?lang=es", json=REQUEST)
+    assert response.status_code == 202, response.text
+    [received] = smtp_server.wait_for(1)
+    [reason, _sent_to] = why_it_came(text_of(received))
+    assert reason.startswith("The employer chose Client Services Unit on the form.")
+    # The router's own suggestion, when it disagrees, is quoted in English too.
+    assert not any(word in reason for word in ("Equipo", "Unidad", "enrutador", " la ", " el "))
+
+
+def test_a_spanish_request_no_mailbox_covers_is_refused_in_spanish(client: TestClient) -> None:
+    bill = {k: v for k, v in REQUEST.items() if k != "contact_id"} | {"subject": "Reconcile your bill", "message": "Necesitamos conciliar nuestra factura (reconcile your bill)."}
+    response = client.post("/api/forward?lang=es", json=bill)
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == (
+        "No enviamos su solicitud. El Centro de Servicio de California atiende “Conciliar su factura” por teléfono: llame al 1-800-790-4661 "
+        "y oprima 1. Su buzón no lo cubre: csc-sd-sba@kp.org está indicado solo para solicitudes de inscripción, bajas de miembros y "
+        "cambios de cuenta. Ningún buzón de la lista lo cubre, así que no hay ninguna dirección que ofrecer."
+    )

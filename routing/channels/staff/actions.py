@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 
 from routing.clock import now
+from routing.core import i18n
 from routing.core.email.addresses import unsafe_in_header
 from routing.core.email.triage import Correction, Triage
 from routing.core.i18n import _, ngettext
@@ -59,7 +60,10 @@ async def reading(svc: Services, record: Record) -> conversation.Reading:
 
 
 async def forward(svc: Services, record: Record) -> tuple[Item, str]:
-    return await conversation.forward(svc.triage_log, svc.mailroom, await reading(svc, record), svc.snapshot.directory, now())
+    # The forward carries the triage's reason to the team, whose email stays English whatever language the console is in.
+    with i18n.speaking(i18n.SOURCE):
+        read = await reading(svc, record)
+    return await conversation.forward(svc.triage_log, svc.mailroom, read, svc.snapshot.directory, now())
 
 
 async def ask_sender(svc: Services, record: Record) -> tuple[Item, str]:

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, read_limited, render, require_content_type, with_language
 from routing.clock import now
+from routing.core import i18n, wording
 from routing.core.i18n import N_, _
 from routing.core.written_request import (
     FIELDS,
@@ -203,7 +204,7 @@ def _call(exc: NotByEmail) -> dict[str, str] | None:
     phone = exc.route.phone
     if phone is None:
         return None
-    return {"team": exc.route.handler.name, "href": phone.tel_uri, "text": phone.instructions[:1].upper() + phone.instructions[1:]}
+    return {"team": i18n.localized(exc.route.handler, "name"), "href": phone.tel_uri, "text": wording.upper_first(wording.phone_instructions(phone))}
 
 
 def _render(

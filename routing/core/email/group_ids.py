@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from routing.core.i18n import N_, _
 from routing.core.model import Directory
+from routing.core.wording import listed, upper_first
 
 # A label, what may stand between it and the number ("is", ":", "#"), then the
 # whole run of digits and dashes, taken possessively and checked in Python
@@ -125,18 +127,18 @@ def read_group_id(newest: str, subject: str, forwarded: str, directory: Director
     """
     in_text, in_subject = group_ids(newest, directory), group_ids(subject, directory)
     if len(in_text) > 1:
-        listed = " and ".join(in_text)
-        return IdReading(doubt=f"The message names more than one group ID ({listed}); check which one the request is about.", several=True)
+        return IdReading(doubt=_("The message names more than one group ID (%(ids)s); check which one the request is about.") % {"ids": listed(in_text)}, several=True)
     if in_text and in_subject and in_subject != in_text:
         return IdReading(
-            doubt=f"The subject says group {' and '.join(in_subject)} but the message says {in_text[0]}; check which one the request is about."
+            doubt=_("The subject says group %(subject)s but the message says %(text)s; check which one the request is about.")
+            % {"subject": listed(in_subject), "text": in_text[0]}
         )
-    places = ((in_text, "the message"), (in_subject, "the subject"), (group_ids(forwarded, directory), "the forwarded message"),
-              (group_ids(earlier, directory), "the sender's earlier message, quoted below"))
+    places = ((in_text, N_("the message")), (in_subject, N_("the subject")), (group_ids(forwarded, directory), N_("the forwarded message")),
+              (group_ids(earlier, directory), N_("the sender's earlier message, quoted below")))
     for found, source in places:
         if len(found) == 1:
             return IdReading(found[0], source)
         if len(found) > 1:
-            listed = " and ".join(found)
-            return IdReading(doubt=f"{source[0].upper()}{source[1:]} names more than one group ID ({listed}); check which one the request is about.", several=True)
+            doubt = _("%(source)s names more than one group ID (%(ids)s); check which one the request is about.") % {"source": _(source), "ids": listed(found)}
+            return IdReading(doubt=upper_first(doubt), several=True)
     return IdReading()

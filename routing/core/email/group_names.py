@@ -46,8 +46,10 @@ from routing.core.email.names import (
     words,
 )
 from routing.core.email.parse import ParsedEmail
+from routing.core.i18n import N_, _
 from routing.core.model import Directory
 from routing.core.text import STOPWORDS, tokenize
+from routing.core.wording import listed, upper_first
 
 _LABEL_WORDS = (
     r"group\s+name|name\s+of\s+(?:the\s+)?(?:group|company|employer|business)|company(?:\s+name)?|employer(?:\s+(?:group\s+)?name)?|employer\s+group"
@@ -397,27 +399,27 @@ def _agreed(parsed: ParsedEmail, ctx: _Context) -> str:
     return both[0] if len(both) == 1 else ""
 
 
-_SENDERS_OWN = frozenset(("the message", "the sender's name", "the signature", "a line of the message"))
-_SIGNED = frozenset(("the sender's name", "the signature", "a line of the message"))
+_SENDERS_OWN = frozenset((N_("the message"), N_("the sender's name"), N_("the signature"), N_("a line of the message")))
+_SIGNED = frozenset((N_("the sender's name"), N_("the signature"), N_("a line of the message")))
 
 
 def read_group_name(parsed: ParsedEmail, directory: Directory, person: frozenset[str], several_groups: bool = False) -> NameReading:
     if several_groups:
-        return NameReading(doubt="The email is about more than one group, so no group name is taken.")
+        return NameReading(doubt=_("The email is about more than one group, so no group name is taken."))
     ctx = _Context(person, mail_domain(parsed.from_address), bool(_THIRD_PARTY.search(parsed.newest)), directory)
     own = not ctx.third_party
     places: list[tuple[str, Callable[[], list[str]]]] = [
-        ("a labelled line", lambda: labelled(parsed.newest, ctx)),
-        ("the line with the group ID", lambda: next_to_id(parsed.newest, ctx)),
-        ("the subject", lambda: subject_tag(parsed.subject, ctx) or next_to_id(parsed.subject, ctx)),
-        ("a labelled line in the forwarded message", lambda: labelled(parsed.forwarded, ctx)),
-        ("the forwarded message", lambda: next_to_id(parsed.forwarded, ctx)),
-        ("the subject", lambda: subject_parts(parsed.subject, ctx)),
-        ("the message", lambda: prose(parsed.newest, ctx)),
-        ("the sender's name", lambda: display_name(parsed, ctx)),
-        ("the signature", lambda: signature(parsed.newest, ctx)),
-        ("a line of the message", lambda: lines_alone(parsed.newest, ctx)),
-        ("the message", lambda: prose(parsed.newest, ctx, _FOR)),
+        (N_("a labelled line"), lambda: labelled(parsed.newest, ctx)),
+        (N_("the line with the group ID"), lambda: next_to_id(parsed.newest, ctx)),
+        (N_("the subject"), lambda: subject_tag(parsed.subject, ctx) or next_to_id(parsed.subject, ctx)),
+        (N_("a labelled line in the forwarded message"), lambda: labelled(parsed.forwarded, ctx)),
+        (N_("the forwarded message"), lambda: next_to_id(parsed.forwarded, ctx)),
+        (N_("the subject"), lambda: subject_parts(parsed.subject, ctx)),
+        (N_("the message"), lambda: prose(parsed.newest, ctx)),
+        (N_("the sender's name"), lambda: display_name(parsed, ctx)),
+        (N_("the signature"), lambda: signature(parsed.newest, ctx)),
+        (N_("a line of the message"), lambda: lines_alone(parsed.newest, ctx)),
+        (N_("the message"), lambda: prose(parsed.newest, ctx, _FOR)),
     ]
     passed_over = ""
     for source, look in places:
@@ -434,12 +436,16 @@ def read_group_name(parsed: ParsedEmail, directory: Directory, person: frozenset
         if len(distinct) == 1:
             return NameReading(next(iter(distinct.values())), source)
         if len(distinct) > 1:
-            listed = " and ".join(f"“{name}”" for name in distinct.values())
-            return NameReading(doubt=f"{source[0].upper()}{source[1:]} names more than one business ({listed}), so no group name is taken.")
+            names_listed = listed([f"“{name}”" for name in distinct.values()])
+            doubt = _("%(source)s names more than one business (%(names)s), so no group name is taken.") % {"source": _(source), "names": names_listed}
+            return NameReading(doubt=upper_first(doubt))
     agreed = _agreed(parsed, dataclasses.replace(ctx, loose=True))
     if agreed:
-        return NameReading(agreed, "the subject and the message, which agree on it")
+        return NameReading(agreed, N_("the subject and the message, which agree on it"))
     if passed_over:
-        who = "the sender writes for a client (as a broker or bookkeeper does)" if not own else "it is a broker's, bookkeeper's or accountant's firm"
-        return NameReading(doubt=f"“{passed_over}” in the signature or sender's name is not taken as the group name: {who}.")
+        if own:
+            doubt = _("“%(name)s” in the signature or sender's name is not taken as the group name: it is a broker's, bookkeeper's or accountant's firm.")
+        else:
+            doubt = _("“%(name)s” in the signature or sender's name is not taken as the group name: the sender writes for a client (as a broker or bookkeeper does).")
+        return NameReading(doubt=doubt % {"name": passed_over})
     return NameReading()

@@ -31,6 +31,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from routing.core.email.addresses import is_email_address
 from routing.core.email.sections import SUBJECT_FORWARD, SUBJECT_REPLY, html_text, split_sections, trim
+from routing.core.i18n import _
 
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
 MAX_PARTS = 200  # a hostile message can nest thousands of parts; the first ones tell us enough
@@ -246,7 +247,7 @@ def _body(msg: Message) -> tuple[str, bool, list[Attachment], list[Message], boo
     html: str | None = None
     attachments: list[Attachment] = []
     attached: list[Message] = []
-    for part, _ in _walk(msg):
+    for part, _depth in _walk(msg):
         ctype = _ctype(part)
         if ctype == "message/rfc822":
             inner = part.get_payload()
@@ -340,36 +341,36 @@ def parse(raw: bytes, depth: int = 0) -> ParsedEmail:
     """Never raises: anything unreadable becomes an entry in ``problems``."""
     problems: list[str] = []
     if not raw or not raw.strip():
-        return ParsedEmail(raw_size=len(raw), problems=("The message is empty.",))
+        return ParsedEmail(raw_size=len(raw), problems=(_("The message is empty."),))
     nested = raw.lower().count(b"boundary")
     try:
         msg = BytesParser(policy=POLICY).parsebytes(raw, headersonly=nested > MAX_BOUNDARIES)
     except Exception as exc:  # the parser is tolerant; this is the last guard
         text = decode_bytes(raw[:MAX_TEXT_CHARS])
-        return ParsedEmail(raw_size=len(raw), text=text, newest=trim(text), problems=(f"The message could not be parsed ({type(exc).__name__}).",))
+        return ParsedEmail(raw_size=len(raw), text=text, newest=trim(text), problems=(_("The message could not be parsed (%(error)s).") % {"error": type(exc).__name__},))
     try:
         if nested > MAX_BOUNDARIES:
-            problems.append(f"The message has more than {MAX_BOUNDARIES} MIME parts inside each other; its body was not read.")
-            return _parsed(msg, raw, problems, depth, f"it has more than {MAX_BOUNDARIES} MIME parts inside each other")
+            problems.append(_("The message has more than %(count)s MIME parts inside each other; its body was not read.") % {"count": MAX_BOUNDARIES})
+            return _parsed(msg, raw, problems, depth, _("it has more than %(count)s MIME parts inside each other") % {"count": MAX_BOUNDARIES})
         return _parsed(msg, raw, problems, depth)
     except RecursionError:
-        return ParsedEmail(raw_size=len(raw), problems=("The message is nested too deeply to read.",))
+        return ParsedEmail(raw_size=len(raw), problems=(_("The message is nested too deeply to read."),))
 
 
 def _parsed(msg: Message, raw: bytes, problems: list[str], depth: int, unread: str = "") -> ParsedEmail:
     """The facts of ``msg``; with ``unread`` (why), only its headers are read, not its body."""
     headers = tuple((str(k), decode_header_value(v)) for k, v in list(msg.items())[:500])
     if not headers:
-        problems.append("The message has no headers; it may not be an email.")
+        problems.append(_("The message has no headers; it may not be an email."))
     for defect in getattr(msg, "defects", [])[:5]:
-        problems.append(f"Damaged message: {type(defect).__name__}.")
+        problems.append(_("Damaged message: %(defect)s.") % {"defect": type(defect).__name__})
     from_name, from_address = _address_header(msg, "from")
-    _, reply_to = _address_header(msg, "reply-to")
+    _reply_name, reply_to = _address_header(msg, "reply-to")
     subject = _header(msg, "subject")
     text, from_html, attachments, attached, cut = _body(msg) if not unread else ("", False, [], [], False)
-    too_complex = unread or (f"its text is longer than {MAX_TEXT_CHARS:,} characters" if cut else "")
+    too_complex = unread or (_("its text is longer than %(count)s characters") % {"count": f"{MAX_TEXT_CHARS:,}"} if cut else "")
     if cut:
-        problems.append(f"The text is longer than {MAX_TEXT_CHARS:,} characters; only the start was read.")
+        problems.append(_("The text is longer than %(count)s characters; only the start was read.") % {"count": f"{MAX_TEXT_CHARS:,}"})
     if len(attachments) > 50:
         attachments = attachments[:50]
     sections = split_sections(text, subject)

@@ -31,12 +31,14 @@ from routing.core.email.group_fields import (
 )
 from routing.core.email.language import detect
 from routing.core.email.parse import ParsedEmail
-from routing.core.i18n import SOURCE
+from routing.core.i18n import N_, SOURCE, _, localized, pgettext
 from routing.core.model import Contact, Directory, Email
-from routing.core.recipients import WrittenRoute, chosen, handler, written_route
+from routing.core.recipients import WrittenRoute, chosen, handler, mid_sentence, written_route
 from routing.core.rules import Decision, route
 from routing.core.search import Searcher
+from routing.core.wording import contracted, listed
 
+STAFF = N_("staff")  # where a corrected group came from; said in the reader's language where it is shown
 FORWARD, ASK_SENDER, REVIEW, IGNORE = "forward", "ask_sender", "review", "ignore"
 ACTIONS = (FORWARD, ASK_SENDER, REVIEW, IGNORE)
 
@@ -45,16 +47,16 @@ ACTIONS = (FORWARD, ASK_SENDER, REVIEW, IGNORE)
 FEW_WORDS = 12
 
 LOOP_REASONS = {
-    "auto-submitted": "it is marked Auto-Submitted (an automatic reply or notification, RFC 3834)",
-    "x-autoreply": "it carries an X-Autoreply header (an automatic reply)",
-    "precedence": "it is marked Precedence bulk, list or junk (mass mail)",
-    "x-auto-response-suppress": "it asks not to be answered automatically (X-Auto-Response-Suppress)",
-    "list-id": "it came through a mailing list (List-Id)",
-    "delivery-report": "it is a delivery report (multipart/report), such as a bounce",
-    "null-return-path": "its Return-Path is empty (<>), which only automatic mail uses",
-    "noreply-sender": "it comes from an address that does not read replies (mailer-daemon, postmaster or no-reply)",
-    "own-reference": "it carries this help desk's own X-Help-Desk-Reference header, so it is mail the desk sent (or a copy of it)",
-    "x-loop": "it carries an X-Loop header, which mail systems add to stop a message going round in a loop",
+    "auto-submitted": N_("it is marked Auto-Submitted (an automatic reply or notification, RFC 3834)"),
+    "x-autoreply": N_("it carries an X-Autoreply header (an automatic reply)"),
+    "precedence": N_("it is marked Precedence bulk, list or junk (mass mail)"),
+    "x-auto-response-suppress": N_("it asks not to be answered automatically (X-Auto-Response-Suppress)"),
+    "list-id": N_("it came through a mailing list (List-Id)"),
+    "delivery-report": N_("it is a delivery report (multipart/report), such as a bounce"),
+    "null-return-path": N_("its Return-Path is empty (<>), which only automatic mail uses"),
+    "noreply-sender": N_("it comes from an address that does not read replies (mailer-daemon, postmaster or no-reply)"),
+    "own-reference": N_("it carries this help desk's own X-Help-Desk-Reference header, so it is mail the desk sent (or a copy of it)"),
+    "x-loop": N_("it carries an X-Loop header, which mail systems add to stop a message going round in a loop"),
 }
 
 
@@ -111,7 +113,7 @@ def too_complex(parsed: ParsedEmail, why: str, index: Searcher, correction: Corr
     return Triage(
         email=parsed,
         action=REVIEW,
-        reason=f"This email is too large or too complex to read automatically ({why}), so a person should look at it.",
+        reason=_("This email is too large or too complex to read automatically (%(why)s), so a person should look at it.") % {"why": why},
         confidence=0.0,
         # Staff may read it and fill in the group themselves; until then a forward waits for it.
         missing=tuple(k for k, v in ((GROUP_ID, correction.group_id), (GROUP_NAME, correction.group_name)) if not v),
@@ -127,11 +129,11 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
     if parsed.too_complex and not parsed.loop_signals:
         return too_complex(parsed, parsed.too_complex, index, correction)
     if parsed.loop_signals:
-        because = "; ".join(LOOP_REASONS.get(s, s) for s in parsed.loop_signals)
+        because = "; ".join(_(LOOP_REASONS[s]) if s in LOOP_REASONS else s for s in parsed.loop_signals)
         return Triage(
             email=parsed,
             action=IGNORE,
-            reason=f"Not answered and not forwarded: {because}. Replying to automatic mail can start a loop of replies.",
+            reason=_("Not answered and not forwarded: %(because)s. Replying to automatic mail can start a loop of replies.") % {"because": because},
             confidence=1.0,
             corrected=correction,
             language=detect(parsed),
@@ -141,9 +143,9 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
     gid, gid_note, several = find_group_id(parsed, directory)
     gname, gname_note = find_group_name(parsed, directory, person, several)
     if correction.group_id:
-        gid, gid_note = Found(correction.group_id, "staff"), ""
+        gid, gid_note = Found(correction.group_id, STAFF), ""
     if correction.group_name:
-        gname = Found(correction.group_name, "staff")
+        gname = Found(correction.group_name, STAFF)
 
     decision, routed_on, route_note = _route(parsed, person, [gname.value if gname else "", gid.value if gid else ""], index, now)
     # The one recipient rule: a forward goes only to an address listed for the topic.
@@ -159,11 +161,15 @@ def triage(parsed: ParsedEmail, index: Searcher, now: datetime, correction: Corr
     if decision is not None:
         notes += list(decision.notes)
         if contact is not None and contact.id != decision.contact.id and not correction.contact_id:
-            notes.append(f"The router's first answer was {decision.contact.name}, a website; {contact.name} is the team that handles it.")
+            notes.append(
+                _("The router's first answer was %(site)s, a website; %(team)s is the team that handles it.")
+                % {"site": localized(decision.contact, "name"), "team": mid_sentence(contact)}
+            )
     confidence = decision.confidence if decision is not None else 0.0
     if correction.contact_id:
         confidence = 1.0
     action, reason = _choose(_Reading(parsed, decision, contact, team, missing, gid_note, correction, gid, gname, written))
+    reason = contracted(reason)  # Spanish "a el" is "al"; English is untouched
     return Triage(
         email=parsed,
         action=action,
@@ -191,9 +197,9 @@ def _corrected_fields(correction: Correction, directory: Directory) -> dict[str,
         team, address = _team(contact, None)
         fields.update(contact=contact, team=team, address=address)
     if correction.group_id:
-        fields[GROUP_ID] = Found(correction.group_id, "staff")
+        fields[GROUP_ID] = Found(correction.group_id, STAFF)
     if correction.group_name:
-        fields[GROUP_NAME] = Found(correction.group_name, "staff")
+        fields[GROUP_NAME] = Found(correction.group_name, STAFF)
     return fields
 
 
@@ -215,17 +221,17 @@ def _route(
     enough = meaningful_words(newest) >= FEW_WORDS
     use_subject = bool(subject) and not (parsed.is_reply and enough)
     parts = ([subject] if use_subject else []) + ([newest] if newest else [])
-    said = (["the subject"] if use_subject else []) + (["the newest text"] if newest else [])
+    said = ([_("the subject")] if use_subject else []) + ([_("the newest text")] if newest else [])
     if parsed.is_forward and parsed.forwarded:
         include = not enough or not route(index, "\n".join(parts), "email", now).confident
         if include:
             parts.append(without(request_lines(parsed.forwarded, frozenset()), group_values))
-            said.append("the forwarded message")
+            said.append(_("the forwarded message"))
     if parsed.is_reply and subject and not use_subject:
-        said.append("not the reply's subject, which names the earlier conversation")
+        said.append(_("not the reply's subject, which names the earlier conversation"))
     question = "\n".join(p for p in parts if p.strip())
     if not question.strip():
-        return None, "nothing (the message has no text)", ""
+        return None, _("nothing (the message has no text)"), ""
     decision = route(index, question, "email", now)
     read = ", ".join(said)
     if use_subject and newest and decision.rule is None and not decision.safety:
@@ -239,7 +245,10 @@ def _route(
             and not guessed & set(by_subject.matched)
             and by_subject.topic.id in decision.topics and handler(by_subject, directory).id != body_team.id
         ):
-            note = f"The subject names the request (“{subject}”), so it decided over the body, which pointed to {body_team.name} more loosely."
+            note = _("The subject names the request (“%(subject)s”), so it decided over the body, which pointed to %(team)s more loosely.") % {
+                "subject": subject,
+                "team": mid_sentence(body_team),
+            }
             return by_subject, read, note
     return decision, read, ""
 
@@ -277,42 +286,55 @@ def _choose(reading: _Reading) -> tuple[str, str]:
     parsed, decision, contact, team, missing = reading.parsed, reading.decision, reading.contact, reading.team, reading.missing
     gid_note, correction, gid, gname = reading.gid_note, reading.correction, reading.gid, reading.gname
     if decision is None and not correction.contact_id:
-        return REVIEW, "There is no text to read in this message" + (f" ({parsed.problems[0]})" if parsed.problems else "") + ", so a person should look at it."
+        if parsed.problems:
+            return REVIEW, _("There is no text to read in this message (%(problem)s), so a person should look at it.") % {"problem": parsed.problems[0]}
+        return REVIEW, _("There is no text to read in this message, so a person should look at it.")
     if decision is not None and decision.safety and not correction.contact_id:
-        return REVIEW, f"{decision.reason} An email is the wrong way to get urgent help: call the sender back rather than forwarding it."
+        return REVIEW, f"{decision.reason} " + _("An email is the wrong way to get urgent help: call the sender back rather than forwarding it.")
     if gid_note:
         return REVIEW, gid_note
     if not parsed.reply_to and not correction.contact_id:
-        what = parsed.problems[0] if parsed.problems else "It has no From address."
-        return REVIEW, f"{what} With no one to answer, a person should look at it."
+        what = parsed.problems[0] if parsed.problems else _("It has no From address.")
+        return REVIEW, f"{what} " + _("With no one to answer, a person should look at it.")
     found = _found_words(gid, gname)
     written = reading.written
     confident = decision is not None and decision.confident
     if written is not None and not written.by_email and written.topic is not None and confident and not correction.contact_id:
         # Not forwarded silently: staff get the line to give the sender, and the nearest fit if there is one.
-        then = "Reply to the sender with that line" + (", or forward it to the nearest fit if it suits." if written.nearest else ".")
-        return REVIEW, f"Do not forward this to a mailbox as it is. {written.reason} {then}{found}"
+        then = _("Reply to the sender with that line, or forward it to the nearest fit if it suits.") if written.nearest else _("Reply to the sender with that line.")
+        return REVIEW, f"{_('Do not forward this to a mailbox as it is.')} {written.reason} {then}{found}"
     if missing:
-        words = " and ".join(FIELD_WORDS[m] for m in missing)
-        team_words = f"It is for {contact.name}" if contact is not None else "The team is not clear yet"
-        return ASK_SENDER, f"{team_words}, but the message does not give the {words}, which the team needs to find the account. Ask the sender for it.{found}"
+        words = {"missing": missing_words(missing)}
+        if contact is not None:
+            asked = _(
+                "It is for %(team)s, but the message does not give %(missing)s, which the team needs to find the account. Ask the sender for it."
+            ) % {**words, "team": mid_sentence(contact)}
+        else:
+            asked = _("The team is not clear yet, but the message does not give %(missing)s, which the team needs to find the account. Ask the sender for it.") % words
+        return ASK_SENDER, asked + found
     if contact is None:
-        return REVIEW, "No team could be chosen for this message; pick one below."
+        return REVIEW, _("No team could be chosen for this message; pick one below.")
     if decision is not None and not decision.confident and not correction.contact_id:
-        return REVIEW, f"Not sure which team this is for, so a person should choose: {decision.reason}{found}"
+        return REVIEW, _("Not sure which team this is for, so a person should choose: %(reason)s") % {"reason": decision.reason} + found
     if team is None:
-        return REVIEW, f"It is for {contact.name}, which does not take email and has no team nearby that does; choose a team below.{found}"
+        return REVIEW, _("It is for %(team)s, which does not take email and has no team nearby that does; choose a team below.") % {"team": mid_sentence(contact)} + found
     if correction.contact_id or written is None or written.forward is None:
-        why = f"Staff chose {contact.name}."
+        why = _("Staff chose %(team)s.") % {"team": mid_sentence(contact)}
     else:
         why = written.reason
-    return FORWARD, f"Forward to {team.name}: {why}{found}"
+    return FORWARD, _("Forward to %(team)s: %(why)s") % {"team": mid_sentence(team), "why": why} + found
+
+
+def missing_words(missing: tuple[str, ...]) -> str:
+    """The fields a request lacks, as a sentence names them: "the group ID and group name"."""
+    words = listed([pgettext("a field the reply asks for, with its article in Spanish", FIELD_WORDS[m]) for m in missing])
+    return _("the %(fields)s") % {"fields": words}
 
 
 def _found_words(gid: Found | None, gname: Found | None) -> str:
     parts = []
     if gid is not None:
-        parts.append(f"group ID {gid.value} from {gid.source}")
+        parts.append(_("group ID %(value)s from %(source)s") % {"value": gid.value, "source": _(gid.source)})
     if gname is not None:
-        parts.append(f"group name “{gname.value}” from {gname.source}")
-    return f" Found {' and '.join(parts)}." if parts else ""
+        parts.append(_("group name “%(value)s” from %(source)s") % {"value": gname.value, "source": _(gname.source)})
+    return " " + _("Found %(parts)s.") % {"parts": listed(parts)} if parts else ""

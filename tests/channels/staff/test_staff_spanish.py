@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from email import message_from_bytes, policy
 
 import pytest
 from paths import FIXTURES
@@ -52,3 +53,36 @@ def test_the_console_reads_in_spanish_from_the_list_to_a_correction(staff: TestC
     assert wrong.status_code == 422
     assert "Corrija el campo marcado abajo y guarde otra vez." in wrong.text
     assert "“12” no es una identificación de grupo." in wrong.text
+
+
+def test_the_triage_reason_is_said_in_spanish_on_a_spanish_console(staff: TestClient) -> None:
+    raw = (FIXTURES / "01_bor_change.eml").read_bytes()
+    assert staff.post("/api/triage", content=raw, headers={"content-type": "message/rfc822"}).status_code in (200, 201)
+    record = re.search(r'href="(/staff/messages/[A-Z0-9-]+)\?lang=es"', staff.get("/staff").text)
+    assert record
+    page = staff.get(record.group(1)).text
+    reason = re.search(r'<p class="reason">(.*?)</p>', page, re.S)
+    assert reason
+    said = reason.group(1)
+    # The sentence is the console's; the facts in it (address, group ID, the group's name) are the email's and the directory's.
+    assert said.startswith("Reenviar al Equipo de Soporte de Administración de Cuentas: “Cambios del corredor de registro” va al Equipo")
+    assert "Se encontró el número de grupo 604213 en el mensaje y el nombre del grupo “Ortiz Landscaping LLC” en una línea con etiqueta." in said
+    assert "Forward to" not in said and " from " not in said
+
+
+def test_a_forward_from_a_spanish_console_tells_the_team_why_in_english(staff: TestClient) -> None:
+    raw = (FIXTURES / "01_bor_change.eml").read_bytes()
+    record = staff.post("/api/triage", content=raw, headers={"content-type": "message/rfc822"}).json()["id"]
+    page = staff.get(f"/staff/messages/{record}").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf
+    done = staff.post(f"/staff/messages/{record}/forward", data={"csrf_token": csrf.group(1)}, follow_redirects=True)
+    assert done.status_code == 200 and "Reenviado" in done.text  # staff read the outcome in Spanish
+    services = staff.app.state.services  # type: ignore[attr-defined]
+    [item] = services.mailroom.outbox.recent(10)
+    body = message_from_bytes(item.message, policy=policy.default).get_body(("plain",)).get_content().splitlines()  # type: ignore[union-attr]
+    # The team reads English, whatever language the console was in.
+    assert body[body.index("Why it came to you:") + 1] == "Broker of record changes are handled by the Account Management Support Team."
+    # So does the reason the outbox keeps beside it.
+    assert item.fields["reason"].startswith("Forward to Account Management Support Team: “Broker of record changes” goes to Account Management Support Team")
+    assert "Found group ID 604213 from the message" in item.fields["reason"]

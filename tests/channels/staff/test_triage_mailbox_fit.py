@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from routing.app import create_app
 from routing.core.model import Directory
+from routing.core.wording import phone_instructions
 from routing.settings import Settings
 
 
@@ -48,7 +49,7 @@ def test_a_billing_email_is_not_forwarded_and_staff_see_the_service_centers_line
     line = next(p for p in csc.phones if p.keys)
     assert record["action"] == "review"
     assert record["forward_to"] is None  # no listed mailbox fits, and csc-sd-sba@kp.org is only for forms
-    assert f"California Service Center handles “Reconcile your bill” by phone: {line.instructions}." in record["reason"]
+    assert f"California Service Center handles “Reconcile your bill” by phone: {phone_instructions(line)}." in record["reason"]
     assert f"{csc.emails[0].address} is listed only for enrollment applications, member terminations and account changes" in record["reason"]
     page = console_text(staff, record["id"])
     assert record["reason"] in page and "Needs a person" in page
@@ -62,7 +63,7 @@ def test_feedback_gets_member_services_line_and_no_self_contradicting_forward(st
     phone = directory.contact("member-services").phones[0]
     assert record["action"] == "review"
     assert record["contact"]["id"] == "member-services"
-    assert f"Member Services Center handles “{directory.topic('plan-feedback')[1].title}” by phone: {phone.instructions}." in record["reason"]
+    assert f"Member Services Center handles “{directory.topic('plan-feedback')[1].title}” by phone: {phone_instructions(phone)}." in record["reason"]
     assert "Member Services Center takes no email." in record["reason"]
     assert not record["reason"].startswith("Forward to")
     assert record["forward_to"] is None or record["forward_to"]["address"] in record["reason"]  # only a nearest fit named as one

@@ -17,6 +17,7 @@ from browser import LiveServer, check_page, live_server, open_page
 from playwright.sync_api import Browser, Dialog, expect
 
 from routing.core.model import Directory
+from routing.core.wording import phone_instructions
 
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
 TEAM = "account-management-support"
@@ -67,7 +68,7 @@ def test_the_confirmation_is_true_survives_reload_and_the_status_link_opens_anyw
     for untrue in ("on its way", "emailed to", "We keep trying"):
         assert untrue not in page.locator("main").inner_text()
     phone = next(p for p in team.phones if p.keys)
-    expect(page.locator(".next-steps")).to_contain_text(f"If you need an answer soon, {phone.instructions} and mention reference {reference}.")
+    expect(page.locator(".next-steps")).to_contain_text(f"If you need an answer soon, {phone_instructions(phone)} and mention reference {reference}.")
     expect(page.locator(".facts")).to_contain_text("maria.ortiz@example.net")  # the sender's own browser
     check_page(page, "request-kept-here", seen)
 

@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 
 from routing.app import create_app
 from routing.core.model import Directory
+from routing.core.wording import phone_instructions
 from routing.settings import Settings
 from routing.store.outbox import DONE, Outbox, outbox_path
 
@@ -142,7 +143,7 @@ def test_an_emergency_is_refused_and_sent_to_the_emergency_line(mail_client: Tes
     response = mail_client.post("/api/forward", json=BROKER | {"message": "An employee collapsed at work and has chest pain"})
     assert response.status_code == 422
     message = response.json()["error"]["message"]
-    assert directory.contact("emergency").phones[0].instructions in message
+    assert phone_instructions(directory.contact("emergency").phones[0]) in message
     assert "wrong way to get urgent help" in message
     assert sum(outbox_counts(mail_client).values()) == 0
     assert smtp_server.messages == []
@@ -524,4 +525,4 @@ def test_the_form_refuses_a_post_without_its_csrf_token(mail_client: TestClient)
 def test_an_emergency_on_the_form_says_to_call(mail_client: TestClient, directory: Directory) -> None:
     response = mail_client.post("/contact", data=_form_data(mail_client, BROKER | {"message": "my employee is not breathing"}))
     assert response.status_code == 422
-    assert directory.contact("emergency").phones[0].instructions in _form(response.text).alert
+    assert phone_instructions(directory.contact("emergency").phones[0]) in _form(response.text).alert

@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from routing.app import create_app
 from routing.core.model import Directory
+from routing.core.wording import phone_instructions
 from routing.settings import Settings
 
 PRIVATE = (BROKER["message"], BROKER["email"], BROKER["group_name"], BROKER["phone"], BROKER["name"])
@@ -71,7 +72,7 @@ def agree(client: TestClient, ref: str) -> dict[str, Any]:
 
 def call(directory: Directory, contact_id: str) -> str:
     contact = directory.contact(contact_id)
-    return next(p for p in contact.phones if p.keys).instructions
+    return phone_instructions(next(p for p in contact.phones if p.keys))
 
 
 # --- the four states ---------------------------------------------------------------------
@@ -175,7 +176,7 @@ def test_a_billing_question_on_the_form_gets_the_phone_line_and_is_not_sent(mail
     csc = directory.contact("california-service-center")
     line = next(p for p in csc.phones if p.keys)
     assert "We have not sent your request." in text
-    assert f"California Service Center handles “Reconcile your bill” by phone: {line.instructions}." in text
+    assert f"California Service Center handles “Reconcile your bill” by phone: {phone_instructions(line)}." in text
     assert f"{csc.emails[0].address} is listed only for" in text
     assert f'href="{line.tel_uri}"' in response.text  # one tap to call, with the key after a pause
     assert "No listed mailbox covers it, so there is no address to offer." in text
@@ -204,7 +205,7 @@ def test_the_api_answers_a_feedback_request_with_member_services_line(mail_clien
     assert response.status_code == 422
     error = response.json()["error"]
     phone = directory.contact("member-services").phones[0]
-    assert f"Member Services Center handles “{directory.topic('plan-feedback')[1].title}” by phone: {phone.instructions}." in error["message"]
+    assert f"Member Services Center handles “{directory.topic('plan-feedback')[1].title}” by phone: {phone_instructions(phone)}." in error["message"]
     assert "Member Services Center takes no email." in error["message"]
     assert "amt@kp.org" not in error["message"]
     assert error["fields"]["contact_id"] == "No team's mailbox covers this request, so please call instead."
