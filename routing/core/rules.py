@@ -248,7 +248,8 @@ def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> 
     other = _other_domain(phrases, said)
     if other is not None:
         domain, phrase = other
-        own = set(index.phrase_words(phrase))
+        # Every other-domain phrase said is that domain's, not the plan's: "transfer my brokerage account" is no account change.
+        own = {w for said_words in said & phrases.any_other for w in said_words}
         plan_words = {t for t in (hits[0].matched if hits else ()) if t not in own}
         if len(plan_words) < PLAN_WORDS_OVER_DOMAIN:
             return _off_topic(directory, domain, phrase, base), analysis
@@ -269,8 +270,13 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
     if not (whole.safety or any(part.adds or part.but for part in parts)):
         return whole  # sentences of context before the question ("She is leaving. What are her COBRA options?")
     found = []
+    scene = ""  # a part that only sets the scene ("A new hire starts Monday.") is read with the request after it
     for number, part in enumerate(parts[:MAX_NEEDS]):
-        decision, _analysis = _route_once(index, part.text, channel, now)
+        if not (part.asks or whole.safety) and number + 1 < len(parts):
+            scene = f"{scene}{part.text.strip()} "
+            continue
+        decision, _analysis = _route_once(index, scene + part.text, channel, now)
+        scene = ""
         # A part counts when it asks for something or names a problem; beside an emergency, any part that names a team.
         if (part.asks or whole.safety) and decision.confident and not (decision.fallback or decision.offtopic or decision.safety):
             found.append((number, part, decision))
@@ -386,7 +392,7 @@ def _decide(
         if matched is None:
             continue
         if not rule.prefer:
-            return _from_rule(directory, rule, matched, hits, base)
+            return _from_rule(directory, rule, matched, _naming_first(index, directory, rule, matched, hits), base)
         preferred = _preferred(directory, index, rule, analysis, hits, matched, base)
         if preferred is not None:
             return preferred
@@ -440,6 +446,17 @@ def _rule_matches(
         if status(contact.hours, directory.holidays, now).open_now is not wanted:
             return None
     return tuple(matched)
+
+
+def _naming_first(index: Searcher, directory: Directory, rule: Rule, matched: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
+    """The hits with the routed team's topic that the rule's quoted phrases name first ("reinstatement" over billing)."""
+    if not rule.route:
+        return hits
+    said = {index.phrase_words(p) for p in matched}
+    for i, hit in enumerate(hits):
+        if hit.contact_id == rule.route and said & {index.phrase_words(w) for w in directory.topic(hit.topic_id)[1].words}:
+            return [hit, *hits[:i], *hits[i + 1 :]] if i else hits
+    return hits
 
 
 def _from_rule(directory: Directory, rule: Rule, matched: tuple[str, ...], hits: list[Hit], base: _Asked) -> Decision:

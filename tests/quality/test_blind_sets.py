@@ -1,7 +1,8 @@
 """Routing quality on question sets written blind (by writers who saw only the two source pages, never the code).
 
-dev_a and dev_b (640 questions) are tuned on; test_fresh (180) and test_fresh2 (150) are held out and
-never tuned on. Each prints its accuracy by voice, emergency recall, false
+dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
+off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
+tuning. test_fresh (180) and test_fresh2 (150) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -27,7 +28,9 @@ BLIND = DATA / "blind"
 # The held-out set's floor guards against regressions only; nobody tunes on its misses.
 FLOORS = {
     "dev_a.yaml": (0.99, 0.95),  # 318/320 = 99.4%, flagged 32/33 (2026-12-03, issue 12 understanding work)
-    "dev_b.yaml": (0.97, 0.95),  # 313/320 = 97.8%, flagged 25/26
+    "dev_b.yaml": (0.97, 0.95),  # 315/320 = 98.4%, flagged 25/26 (after the dev_c situations)
+    # 95/160 = 59.4% (21/30 flagged) blind; 160/160, flagged 29/30 after tuning on it (2026-12-03, issue 12).
+    "dev_c.yaml": (0.98, 0.95),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),
