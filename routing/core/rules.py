@@ -309,8 +309,10 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
 
 # The token the directory's synonyms turn every way of asking about opening hours into ("what time", "open on").
 HOURS_WORD = "hours"
-# Words that address this help desk itself ("are you open?"), as the question says them.
-ADDRESSED = frozenset({"you", "your", "yours", "kaiser", "ustedes", "su"})
+# Words that address this help desk itself ("are you open?"), as the question says them (accents folded).
+# Spanish addresses "ustedes" through the verb ("¿están abiertos?", "¿a qué hora abren?"), so its plural
+# forms of the hours verbs count too; a named place takes the singular ("¿a qué hora abre Costco?").
+ADDRESSED = frozenset({"you", "your", "yours", "kaiser", "ustedes", "usted", "su", "estan", "abren", "cierran", "atienden", "trabajan"})
 
 
 def _asks_hours(analysis: Analysis) -> bool:

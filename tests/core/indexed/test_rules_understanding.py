@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from routing.core import i18n
 from routing.core.directory import load
 from routing.core.instants import parse_instant
 from routing.core.rules import CONFIDENT, route
 from routing.settings import ROOT
+from routing.store import catalogs
 from routing.store.search_index import open_index
 
 MONDAY_10AM = parse_instant("2026-11-23T10:00:00-08:00")
@@ -262,6 +264,28 @@ def test_an_hours_question_states_the_teams_hours_from_the_directory(index, ques
     assert decision.hours_question
     assert decision.contact.id == expected and decision.confident
     assert hours in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "hours"),
+    [
+        ("¿Están abiertos el sábado?", "small-business-representative", "lun.–vie. 8:30 a. m.–5:00 p. m., hora del Pacífico"),
+        ("¿a qué hora abren?", "small-business-representative", "lun.–vie. 8:30 a. m.–5:00 p. m., hora del Pacífico"),
+        ("¿El departamento de facturación abre los sábados?", "california-service-center", "lun.–vie. 8:00 a. m.–5:00 p. m., hora del Pacífico"),
+    ],
+)
+def test_a_spanish_hours_question_addresses_the_desk_through_its_verb(index, question, expected, hours):
+    catalogs.install_all()
+    with i18n.speaking("es"):
+        decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.hours_question and decision.contact.id == expected and decision.confident
+    assert hours in decision.reason
+
+
+def test_another_places_hours_in_spanish_stay_unsure(index):
+    with i18n.speaking("es"):
+        decision = route(index, "¿A qué hora abre Costco?", "web", MONDAY_10AM)
+    assert decision.hours_question and not decision.confident
 
 
 def test_hours_not_listed_are_said_so(index):
