@@ -282,6 +282,14 @@ def test_a_spanish_hours_question_addresses_the_desk_through_its_verb(index, que
     assert hours in decision.reason
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Un empleado dejó el trabajo y quiere seguir con el seguro médico.", "mi cocinero renunció y quiere mantener su seguro médico"],
+)
+def test_someone_leaving_who_wants_to_keep_coverage_is_cobra_in_spanish_too(index, question):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == "client-services-unit"
+
+
 def test_another_places_hours_in_spanish_stay_unsure(index):
     with i18n.speaking("es"):
         decision = route(index, "¿A qué hora abre Costco?", "web", MONDAY_10AM)
