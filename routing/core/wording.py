@@ -237,7 +237,7 @@ def fax_way(fax: Fax) -> str:
 
 
 def phone_instructions(phone: Phone) -> str:
-    """How to reach a line, in words: "call 1-800-790-4661, press 3"."""
+    """How to reach a line, in words: "call <its number>, press <its keys>"."""
     if phone.keys:
         return _("call %(number)s, press %(keys)s") % {"number": phone.display, "keys": phone.keys}
     return _("call %(number)s") % {"number": phone.display}
