@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from routing.core.i18n import _
 from routing.errors import BadInstant
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -24,14 +25,16 @@ def parse_instant(text: str) -> datetime:
         value = datetime.fromisoformat(cleaned)
     except ValueError:
         raise BadInstant(
-            f"'{text}' is not a date and time; use ISO-8601 with an offset, such as 2026-11-23T08:00:00-08:00."
+            _("'%(text)s' is not a date and time; use ISO-8601 with an offset, such as 2026-11-23T08:00:00-08:00.") % {"text": text}
         ) from None
     if value.tzinfo is None:
         raise BadInstant(
-            f"'{text}' has no UTC offset; add one, such as 2026-11-23T08:00:00-08:00 or 2026-11-23T16:00:00Z."
+            _("'%(text)s' has no UTC offset; add one, such as 2026-11-23T08:00:00-08:00 or 2026-11-23T16:00:00Z.") % {"text": text}
         )
     # Hours are looked up days either side of the instant, which overflows near
     # year 1 and 9999; and before 1900 time zones had offsets in seconds (LMT).
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise BadInstant(f"'{text}' is outside the years {FIRST_YEAR} to {LAST_YEAR}; choose a date in that range.")
+        raise BadInstant(
+            _("'%(text)s' is outside the years %(first)s to %(last)s; choose a date in that range.") % {"text": text, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return value
