@@ -190,7 +190,10 @@ async def form_post(request: Request) -> Response:
         nearest = exc.route.nearest
         if nearest is not None:
             values["contact_id"] = nearest.team.id
-        return _render(request, values, exc.fields, problem=exc.message, status=exc.status, call=_call(exc))
+        call = _call(exc)
+        # A sentence names the team ("con el Centro ..." in Spanish); the phone link's own text stays _call's.
+        named = {**call, "named": in_sentence(exc.route.handler)} if call else None
+        return _render(request, values, exc.fields, problem=exc.message, status=exc.status, call=named)
     except RequestError as exc:
         if exc.status == 413:
             raise  # nothing was read, so there is nothing to show again

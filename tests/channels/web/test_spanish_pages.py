@@ -279,6 +279,14 @@ def test_the_contact_form_offers_its_teams_and_the_group_id_in_spanish(client: T
     assert "5 to 8 digits" not in wrong.text
 
 
+def test_a_spanish_request_the_team_takes_by_phone_names_the_team_with_its_article(client: TestClient) -> None:
+    form = Page(spanish(client, "/contact"))
+    billing = {**BROKER, "subject": "", "message": "Nuestra factura está mal: nos cobraron dos veces por el mismo empleado."}
+    refused = client.post("/contact?lang=es", data={**billing, "csrf_token": form.hidden["csrf_token"]})
+    assert refused.status_code == 422
+    assert re.search(r'Esto se atiende por teléfono con el Centro de Servicio de California: <a class="tel" href="tel:[^"]+">', refused.text)
+
+
 def test_english_contact_form_keeps_its_english_teams_and_numbers(client: TestClient) -> None:
     page = client.get("/contact").text
     assert ">California Service Center: Enrollment applications, member terminations and account changes</option>" in page
