@@ -32,7 +32,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from routing.clock import now
-from routing.core import i18n
+from routing.core import i18n, wording
 from routing.core.i18n import N_, _
 from routing.core.instants import parse_instant
 from routing.core.model import Contact, Directory
@@ -270,6 +270,20 @@ def either(items: Sequence[str]) -> str:
     return _("%(first)s, or %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
+def number(value: int) -> str:
+    """A count as the page's language writes it: "10,000" in English, "10 000" in Spanish (a space groups the
+    digits wherever the reader learned a point or a comma for it; four digits stay together, "5000")."""
+    if i18n.current() == i18n.SOURCE:
+        return f"{value:,}"
+    return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
+
+
+def contracted(text: str) -> str:
+    """A template's sentence with the words its language joins ("a el Centro" is "al Centro"), still markup if it was."""
+    joined = wording.contracted(str(text))
+    return Markup(joined) if isinstance(text, Markup) else joined
+
+
 def page_context(request: Request) -> dict[str, Any]:
     """What every page's layout shows, the error page included (a Jinja context processor)."""
     snapshot = services(request).snapshot
@@ -281,6 +295,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "lang_url": with_language,
         "lang_field": language_field,
         "either": either,
+        "contracted": contracted,
+        "number": number,
     }
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from routing.core import i18n, wording
 from routing.core.email.addresses import is_email_address, not_text, printable, unsafe_in_header
-from routing.core.i18n import _, ngettext
+from routing.core.i18n import _, localized, ngettext
 from routing.core.model import Contact, Directory, Email
 from routing.core.recipients import WrittenRoute, chosen, written_route
 from routing.core.rules import Decision, route
@@ -116,9 +116,9 @@ def _problem(name: str, value: str, directory: Directory) -> str:
         return _("Enter your group name, so the team can find your account.")
     if name == "group_id":
         if not value:
-            return _("Enter your group ID: %(format)s.") % {"format": fmt.description}
+            return _("Enter your group ID: %(format)s.") % {"format": localized(fmt, "description")}
         if not re.fullmatch(fmt.pattern, value):
-            return _("“%(value)s” is not a group ID. A group ID is %(format)s.") % {"value": value, "format": fmt.description}
+            return _("“%(value)s” is not a group ID. A group ID is %(format)s.") % {"value": value, "format": localized(fmt, "description")}
     if name == "email":
         if not value:
             return _("Enter the email address where the team should reply.")

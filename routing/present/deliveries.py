@@ -24,8 +24,7 @@ from routing.core.i18n import N_, _, ngettext
 from routing.core.model import Directory
 from routing.core.recipients import line
 from routing.core.wording import named, phone_instructions, said
-from routing.present.email import sent_time
-from routing.present.json import status_json
+from routing.present.json import moment_words, status_json
 from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, WRITTEN, Item
 
 KEPT_HERE, WAITING, DELIVERED, NOT_DELIVERED = "kept_here", "queued", "sent", "failed"
@@ -57,7 +56,7 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
     call = _call(item, directory)
     facts = {"team": team, "call": call, "reference": item.id, "address": item.to, "reply_to": reply_to}
     urgent = said(_("If it is urgent, %(call)s and mention reference %(reference)s.") % facts) if call else ""
-    received = _when(item.created_at, directory)
+    received = _received(item, directory)
     sent = _when(item.sent_at, directory) if item.status == SENT and item.sent_at is not None else ""
     hours = _hours(item, directory, now)
 
@@ -180,7 +179,16 @@ def _problem(item: Item) -> str:
 
 
 def _when(epoch: float | None, directory: Directory) -> str:
-    return "" if epoch is None else sent_time(datetime.fromtimestamp(epoch, UTC), directory.timezone)
+    return "" if epoch is None else moment_words(datetime.fromtimestamp(epoch, UTC), directory.timezone)
+
+
+def _received(item: Item, directory: Directory) -> str:
+    """When the request came in by the app's clock (``submitted_at``, which ROUTING_NOW pins like every other
+    instant), not the row's own timestamp: the store keeps real time for its queue."""
+    try:
+        return moment_words(datetime.fromisoformat(str(item.fields["submitted_at"])), directory.timezone)
+    except (KeyError, ValueError):  # a row written before the field was kept
+        return _when(item.created_at, directory)
 
 
 def _iso(epoch: float | None) -> str | None:

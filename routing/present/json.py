@@ -11,11 +11,15 @@ import threading
 from collections import OrderedDict
 from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_timezone_name
 
 from routing.core import i18n, wording
 from routing.core.hours import describe_week, status
-from routing.core.i18n import _, localized
+from routing.core.i18n import _, localized, pgettext
 from routing.core.model import WEEKDAYS, Contact, Directory, Email, Fax, Hours, HoursKind, Link, OtherWay, Phone, Topic
+from routing.present.email import sent_time
 
 
 def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:
@@ -54,6 +58,7 @@ def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
         "id": contact.id,
         "language": version[1],
         "name": localized(contact, "name"),
+        "named": in_sentence(contact),
         "kind": contact.kind.value,
         "kind_label": _(contact.kind.label),
         "summary": localized(contact, "summary"),
@@ -92,6 +97,16 @@ def _dynamic(contact: Contact, directory: Directory, now: datetime) -> tuple[lis
             _status_cards.popitem(last=False)
         at[key] = found
     return found
+
+
+def in_sentence(contact: Contact) -> str:
+    """A contact's name where a page's sentence puts it after a verb or a preposition.
+
+    English pages name a team bare, as a heading does ("Contact California Service Center"), and keep
+    doing so; Spanish needs the article the directory gives it ("Comuníquese con el Centro de Servicio de
+    California"), which ``wording.named`` reads, and ``wording.contracted`` joins "a el" into "al".
+    """
+    return contact.name if i18n.current() == i18n.SOURCE else wording.named(contact)
 
 
 def _source(directory: Directory, source_id: str) -> str:
@@ -187,6 +202,25 @@ def other_way_json(way: OtherWay, directory: Directory) -> dict[str, str]:
 
 def link_json(link: Link) -> dict[str, str]:
     return {"title": localized(link, "title"), "url": link.url, "note": localized(link, "note")}
+
+
+def moment_words(moment: datetime, zone: str) -> str:
+    """An instant written out in ``zone``, as a page states when something happened.
+
+    English keeps the words the team's email uses ("Thursday, December 3, 2026 at 4:01 AM PST"); other
+    languages take their date, clock and zone name from Babel's locale data ("jueves, 3 de diciembre de
+    2026, 4:01 a. m. (hora estándar del Pacífico)").
+    """
+    language = i18n.current()
+    if language == i18n.SOURCE:
+        return sent_time(moment, zone)
+    local = moment.astimezone(ZoneInfo(zone))
+    words = {
+        "date": format_date(local, "full", locale=language),
+        "clock": format_time(local, "h:mm a", locale=language),
+        "zone": get_timezone_name(local, "long", locale=language),
+    }
+    return pgettext("a moment written out", "%(date)s at %(clock)s (%(zone)s)") % words
 
 
 def _clock(value: time, end: bool = False) -> str:

@@ -14,7 +14,7 @@ from routing.core import i18n, wording
 from routing.core.hours import zone
 from routing.core.model import Contact, Directory, Hours
 from routing.core.phone_menu import key_order, menu_options
-from routing.present.json import badge, hours_json, status_json
+from routing.present.json import badge, hours_json, in_sentence, status_json
 from routing.present.phone_words import menu_what
 
 
@@ -58,7 +58,7 @@ def phone_tree(directory: Directory, now: datetime) -> dict[str, Any]:
             "languages": [
                 {"code": code, "key": offered.key, "voice": offered.voice, "offer": offered.offer} for code, offered in ivr.languages.items()
             ],
-            "fallback": {"id": fallback.id, "name": i18n.localized(fallback, "name")},
+            "fallback": {"id": fallback.id, "name": i18n.localized(fallback, "name"), "named": in_sentence(fallback)},
         },
         "numbers": list(numbers.values()),
         "contacts": [

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, read_limited, render, require_content_type, with_language
+from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, number, read_limited, render, require_content_type, with_language
 from routing.clock import now
 from routing.core import i18n, wording
 from routing.core.i18n import N_, _
@@ -41,6 +41,7 @@ from routing.delivery.enqueue import form_outgoing
 from routing.errors import RequestError, UnsafeHeaders
 from routing.present.deliveries import State, request_json, request_state, status_path
 from routing.present.email import Letter
+from routing.present.json import in_sentence
 from routing.services import services
 from routing.store.outbox import Item, new_reference
 
@@ -101,7 +102,7 @@ async def _read_body(request: Request) -> bytes:
         request,
         limit,
         _("This request is larger than the %(limit)s bytes we accept. Shorten the message and send it again; the team can ask for documents when they reply.")
-        % {"limit": f"{limit:,}"},
+        % {"limit": number(limit)},
     )
 
 
@@ -169,7 +170,7 @@ async def form_page(request: Request) -> Response:
         if contact.emails:
             values["contact_id"] = chosen
         else:
-            notice = _("%(team)s does not take written requests. Choose a team below, or leave the choice to us.") % {"team": contact.name}
+            notice = wording.contracted(_("%(team)s does not take written requests. Choose a team below, or leave the choice to us.") % {"team": in_sentence(contact)})
     return _render(request, values, {}, notice=notice)
 
 
@@ -189,7 +190,10 @@ async def form_post(request: Request) -> Response:
         nearest = exc.route.nearest
         if nearest is not None:
             values["contact_id"] = nearest.team.id
-        return _render(request, values, exc.fields, problem=exc.message, status=exc.status, call=_call(exc))
+        call = _call(exc)
+        # A sentence names the team ("con el Centro ..." in Spanish); the phone link's own text stays _call's.
+        named = {**call, "named": in_sentence(exc.route.handler)} if call else None
+        return _render(request, values, exc.fields, problem=exc.message, status=exc.status, call=named)
     except RequestError as exc:
         if exc.status == 413:
             raise  # nothing was read, so there is nothing to show again
@@ -224,8 +228,9 @@ def _render(
         "errors": errors,
         "problem": problem,
         "notice": notice,
-        "teams": [{"id": c.id, "name": c.name, "purposes": [e.purpose for e in c.emails]} for c in writable(directory)],
+        "teams": [{"id": c.id, "name": i18n.localized(c, "name"), "purposes": [i18n.localized(e, "purpose") for e in c.emails]} for c in writable(directory)],
         "group_id": directory.group_id,
+        "group_id_format": i18n.localized(directory.group_id, "description"),
         "limits": MAX_CHARS,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
@@ -256,10 +261,11 @@ async def status_page(request: Request) -> Response:
 def _status_context(request: Request, item: Item, state: State, mine: bool) -> dict[str, Any]:
     # A status link read or shared from a Spanish page opens in Spanish for whoever follows it.
     path = with_language(status_path(item.id))
+    directory = services(request).snapshot.directory
     base = services(request).settings.public_base_url or f"{request.url.scheme}://{request.url.netloc}"
     return {
         "item": item,
-        "team": str(item.fields.get("contact_name") or item.contact_id),
+        "team": i18n.localized(directory.contact(item.contact_id), "name") if directory.has_contact(item.contact_id) else str(item.fields.get("contact_name") or item.contact_id),
         "state": state,
         "mine": mine,
         "status_path": path,

@@ -105,7 +105,7 @@ def test_a_spanish_question_after_hours_gives_the_opening_the_email_and_the_webs
     assert team in said[0]
     assert "En este momento no atiende." in said
     assert "Vuelve a atender el lunes a las 8 a. m., hora del Pacífico." in said
-    assert "Entonces puede llamar al 1-800-790-4661 y oprimir 1." in said  # the team's own number and key
+    assert "A esa hora puede llamar al 1-800-790-4661 y oprimir 1." in said  # the team's own number and key
     # The address is spelled out the Spanish way, twice, so a caller can write it down.
     email = next(s for s in said if "arroba" in s)
     assert email.count("c s c guion s d guion s b a arroba k p punto org") == 2

@@ -52,7 +52,7 @@ def test_the_console_reads_in_spanish_from_the_list_to_a_correction(staff: TestC
     wrong = staff.post(f"{record.group(1)}/correct", data={"csrf_token": csrf.group(1), "group_id": "12", "contact_id": "", "group_name": ""})
     assert wrong.status_code == 422
     assert "Corrija el campo marcado abajo y guarde otra vez." in wrong.text
-    assert "“12” no es una identificación de grupo." in wrong.text
+    assert "“12” no es un número de grupo." in wrong.text
 
 
 def test_the_triage_reason_is_said_in_spanish_on_a_spanish_console(staff: TestClient) -> None:

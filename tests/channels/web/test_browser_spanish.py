@@ -57,7 +57,7 @@ def test_a_spanish_employer_switches_searches_and_sends_a_request(visit: tuple[P
     check_page(page, "es-form-problems", seen)
 
     page.get_by_label("Nombre del grupo").fill("Jardinería Ortiz LLC")
-    page.get_by_label("Identificación del grupo").fill("604213")
+    page.get_by_label("Número de grupo").fill("604213")
     page.get_by_label("Su correo electrónico").fill("ana.ortiz@example.net")
     page.get_by_label("Asunto").fill("Cambio de agente")
     page.get_by_role("button", name="Enviar solicitud").click()

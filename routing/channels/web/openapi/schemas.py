@@ -144,6 +144,7 @@ def _contact_schemas() -> dict[str, Schema]:
         "id": string(),
         "language": LANGUAGE,
         "name": string(),
+        "named": string("The name as a sentence puts it after a verb: in Spanish with its article (“el Centro de Servicio de California”), in English the name itself."),
         "kind": one_of(KINDS),
         "kind_label": string(),
         "summary": string(),
@@ -324,7 +325,7 @@ def _phone_tree_schema() -> Schema:
                 obj({"code": string(), "key": string(), "voice": string(), "offer": string("Said in that language at every English prompt.")}),
                 "The other languages a caller can choose by key; after it, the whole call is in that language.",
             ),
-            "fallback": named,
+            "fallback": obj({**named["properties"], "named": string("The name as a sentence puts it, as on Contact.")}),
         }, "The phone menu callers hear."),
         "numbers": array(obj({"number": string(), "display": string(), "label": string(), "options": array(option)})),
         "contacts": array(obj({
