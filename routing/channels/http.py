@@ -270,14 +270,6 @@ def either(items: Sequence[str]) -> str:
     return _("%(first)s, or %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def number(value: int) -> str:
-    """A count as the page's language writes it: "10,000" in English, "10 000" in Spanish (a space groups the
-    digits wherever the reader learned a point or a comma for it; four digits stay together, "5000")."""
-    if i18n.current() == i18n.SOURCE:
-        return f"{value:,}"
-    return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
-
-
 def contracted(text: str) -> str:
     """A template's sentence with the words its language joins ("a el Centro" is "al Centro"), still markup if it was."""
     joined = wording.contracted(str(text))
@@ -296,7 +288,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "lang_field": language_field,
         "either": either,
         "contracted": contracted,
-        "number": number,
+        "number": i18n.number,
     }
 
 

@@ -98,6 +98,14 @@ def localized(item: object, field: str, language: str | None = None) -> Any:
     return getattr(item, field)
 
 
+def number(value: int) -> str:
+    """A count as the current language writes it: "10,000" in English, "10 000" in Spanish (a no-break space groups
+    the digits wherever the reader learned a point or a comma for it; four digits stay together, "5000")."""
+    if _current.get() == SOURCE:
+        return f"{value:,}"
+    return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
+
+
 _TAG = re.compile(r"^\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9]{1,8})*\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
 
 

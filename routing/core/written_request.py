@@ -110,7 +110,7 @@ def _problem(name: str, value: str, directory: Directory) -> str:
         return _("Keep this to a single line of plain text: line breaks, control characters and encoded words (=?…?=) are not allowed here.")
     limit = MAX_CHARS[name]
     if len(value) > limit:
-        return _("Shorten this to %(limit)s characters or fewer (it has %(count)s).") % {"limit": f"{limit:,}", "count": f"{len(value):,}"}
+        return _("Shorten this to %(limit)s characters or fewer (it has %(count)s).") % {"limit": i18n.number(limit), "count": i18n.number(len(value))}
     fmt = directory.group_id
     if name == "group_name" and not value:
         return _("Enter your group name, so the team can find your account.")

@@ -53,3 +53,10 @@ def test_an_unknown_language_speaks_the_source_language() -> None:
     with i18n.speaking("klingon") as language:
         assert language == "en"
         assert i18n.gettext("Closed") == "Closed"
+
+
+def test_a_count_is_written_as_the_language_writes_it() -> None:
+    assert i18n.number(10_000) == "10,000"
+    with i18n.speaking("es"):
+        assert i18n.number(10_000) == "10\u00a0000"
+        assert i18n.number(5000) == "5000"  # four digits stay together in Spanish

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, number, read_limited, render, require_content_type, with_language
+from routing.channels.http import CSRF_FIELD, check_csrf, client_key, csrf_token, read_limited, render, require_content_type, with_language
 from routing.clock import now
 from routing.core import i18n, wording
 from routing.core.i18n import N_, _
@@ -102,7 +102,7 @@ async def _read_body(request: Request) -> bytes:
         request,
         limit,
         _("This request is larger than the %(limit)s bytes we accept. Shorten the message and send it again; the team can ask for documents when they reply.")
-        % {"limit": number(limit)},
+        % {"limit": i18n.number(limit)},
     )
 
 
