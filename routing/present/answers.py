@@ -11,8 +11,6 @@ in it here. Ids, enums and ``explanation`` (for programs and logs) never change.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -25,6 +23,7 @@ from routing.core.i18n import _, localized
 from routing.core.model import Contact, Directory, Topic
 from routing.core.rules import Decision
 from routing.present.json import contact_json, contact_view
+from routing.present.recent import Recent
 
 
 def decision_json(decision: Decision, directory: Directory) -> dict[str, Any]:
@@ -86,22 +85,14 @@ def _card_dict(contact: Contact, directory: Directory, at: datetime, view: bool,
 
 
 _ENCODED_INSTANTS = 4  # as many as present.json keeps statuses for
-_encoded: OrderedDict[datetime, dict[tuple[str, str, str, bool], bytes]] = OrderedDict()
-_encoded_lock = threading.Lock()  # the API and the triage threads share it
+_encoded: Recent[datetime, tuple[str, str, str, bool], bytes] = Recent(_ENCODED_INSTANTS)
 
 
 def _card_fragment(contact: Contact, directory: Directory, at: datetime, view: bool, matched: object) -> orjson.Fragment:
-    by_card = _encoded.get(at)
     key = (directory.version, i18n.current(), contact.id, view)  # a card's words are in the request's language
-    encoded = by_card.get(key) if by_card is not None else None
+    encoded = _encoded.get(at, key)
     if encoded is None:
-        encoded = orjson.dumps(_card_dict(contact, directory, at, view, _ALONE), option=orjson.OPT_NON_STR_KEYS)
-        with _encoded_lock:
-            by_card = _encoded.setdefault(at, {})
-            _encoded.move_to_end(at)
-            while len(_encoded) > _ENCODED_INSTANTS:
-                _encoded.popitem(last=False)
-            by_card[key] = encoded
+        encoded = _encoded.put(at, key, orjson.dumps(_card_dict(contact, directory, at, view, _ALONE), option=orjson.OPT_NON_STR_KEYS))
     if matched is not _ALONE:
         # "matched_topic" is the card's last key, as _card_dict adds it: the same bytes as encoding the whole card.
         encoded = encoded[:-1] + b',"matched_topic":' + orjson.dumps(matched) + b"}"

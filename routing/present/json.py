@@ -7,8 +7,6 @@ an argument, and nothing here reads the clock or the request.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +18,7 @@ from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized, pgettext
 from routing.core.model import WEEKDAYS, Contact, Directory, Email, Fax, Hours, HoursKind, Link, OtherWay, Phone, Topic
 from routing.present.email import sent_time
+from routing.present.recent import Recent
 
 
 def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:
@@ -42,16 +41,14 @@ def contact_json(contact: Contact, directory: Directory, now: datetime) -> dict[
 # The directory being served and the one a reload is replacing, in each language.
 _STATIC_VERSIONS = 2 * len(i18n.LANGUAGES)
 _STATUS_INSTANTS = 4  # the current minute and a few before it, or a handful of ?at= instants
-_static_cards: OrderedDict[tuple[str, str], dict[str, dict[str, Any]]] = OrderedDict()
-_status_cards: OrderedDict[datetime, dict[tuple[str, str, str], tuple[list[dict[str, Any]], dict[str, Any]]]] = OrderedDict()
-_cards_lock = threading.Lock()  # the pages, the API and the triage threads share these
+_static_cards: Recent[tuple[str, str], str, dict[str, Any]] = Recent(_STATIC_VERSIONS)
+_status_cards: Recent[datetime, tuple[str, str, str], tuple[list[dict[str, Any]], dict[str, Any]]] = Recent(_STATUS_INSTANTS)
 
 
 def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
     """The contact's fields that depend on the directory alone, with placeholders where the instant goes."""
     version = (directory.version, i18n.current())
-    by_id = _static_cards.get(version)
-    card = by_id.get(contact.id) if by_id is not None else None
+    card = _static_cards.get(version, contact.id)
     if card is not None:
         return card
     card = {
@@ -73,30 +70,16 @@ def _static(contact: Contact, directory: Directory) -> dict[str, Any]:
         "sources": [{"id": s, "description": _source(directory, s)} for s in contact.sources],
         "other_ways": [other_way_json(w, directory) for w in contact.other_ways],
     }
-    with _cards_lock:
-        by_id = _static_cards.setdefault(version, {})
-        _static_cards.move_to_end(version)
-        while len(_static_cards) > _STATIC_VERSIONS:
-            _static_cards.popitem(last=False)
-        by_id[contact.id] = card
-    return card
+    return _static_cards.put(version, contact.id, card)
 
 
 def _dynamic(contact: Contact, directory: Directory, now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The contact's phones and its open/closed fields at ``now``: computed once per contact and instant."""
-    at = _status_cards.get(now)
     key = (directory.version, i18n.current(), contact.id)
-    found = at.get(key) if at is not None else None
+    found = _status_cards.get(now, key)
     if found is not None:
         return found
-    found = [phone_json(p, directory, now) for p in contact.phones], status_json(contact.hours, directory, now)
-    with _cards_lock:
-        at = _status_cards.setdefault(now, {})
-        _status_cards.move_to_end(now)
-        while len(_status_cards) > _STATUS_INSTANTS:
-            _status_cards.popitem(last=False)
-        at[key] = found
-    return found
+    return _status_cards.put(now, key, ([phone_json(p, directory, now) for p in contact.phones], status_json(contact.hours, directory, now)))
 
 
 def in_sentence(contact: Contact) -> str:
