@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from typing import Protocol
 
 from whoosh.lang.porter import stem as porter_stem
 
@@ -41,6 +42,13 @@ def stem(word: str) -> str:
     return word if word.isdigit() else porter_stem(word)
 
 
+class Words(Protocol):
+    """A word list asked only whether it holds a word: a frozenset, or the store's compact dictionary."""
+
+    def __contains__(self, word: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """What the directory's words look like, for synonyms and typo repair."""
@@ -54,10 +62,10 @@ class Vocabulary:
     # directory word, yet not directory words themselves (a group named
     # "Copperline Electric" is still a business name).
     kept: frozenset[str] = frozenset()
-    english: frozenset[str] = frozenset()  # a dictionary of English words: a real word is never "repaired" into another
+    english: Words = frozenset()  # a dictionary of English words: a real word is never "repaired" into another
 
 
-def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), english: frozenset[str] = frozenset()) -> Vocabulary:
+def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), english: Words = frozenset()) -> Vocabulary:
     pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for canonical, variants in directory.synonyms:
         target = tuple(tokenize(canonical))
@@ -139,7 +147,7 @@ def correct(word: str, vocab: Vocabulary) -> str:
     return best[0] if best else word
 
 
-def is_english(word: str, english: frozenset[str]) -> bool:
+def is_english(word: str, english: Words) -> bool:
     """The word, or it less a common ending (-s, -es, -ed, -ing), is in the dictionary."""
     if not english:
         return False
