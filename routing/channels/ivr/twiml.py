@@ -31,6 +31,7 @@ from routing.core.i18n import _, pgettext
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, Phone, Topic
 from routing.core.phone_menu import menu_options
 from routing.core.rules import Clarify, Decision
+from routing.core.text import tokenize
 from routing.present import phone_words as wording
 from routing.present.phone_words import line, speakable, spell, translated, voice
 
@@ -159,6 +160,8 @@ _hints_by_version: dict[tuple[str, str], str] = {}
 def _collect_hints(directory: Directory) -> str:
     team_names = [str(translated(option.contact, "name") or option.contact.name) for option in menu_options(directory)]
     candidates = list(team_names)
+    if wording.source():  # an English caller may say the language they want by its own name ("Español")
+        candidates += [_language_name(directory, code) for code in directory.ivr.languages if _language_name(directory, code)]
     if wording.source():
         candidates += [_as_said(canonical, variants) for canonical, variants in directory.synonyms]
     else:
@@ -247,6 +250,32 @@ def pressed(directory: Directory, digits: str, state: CallState, now: datetime) 
     if option is None:
         return not_understood(directory, state, now)
     return connect(directory, option.contact, now)
+
+
+def _language_name(directory: Directory, code: str) -> str:
+    return str(directory.languages.get(code, {}).get("name", ""))
+
+
+# Said around a language's name by a caller who wants it ("en español, por favor", "um spanish").
+_AROUND_A_NAME = 4
+
+
+def said_language(directory: Directory, speech: str, state: CallState) -> str | None:
+    """The language an English caller asked for by saying its own name (the directory's ``languages:`` name), if any.
+
+    Only a short answer counts: "español" or "en español, por favor" chooses Spanish; a question that merely
+    mentions the word ("¿tienen formularios en español?") is routed like any other.
+    """
+    if state.language != i18n.SOURCE:
+        return None
+    words = tokenize(speech)
+    if not words or len(words) > _AROUND_A_NAME:
+        return None
+    for code in directory.ivr.languages:
+        name = tokenize(_language_name(directory, code))
+        if name and all(part in words for part in name):
+            return code
+    return None
 
 
 def choose_language(directory: Directory, language: str, state: CallState) -> VoiceResponse:

@@ -117,6 +117,9 @@ def answered(request: Request, form: FormData, snapshot: Snapshot, instant: date
     if digits:
         return ivr.pressed(directory, digits, state, instant)
     if speech:
+        language = ivr.said_language(directory, speech, state)
+        if language is not None:
+            return ivr.choose_language(directory, language, state)
         decision = route(snapshot.index, speech, "ivr", instant)
         metrics.route_decisions.labels(decision.contact.id, str(decision.fallback).lower()).inc()
         return ivr.heard(directory, decision, state, instant)

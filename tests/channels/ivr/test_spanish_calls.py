@@ -245,3 +245,19 @@ def test_a_number_pointed_at_the_spanish_menu_answers_in_spanish_from_the_first_
     said = [s.text for s in root.iter("Say")]
     assert said[0] == directory.ivr.translations["es"]["greeting"]
     assert directory.ivr.languages["es"].offer not in said
+
+
+@pytest.mark.parametrize("speech", ["Español", "en español, por favor", "um espanol"])
+def test_an_english_caller_who_says_the_language_by_name_gets_the_spanish_menu(phone, clock, directory, speech):
+    clock(MONDAY_10AM)
+    call = Call(phone)
+    root = call.say(call.dial_in(), speech)
+    spanish_throughout(root, directory)
+    assert directory.ivr.translations["es"]["greeting"] in [s.text for s in root.iter("Say")]
+
+
+def test_a_question_that_only_mentions_spanish_is_routed_like_any_other(phone, clock, directory):
+    clock(MONDAY_10AM)
+    call = Call(phone)
+    root = call.say(call.dial_in(), "do you have the enrollment forms in español for my employees")
+    assert all(verb.get("language") == "en-US" for verb in root.iter("Say"))
