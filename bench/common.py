@@ -143,12 +143,17 @@ def uvicorn_process(target: str, env: Mapping[str, str], factory: bool = False, 
                 time.sleep(0.05)
             yield port
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask the server to stop, and make it stop if it has not within ten seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def first_200(env: Mapping[str, str], path: str, timeout: float = 120) -> tuple[float, float]:
@@ -184,12 +189,7 @@ def first_200(env: Mapping[str, str], path: str, timeout: float = 120) -> tuple[
                     rss = int(line.split()[1]) / 1024
             return elapsed, rss
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
 
 
 def get_request(path: str) -> bytes:
