@@ -54,6 +54,7 @@ def test_remembered_headers_write_the_same_bytes_as_the_standard_library(
     stock = [composed(one, sender)[1] for sender in ("desk@help.example", "Help desk <desk@help.example>") for one in letters * 2]
     assert ours == stock
     assert len(set(ours)) == len(ours) // 2  # each letter twice, the same both times; every letter different
+    assert b"\r\nDate: Mon, 23 Nov 2026 09:15:00 -0800\r\n" in ours[0]  # the local time of sending, as RFC 5322 writes it
 
 
 def test_a_header_that_would_break_the_message_is_refused_every_time(directory: Directory, at: Callable[[str], datetime]) -> None:
