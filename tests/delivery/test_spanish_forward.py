@@ -69,6 +69,15 @@ def test_a_spanish_api_request_tells_the_team_the_employer_wrote_in_spanish(clie
     assert stored_language(settings, response.json()["id"]) == "es"
 
 
+def test_a_spanish_request_without_a_subject_reaches_the_team_under_an_english_one(client: TestClient, smtp_server: SmtpServer) -> None:
+    # A message that names no topic of the chosen team, so the subject is the form's default.
+    request = {k: v for k, v in REQUEST.items() if k != "subject"} | {"message": "Hola, ¿me pueden llamar mañana, por favor?"}
+    response = client.post("/api/forward?lang=es", json=request)
+    assert response.status_code == 202, response.text
+    [received] = smtp_server.wait_for(1)
+    assert received.message["Subject"] == "[Group 604213] Panadería El Sol: Request from the help desk form"
+
+
 def test_the_accept_language_header_counts_as_well(client: TestClient, smtp_server: SmtpServer) -> None:
     response = client.post("/api/forward", json=REQUEST, headers={"Accept-Language": "es-MX,es;q=0.9"})
     assert response.status_code == 202, response.text

@@ -88,7 +88,10 @@ def _subject(form: WrittenRequest, choice: Choice) -> str:
     if form.subject:
         return form.subject
     topic = choice.decision.topic
-    return topic.title if topic and topic in choice.contact.topics else _(DEFAULT_SUBJECT)
+    if topic and topic in choice.contact.topics:
+        return topic.title
+    with i18n.speaking(i18n.SOURCE):  # the subject is the team's, and teams read English whatever the form's language
+        return _(DEFAULT_SUBJECT)
 
 
 def _rate_limit(request: Request) -> None:
