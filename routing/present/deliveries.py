@@ -42,6 +42,7 @@ class State:
     final: bool  # it will not change on its own
     received: str  # when we took it, in the directory's time zone
     sent: str  # when the mail server accepted it, or ""
+    team: str = ""  # the team's name in the reader's language, as the directory has it
 
 
 def status_path(reference: str) -> str:
@@ -52,7 +53,9 @@ def status_path(reference: str) -> str:
 def request_state(item: Item, directory: Directory, now: datetime, *, emails: bool, reply_to: str = "") -> State:
     """The state of ``item`` now. ``emails``: whether a mail server is configured. ``reply_to`` only for the sender's own browser."""
     # "the Account Management Support Team", as a person says it; capitalised where it starts a sentence.
-    team = named(directory.contact(item.contact_id)) if directory.has_contact(item.contact_id) else str(item.fields.get("contact_name") or item.contact_id)
+    known = directory.has_contact(item.contact_id)
+    team = named(directory.contact(item.contact_id)) if known else str(item.fields.get("contact_name") or item.contact_id)
+    name = str(i18n.localized(directory.contact(item.contact_id), "name")) if known else team
     call = _call(item, directory)
     facts = {"team": team, "call": call, "reference": item.id, "address": item.to, "reply_to": reply_to}
     urgent = said(_("If it is urgent, %(call)s and mention reference %(reference)s.") % facts) if call else ""
@@ -70,10 +73,10 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
             if call
             else _("If you need an answer soon, write to %(address)s yourself and mention reference %(reference)s.")
         )
-        return State(KEPT_HERE, _("Request kept here, not emailed"), summary, _steps(said(need % facts), hours), True, received, "")
+        return State(KEPT_HERE, _("Request kept here, not emailed"), summary, _steps(said(need % facts), hours), True, received, "", team=name)
     if item.status == SENT:
         summary = said(_("Sent: your request was emailed to %(team)s at %(address)s on %(when)s.") % {**facts, "when": sent})
-        return State(DELIVERED, _("Request sent"), summary, _steps(said(_answer(reply_to) % facts), hours, urgent), True, received, sent)
+        return State(DELIVERED, _("Request sent"), summary, _steps(said(_answer(reply_to) % facts), hours, urgent), True, received, sent, team=name)
     if item.status == FAILED:
         summary = _("Not delivered: %(problem)s") % {"problem": _problem(item)} + " " + said(_("%(team)s has not received your request.") % facts)
         what = (
@@ -81,7 +84,7 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
             if call
             else _("Please write to %(address)s yourself and mention reference %(reference)s.")
         )
-        return State(NOT_DELIVERED, _("Request not delivered"), summary, _steps(said(what % facts), hours), True, received, "")
+        return State(NOT_DELIVERED, _("Request not delivered"), summary, _steps(said(what % facts), hours), True, received, "", team=name)
     if item.last_error:
         if item.status == QUEUED:
             summary = _(
@@ -100,7 +103,7 @@ def request_state(item: Item, directory: Directory, now: datetime, *, emails: bo
         if reply_to
         else _("When it is delivered, %(team)s replies to the address given in the request. Quote reference %(reference)s if you follow up.")
     )
-    return State(WAITING, _("Request received"), said(summary), _steps(said(later % facts), hours, urgent), False, received, "")
+    return State(WAITING, _("Request received"), said(summary), _steps(said(later % facts), hours, urgent), False, received, "", team=name)
 
 
 def _answer(reply_to: str) -> str:
@@ -116,7 +119,7 @@ def request_json(item: Item, state: State) -> dict[str, Any]:
         "state": state.key,
         "summary": state.summary,
         "next_steps": list(state.steps),
-        "team": str(item.fields.get("contact_name") or item.contact_id),
+        "team": state.team or str(item.fields.get("contact_name") or item.contact_id),
         "status_url": status_path(item.id),
         # Anyone with the reference may ask, so the row's own note (which names settings and paths) stays with staff.
         **{k: v for k, v in item_json(item).items() if k != "status_message"},

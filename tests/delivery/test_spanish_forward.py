@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from smtp_fixture import Received, SmtpServer
 from starlette.testclient import TestClient
 
 from routing.app import create_app
+from routing.core import i18n
+from routing.core.directory import load
 from routing.settings import Settings
 from routing.store.outbox import Outbox, outbox_path
 
@@ -47,6 +50,10 @@ def text_of(received: Received) -> list[str]:
     return received.message.get_body(("plain",)).get_content().splitlines()  # type: ignore[union-attr]
 
 
+def localized(directory_path: Path, contact_id: str) -> str:
+    return str(i18n.localized(load(directory_path).contact(contact_id), "name", "es"))
+
+
 def stored_language(settings: Settings, reference: str) -> object:
     box = Outbox(outbox_path(settings.data_dir))
     try:
@@ -67,6 +74,8 @@ def test_a_spanish_api_request_tells_the_team_the_employer_wrote_in_spanish(clie
     assert lines[2] == NOTE
     assert REQUEST["message"] in lines
     assert stored_language(settings, response.json()["id"]) == "es"
+    # The employer's answer names the team in Spanish, as the directory words it; the team's email stays English.
+    assert response.json()["team"] == localized(settings.directory_path, "client-services-unit")
 
 
 def test_a_spanish_request_without_a_subject_reaches_the_team_under_an_english_one(client: TestClient, smtp_server: SmtpServer) -> None:
