@@ -2,7 +2,7 @@
 
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
-tuning. test_fresh (180), test_fresh2 (150) and test_fresh3 (170) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+tuning. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -36,6 +36,8 @@ FLOORS = {
     "test_fresh2.yaml": (0.90, 0.85),
     # Written 2026-12-03 (second session) before that session's tuning: 150/170 = 88.2%, 16/20 off-topic flagged.
     "test_fresh3.yaml": (0.85, 0.75),
+    # A fourth, by another writer, the same day and before the same tuning: 147/170 = 86.5%, 16/20 flagged.
+    "test_fresh4.yaml": (0.85, 0.75),
 }
 
 
