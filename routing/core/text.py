@@ -22,24 +22,77 @@ from routing.core.model import Directory
 # spelling of a compound meets the same tokens.
 _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
+# A possessive names the person, not a new word: "our cook's card" is the cook's, so "cook" is still the word.
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 
 # Words that say nothing about which team to call. Kept here, not in the
 # directory, because they are English, not facts about the business.
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "thanks", "thank", "please", "dear", "regards", "question", "questions", "help", "need", "needs", "want", "wants", "wanted", "like", "know", "get", "got", "getting", "somebody", "someone", "anyone", "ask", "asking", "regarding", "re", "fw", "fwd", "quick", "hoping", "trying", "try", "tried", "company", "business", "small", "group", "employer", "employers", "kaiser", "permanente", "kp", "team", "us", "today", "tomorrow", "yesterday", "employee", "employees", "staff", "worker", "workers", "one", "two", "going", "make", "sure", "still", "just", "also", "really", "may", "might", "must", "shall", "not", "whats", "thats", "hows"]
+    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "thanks", "thank", "please", "dear", "regards", "question", "questions", "help", "need", "needs", "want", "wants", "wanted", "like", "know", "get", "got", "getting", "somebody", "someone", "anyone", "ask", "asking", "regarding", "re", "fw", "fwd", "quick", "hoping", "trying", "try", "tried", "company", "business", "small", "group", "employer", "employers", "kaiser", "permanente", "kp", "team", "us", "today", "tomorrow", "yesterday", "employee", "employees", "staff", "worker", "workers", "health", "yes", "yeah", "ok", "okay", "oh", "one", "two", "going", "make", "sure", "still", "just", "also", "really", "may", "might", "must", "shall", "not", "whats", "thats", "hows"]
 )
 
 MAX_QUERY_CHARS = 500
 
+# Sounds and hedges of speech that carry no meaning ("we cant, um, really cover it"). Dropped before phrases are
+# matched, on both sides, so a spoken question still says the directory's phrases in a row.
+# Not "er": people write "the ER" for the emergency room.
+FILLERS = frozenset(["um", "umm", "uhm", "uh", "uhh", "erm", "hmm", "mm", "kinda", "sorta", "basically", "really", "actually", "literally", "honestly", "pues", "eh"])
+
+# Where the Porter stemmer folds two different words together, the word keeps its own stem:
+# "accountant" is a person (the one who files), not the "account"; a broker "appointed" is no appointment.
+_STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": "appointed", "appointing": "appointing"}
+
+# Numbers as people say them on the phone: "fifty five hundred" is 5500, "twenty six" is 26.
+_UNITS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                      "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
+_TENS = {w: 10 * n for n, w in enumerate(["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w}
+_SCALES = {"hundred": 100, "thousand": 1000}
+
 
 def tokenize(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return _WORD.findall(_APOSTROPHE.sub("", folded))
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower().replace("%", " percent ")
+    return _spoken_numbers([t for t in _WORD.findall(_APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))) if t not in FILLERS])
+
+
+def _spoken_numbers(tokens: list[str]) -> list[str]:
+    """Number words as digits, where they say a number: two or more in a row, or a tens or teens word.
+
+    A lone "one" or "two" is left alone: it is more often a pronoun or a count ("the new one", "two guys").
+    """
+    result: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and (tokens[j] in _UNITS or tokens[j] in _TENS or (tokens[j] in _SCALES and j > i)):
+            j += 1
+        run = tokens[i:j]
+        if len(run) >= 2 or (run and (run[0] in _TENS or _UNITS.get(run[0], 0) >= 10)):
+            result.append(str(_number(run)))
+            i = j
+        else:
+            result.append(tokens[i])
+            i += 1
+    return result
+
+
+def _number(words: list[str]) -> int:
+    """The value of a run of number words: "fifty five hundred" is (50 + 5) x 100, the way it is said."""
+    if all(_UNITS.get(w, 10) < 10 for w in words):  # read digit by digit: "five five zero zero"
+        return int("".join(str(_UNITS[w]) for w in words))
+    total = current = 0
+    for word in words:
+        if word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] == 1000:
+                total, current = total + current, 0
+        else:
+            current += _UNITS.get(word, _TENS.get(word, 0))
+    return total + current
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return word if word.isdigit() else porter_stem(word)
+    return word if word.isdigit() else _STEMS.get(word) or porter_stem(word)
 
 
 class Words(Protocol):
@@ -109,7 +162,16 @@ def _deletions(word: str) -> set[str]:
 
 
 def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
-    """Rewrite variants to their canonical words, longest variant first."""
+    """Rewrite variants to their canonical words, longest variant first; then once more over the result.
+
+    The second pass lets one family build on another: "prep cook" becomes "employee", and then
+    "let an employee go" is a termination, without listing every job title in every phrase.
+    """
+    once = _synonyms_once(tokens, vocab)
+    return once if list(once) == list(tokens) else _synonyms_once(once, vocab)
+
+
+def _synonyms_once(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
     result: list[str] = []
     i = 0
     while i < len(tokens):
@@ -154,7 +216,7 @@ def is_english(word: str, english: Words) -> bool:
     return any(
         form in english
         for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith(("es", "ed")) else "",
-                     word[:-3] if word.endswith("ing") else "", word[:-3] + "e" if word.endswith("ing") else "", word[:-1] if word.endswith("d") else "")
+                     word[:-3] if word.endswith("ing") else "", word[:-3] + "e" if word.endswith("ing") else "", word[:-1] if word.endswith("ed") else "")
         if len(form) >= 3
     )
 
@@ -266,6 +328,7 @@ class Clause:
     adds: bool  # it begins at an additive boundary ("and also", "Plus"): a second request, not context
     but: bool = False  # it begins at "but": an obstacle to the request before it
     asks: bool = True  # it asks for something or names a problem itself, or is joined on as a request ("plus ...")
+    said_also: bool = False  # joined by words that say "a second thing" ("and also", "plus"), not only by "and"
 
 
 def clauses(text: str) -> tuple[Clause, ...]:
@@ -283,9 +346,9 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 found.append(replace(before, text=f"{before.text} {body}", asks=before.asks or asks))
                 continue
             if piece_number == 0:
-                found.append(Clause(body, adds, asks=asks or adds))
+                found.append(Clause(body, adds, asks=asks or adds, said_also=adds))
             else:
-                found.append(Clause(body, kind in ("adds", "and"), but=kind == "but", asks=asks))
+                found.append(Clause(body, kind in ("adds", "and"), but=kind == "but", asks=asks, said_also=kind == "adds"))
     return tuple(found) if len(found) > 1 else (Clause(text, False),)
 
 

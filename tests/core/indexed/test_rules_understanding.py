@@ -63,12 +63,43 @@ def test_a_situation_reaches_the_team_for_it(index, question, expected):
         ("We've grown from 10 to 25 employees. Does that affect our group?", "client-services-unit", "group-size-changes"),
         ("A worker wants to put his roommate on the plan as his spouse. Is that allowed?", "client-services-unit", "who-may-be-covered"),
         ("A new worker wants coverage from day one for himself.", "california-service-center", "new-person-to-cover"),
+        # A job title is an employee; a spoken situation needs no task word.
+        ("Our new dishwasher starts Monday; what do I send to get him on the insurance?", "california-service-center", "new-person-to-cover"),
+        ("our waitress gave her notice and asks if she can hold onto her coverage", "client-services-unit", "keeping-coverage-after-a-loss"),
+        ("Our payment to you bounced and now our coverage is gone.", "california-service-center", "coverage-lapsed-for-nonpayment"),
+        ("The cardiologist who treated my dad deserves recognition, who do I tell?", "member-services", "praise-or-complaint-about-care"),
+        ("My mechanic was deployed with the reserves. Is he still covered while he's gone?", "client-services-unit", "coverage-during-a-leave"),
+        ("We want to pay 80% of the premiums for our team at the next renewal", "account-management-support", "employer-share-of-premiums"),
+        ("Can you double-check that our new cashier was enrolled?", "california-service-center", "did-the-change-go-through"),
+        ("i'm the new bookkeeper and i don't have a login for the employer website", "client-services-unit", "getting-access"),
+        ("What do our people pay for a visit to a specialist, and do they need a referral?", "client-services-unit", "what-care-costs-employees"),
+        ("Can someone explain my coverage to me? The letter about my deductible is confusing.", "member-services", "own-plan-explained"),
+        ("Our welder's granddaughter lives with him and he has legal guardianship. Can she be on his plan?", "client-services-unit", "who-may-be-covered"),
     ],
 )
 def test_a_kind_of_event_reaches_the_team_for_it(index, question, expected, rule):
     decision = route(index, question, "web", MONDAY_10AM)
     assert (decision.contact.id, decision.rule.id if decision.rule else None) == (expected, rule), decision.reason
     assert decision.confident and not decision.safety
+
+
+# A spoken number is a number, a filler is no word, a Spanish verb in another person still names its task.
+@pytest.mark.parametrize(
+    ("question", "expected", "channel"),
+    [
+        ("uh my accountant needs the fifty five hundred form", "california-service-center", "ivr"),
+        ("um so we kinda cant cover the full premium this month", "california-service-center", "ivr"),
+        ("we moved the bakery across town and your letters still go to the old address", "account-management-support", "web"),
+        ("My receptionist's purse was stolen with her insurance card in it.", "account-kp-org", "web"),
+        ("Nuestra cocinera se regresó a México, ¿cómo la doy de baja?", "california-service-center", "web"),
+        ("¿Me pueden mandar el paquete de renovación?", "client-services-unit", "web"),
+        ("is chiropractc therapy coverd", "client-services-unit", "web"),
+    ],
+)
+def test_everyday_speech_and_spanish_forms_reach_the_team(index, question, expected, channel):
+    decision = route(index, question, channel, MONDAY_10AM)
+    assert decision.contact.id == expected, decision.reason
+    assert decision.confident
 
 
 def test_a_rule_answer_names_the_teams_topic_the_question_says(index):
