@@ -312,6 +312,7 @@ _ASKS = re.compile(
     r"|don't|isn't|won't|wont|wrong|locked|error|stuck|crashed|broken|keeps|ran\s+out|run\s+out|running\s+out|lost|missing|necesito|necesitamos|quiero|queremos|quisiera|cómo|dónde|quién|puedo|podemos|ayuda)\b",
     re.IGNORECASE,
 )
+_ONLY_CONNECTOR = re.compile(r"^(?:and|also|plus|then|and\s+also|oh\s+and|y|también|además|y\s+también)$", re.IGNORECASE)
 _COMMA_AND = re.compile(r",\s*and\s+|,\s*y\s+", re.IGNORECASE)
 _BUT = re.compile(r"(?:,\s*|\s+)(?:but|pero)\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.?!;])\s+")
@@ -368,4 +369,14 @@ def _split(sentence: str) -> list[tuple[str, str]]:
         pieces.append((sentence[start:begin], kind))
         start, kind = end, mark
     pieces.append((sentence[start:], kind))
-    return [(p.strip(" ,"), k) for p, k in pieces if p.strip(" ,")]
+    kept: list[tuple[str, str]] = []
+    carried = ""
+    for text, kind in ((p.strip(" ,"), k) for p, k in pieces):
+        if not text:
+            continue
+        if _ONLY_CONNECTOR.match(text):  # "Also, can I ...": the connector alone joins the piece after it
+            carried = "adds"
+            continue
+        kept.append((text, carried or kind))
+        carried = ""
+    return kept

@@ -94,6 +94,13 @@ def test_a_kind_of_event_reaches_the_team_for_it(index, question, expected, rule
         ("Nuestra cocinera se regresó a México, ¿cómo la doy de baja?", "california-service-center", "web"),
         ("¿Me pueden mandar el paquete de renovación?", "client-services-unit", "web"),
         ("is chiropractc therapy coverd", "client-services-unit", "web"),
+        ("Nos llegó el bill de la aseguranza y está cobrando por gente que ya no trabaja aquí.", "california-service-center", "web"),
+        ("Se nos pasó pagar la aseguranza y nos la cortaron, ¿cómo la vuelvo a activar?", "california-service-center", "web"),
+        ("¿Cuánto tiempo tiene que trabajar un empleado nuevo antes de que le den la aseguranza?", "client-services-unit", "web"),
+        ("Mi empleado se divorció pero quiere saber si su ex puede seguir en el plan.", "client-services-unit", "web"),
+        ("What time does the centro de servicio close?", "california-service-center", "web"),
+        ("uh my bill is wrong we're paying for a guy that left in june", "california-service-center", "ivr"),
+        ("Our cook wants to know if his girlfriend can be on his insurance. They live together but aren't married.", "client-services-unit", "web"),
     ],
 )
 def test_everyday_speech_and_spanish_forms_reach_the_team(index, question, expected, channel):
