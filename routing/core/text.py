@@ -28,8 +28,12 @@ _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 # Words that say nothing about which team to call. Kept here, not in the
 # directory, because they are English, not facts about the business.
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "thanks", "thank", "please", "dear", "regards", "question", "questions", "help", "need", "needs", "want", "wants", "wanted", "like", "know", "get", "got", "getting", "somebody", "someone", "anyone", "ask", "asking", "regarding", "re", "fw", "fwd", "quick", "hoping", "trying", "try", "tried", "company", "business", "small", "group", "employer", "employers", "kaiser", "permanente", "kp", "team", "us", "today", "tomorrow", "yesterday", "employee", "employees", "staff", "worker", "workers", "health", "yes", "yeah", "ok", "okay", "oh", "one", "two", "going", "make", "sure", "still", "just", "also", "really", "may", "might", "must", "shall", "not", "whats", "thats", "hows"]
+    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "thanks", "thank", "please", "dear", "regards", "question", "questions", "help", "need", "needs", "want", "wants", "wanted", "like", "know", "get", "got", "getting", "somebody", "someone", "anyone", "ask", "asking", "regarding", "re", "fw", "fwd", "quick", "hoping", "trying", "try", "tried", "company", "business", "small", "group", "employer", "employers", "kaiser", "permanente", "kp", "team", "us", "today", "tomorrow", "yesterday", "employee", "employees", "staff", "worker", "workers", "one", "two", "going", "make", "sure", "still", "just", "also", "really", "may", "might", "must", "shall", "not", "whats", "thats", "hows"]
 )
+
+# For routing, also words that say nothing about which team: on a health-plan desk "health" is every question's
+# subject, and "yes", "ok" are what callers say before the question. (Not stopwords for names: "Marigold Home Health".)
+QUIET = STOPWORDS | frozenset(["health", "yes", "yeah", "ok", "okay", "oh"])
 
 MAX_QUERY_CHARS = 500
 
@@ -50,8 +54,15 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 
 
 def tokenize(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _WORD.findall(_APOSTROPHE.sub("", folded))
+
+
+def words_of(text: str) -> list[str]:
+    """The words as the router reads them, on both sides (directory and question): ``tokenize``, and then
+    speech evened out: no fillers, numbers in digits, "%" as "percent", a possessive as the person's word."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower().replace("%", " percent ")
-    return _spoken_numbers([t for t in _WORD.findall(_APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))) if t not in FILLERS])
+    return _spoken_numbers([t for t in tokenize(_POSSESSIVE.sub("", folded)) if t not in FILLERS])
 
 
 def _spoken_numbers(tokens: list[str]) -> list[str]:
@@ -121,9 +132,9 @@ class Vocabulary:
 def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), english: Words = frozenset()) -> Vocabulary:
     pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for canonical, variants in directory.synonyms:
-        target = tuple(tokenize(canonical))
+        target = tuple(words_of(canonical))
         for variant in variants:
-            tokens = tuple(tokenize(variant))
+            tokens = tuple(words_of(variant))
             if tokens and tokens != target:
                 pairs.append((tokens, target))
     pairs.sort(key=lambda p: -len(p[0]))
@@ -141,7 +152,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
     for canonical, variants in directory.synonyms:
         texts += [canonical, *variants]
     for text in texts:
-        words.update(t for t in tokenize(text) if t not in STOPWORDS)
+        words.update(t for t in words_of(text) if t not in QUIET)
     deletes: dict[str, list[str]] = {}
     for word in words:
         if len(word) >= 3 and not word.isdigit():
@@ -197,7 +208,7 @@ def _inside(tokens: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
 
 def correct(word: str, vocab: Vocabulary) -> str:
     """The known word one edit away from ``word``, if it is unknown and one is close."""
-    if word in vocab.words or word in vocab.kept or is_english(word, vocab.english) or word in STOPWORDS or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
+    if word in vocab.words or word in vocab.kept or is_english(word, vocab.english) or word in QUIET or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
         return word
     candidates: set[str] = set()
     for variant in _deletions(word):
@@ -255,7 +266,7 @@ class Analysis:
 
 
 def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
-    tokens = tokenize(text[: MAX_QUERY_CHARS * 4])
+    tokens = words_of(text[: MAX_QUERY_CHARS * 4])
     corrections: list[tuple[str, str]] = []
     if fix_typos:
         fixed = []
@@ -267,7 +278,7 @@ def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
         tokens = fixed
     tokens = apply_synonyms(tokens, vocab)
     words = tuple(stem(t) for t in tokens)
-    terms = tuple(w for t, w in zip(tokens, words, strict=True) if t not in STOPWORDS and w not in STOPWORDS)
+    terms = tuple(w for t, w in zip(tokens, words, strict=True) if t not in QUIET and w not in QUIET)
     return Analysis(words=words, surface=tuple(tokens), terms=terms, corrections=tuple(corrections))
 
 
