@@ -137,10 +137,17 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
             tokens = tuple(words_of(variant))
             if tokens and tokens != target:
                 pairs.append((tokens, target))
-    pairs.sort(key=lambda p: -len(p[0]))
-    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    for said, meant in pairs:
-        by_first.setdefault(said[0], []).append((said, meant))
+    # Each variant also in the words the first pass makes of its single words, for the second pass: "cancelar la
+    # cobertura" is then also said as "cancelar la aseguranza", since both words become "coverage" first.
+    # A topic's own words are never swallowed that way: "nueva dirección" must not make "new address" mean "address".
+    single = {said[0]: meant for said, meant in pairs if len(said) == 1}
+    own = {tuple(words_of(w)) for contact in directory.contacts for topic in contact.topics for w in (topic.title, *topic.words)}
+    pairs += [
+        (reread, meant)
+        for said, meant in list(pairs)
+        if len(said) > 1 and (reread := tuple(w for t in said for w in single.get(t, (t,)))) != said and reread != meant and reread not in own
+    ]
+    by_first = _by_first(pairs)
     words: set[str] = set()
     texts = list(extra_texts)
     for contact in directory.contacts:
@@ -159,13 +166,21 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
             for variant in _deletions(word):
                 deletes.setdefault(variant, []).append(word)
     return Vocabulary(
-        synonyms={first: tuple(found) for first, found in by_first.items()},
+        synonyms=by_first,
         words=frozenset(words),
         stems=frozenset(stem(w) for w in words),
         deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
         kept=frozenset(t for domain in directory.other_domains for p in domain.phrases for t in tokenize(p)) - words,
         english=english,
     )
+
+
+def _by_first(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """Variants grouped by their first word, longest first, each variant once."""
+    grouped: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {}
+    for said, meant in sorted(pairs, key=lambda p: -len(p[0])):
+        grouped.setdefault(said[0], {}).setdefault(said, meant)
+    return {first: tuple(found.items()) for first, found in grouped.items()}
 
 
 def _deletions(word: str) -> set[str]:
@@ -178,16 +193,16 @@ def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
     The second pass lets one family build on another: "prep cook" becomes "employee", and then
     "let an employee go" is a termination, without listing every job title in every phrase.
     """
-    once = _synonyms_once(tokens, vocab)
-    return once if list(once) == list(tokens) else _synonyms_once(once, vocab)
+    once = _synonyms_once(tokens, vocab.synonyms)
+    return once if list(once) == list(tokens) else _synonyms_once(once, vocab.synonyms)
 
 
-def _synonyms_once(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
+def _synonyms_once(tokens: Sequence[str], synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]) -> list[str]:
     result: list[str] = []
     i = 0
     while i < len(tokens):
         replacement = None
-        for variant, canonical in vocab.synonyms.get(tokens[i], ()):
+        for variant, canonical in synonyms.get(tokens[i], ()):
             if tuple(tokens[i : i + len(variant)]) == variant and not _inside(tokens, i, canonical):
                 replacement = (variant, canonical)
                 break

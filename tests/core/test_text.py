@@ -119,3 +119,8 @@ def test_a_job_title_is_an_employee_so_employee_phrases_hold_for_it(vocab):
 def test_plain_tokens_keep_names_as_written():
     # Group names and addresses are read with plain tokens: no number or filler rewriting there.
     assert tokenize("Fifty Five Diner's") == ["fifty", "five", "diners"]
+
+
+def test_a_variant_is_also_matched_in_the_words_its_parts_become(vocab):
+    # "cancelar la cobertura" is listed; "aseguranza" and "cobertura" both become "coverage", so either is said.
+    assert analyze("cancelar la aseguranza", vocab).words == analyze("cancelar la cobertura", vocab).words
