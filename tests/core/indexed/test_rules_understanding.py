@@ -64,6 +64,12 @@ def test_a_situation_reaches_the_team_for_it(index, question, expected):
         ("A worker wants to put his roommate on the plan as his spouse. Is that allowed?", "client-services-unit", "who-may-be-covered"),
         ("A new worker wants coverage from day one for himself.", "california-service-center", "new-person-to-cover"),
         # A job title is an employee; a spoken situation needs no task word.
+        ("Our longtime cashier passed on Sunday. What happens with her insurance now?", "california-service-center", "death-or-divorce-ends-coverage"),
+        ("Our bartender retired after 30 years and wants to keep seeing her doctors through us for a while.", "client-services-unit", "keeping-coverage-after-a-loss"),
+        ("Our dental assistant will be out on disability for two months. Does her insurance continue?", "client-services-unit", "coverage-during-a-leave"),
+        ("I have a guy turning 65 next month. Does he have to leave our plan?", "client-services-unit", "coverage-during-a-leave"),
+        ("Why are we paying for 12 people when only 10 are on payroll?", "california-service-center", "bill-does-not-match-staff"),
+        ("If my employee's son is in college and 24, can he stay on?", "client-services-unit", "who-may-be-covered"),
         ("Our new dishwasher starts Monday; what do I send to get him on the insurance?", "california-service-center", "new-person-to-cover"),
         ("our waitress gave her notice and asks if she can hold onto her coverage", "client-services-unit", "keeping-coverage-after-a-loss"),
         ("Our payment to you bounced and now our coverage is gone.", "california-service-center", "coverage-lapsed-for-nonpayment"),
