@@ -62,7 +62,24 @@ def words_of(text: str) -> list[str]:
     """The words as the router reads them, on both sides (directory and question): ``tokenize``, and then
     speech evened out: no fillers, numbers in digits, "%" as "percent", a possessive as the person's word."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower().replace("%", " percent ")
-    return _spoken_numbers([t for t in tokenize(_POSSESSIVE.sub("", folded)) if t not in FILLERS])
+    return _particles_together(_spoken_numbers([t for t in tokenize(_POSSESSIVE.sub("", folded)) if t not in FILLERS]))
+
+
+# "let <someone> go": the verb and its particle, however many words name the person between them.
+# Not when the words between are "me", "it", "us" ("let me go over the bill").
+_NOT_A_PERSON = frozenset(["me", "it", "us", "you", "that", "this", "them", "him", "her"])
+
+
+def _particles_together(tokens: list[str]) -> list[str]:
+    """ "let our two servers go" reads as "let go our two servers", so "let go" is said in a row."""
+    result = list(tokens)
+    for i, token in enumerate(tokens):
+        if token != "let" or i + 1 >= len(tokens) or tokens[i + 1] in _NOT_A_PERSON:
+            continue
+        for j in range(i + 2, min(i + 6, len(tokens))):
+            if tokens[j] == "go":
+                return [*tokens[: i + 1], "go", *tokens[i + 1 : j], *_particles_together(tokens[j + 1 :])]
+    return result
 
 
 def _spoken_numbers(tokens: list[str]) -> list[str]:

@@ -304,6 +304,9 @@ def test_a_real_word_is_never_repaired_into_another(index):
         ("what are your hours", "small-business-representative", "Mon–Fri 8:30 AM–5:00 PM PT"),
         ("what time does the account team close", "account-management-support", "Mon–Fri 7:00 AM–5:30 PM PT"),
         ("Is the billing department open on Saturdays?", "california-service-center", "Mon–Fri 8:00 AM–5:00 PM PT"),
+        ("When can I reach the California Service Center?", "california-service-center", "Mon–Fri 8:00 AM–5:00 PM PT"),
+        ("what days is the service center open", "california-service-center", "Mon–Fri 8:00 AM–5:00 PM PT"),
+        ("When are your phones answered?", "small-business-representative", "Mon–Fri 8:30 AM–5:00 PM PT"),
     ],
 )
 def test_an_hours_question_states_the_teams_hours_from_the_directory(index, question, expected, hours):
@@ -319,6 +322,8 @@ def test_an_hours_question_states_the_teams_hours_from_the_directory(index, ques
         ("¿Están abiertos el sábado?", "small-business-representative", "lun.–vie. 8:30 a. m.–5:00 p. m., hora del Pacífico"),
         ("¿a qué hora abren?", "small-business-representative", "lun.–vie. 8:30 a. m.–5:00 p. m., hora del Pacífico"),
         ("¿El departamento de facturación abre los sábados?", "california-service-center", "lun.–vie. 8:00 a. m.–5:00 p. m., hora del Pacífico"),
+        ("¿Qué días atiende el equipo de administración de cuentas?", "account-management-support", "lun.–vie. 7:00 a. m.–5:30 p. m., hora del Pacífico"),
+        ("¿A qué hora cierra el centro de servicio?", "california-service-center", "lun.–vie. 8:00 a. m.–5:00 p. m., hora del Pacífico"),
     ],
 )
 def test_a_spanish_hours_question_addresses_the_desk_through_its_verb(index, question, expected, hours):
