@@ -64,6 +64,7 @@ def test_a_situation_reaches_the_team_for_it(index, question, expected):
         ("A worker wants to put his roommate on the plan as his spouse. Is that allowed?", "client-services-unit", "who-may-be-covered"),
         ("A new worker wants coverage from day one for himself.", "california-service-center", "new-person-to-cover"),
         # A job title is an employee; a spoken situation needs no task word.
+        ("We're opening a second company for our food truck and want to transfer two cooks and their coverage over to it.", "california-service-center", "people-move-to-another-company"),
         ("Our longtime cashier passed on Sunday. What happens with her insurance now?", "california-service-center", "death-or-divorce-ends-coverage"),
         ("Our bartender retired after 30 years and wants to keep seeing her doctors through us for a while.", "client-services-unit", "keeping-coverage-after-a-loss"),
         ("Our dental assistant will be out on disability for two months. Does her insurance continue?", "client-services-unit", "coverage-during-a-leave"),
@@ -100,6 +101,9 @@ def test_a_kind_of_event_reaches_the_team_for_it(index, question, expected, rule
         ("Nuestra cocinera se regresó a México, ¿cómo la doy de baja?", "california-service-center", "web"),
         ("¿Me pueden mandar el paquete de renovación?", "client-services-unit", "web"),
         ("is chiropractc therapy coverd", "client-services-unit", "web"),
+        ("dependent age limit", "client-services-unit", "web"),
+        ("login broken", "online-self-service-help", "web"),
+        ("spread payments", "california-service-center", "web"),
         ("Quiero meter a mi señora en la aseguranza de la compañía.", "california-service-center", "web"),
         ("Un trabajador se enfermó y va a estar fuera tres meses, ¿sigue con la aseguranza?", "client-services-unit", "web"),
         ("¿Dónde lleno la forma para agregar a un trabajador nuevo?", "california-service-center", "web"),
