@@ -144,6 +144,10 @@ class Vocabulary:
     # "Copperline Electric" is still a business name).
     kept: frozenset[str] = frozenset()
     english: Words = frozenset()  # a dictionary of English words: a real word is never "repaired" into another
+    # The directory's own words (topic titles and words, synonym targets, contact names): when a typo is one
+    # edit from several known words, one of these is meant before a word only some variant or rule lists
+    # ("boker" is "broker", not the job title "baker").
+    core: frozenset[str] = frozenset()
 
 
 def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), english: Words = frozenset()) -> Vocabulary:
@@ -166,6 +170,9 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
     ]
     by_first = _by_first(pairs)
     words: set[str] = set()
+    core_texts = [canonical for canonical, _ in directory.synonyms]
+    for contact in directory.contacts:
+        core_texts += [contact.name, *(w for topic in contact.topics for w in (topic.title, *topic.words))]
     texts = list(extra_texts)
     for contact in directory.contacts:
         texts += [contact.name, contact.summary]
@@ -176,7 +183,8 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
     for canonical, variants in directory.synonyms:
         texts += [canonical, *variants]
     for text in texts:
-        words.update(t for t in words_of(text) if t not in QUIET)
+        # Long quiet words ("business", "employee", "question") are still known, so a typo of one is repaired.
+        words.update(t for t in words_of(text) if t not in QUIET or len(t) >= 6)
     deletes: dict[str, list[str]] = {}
     for word in words:
         if len(word) >= 3 and not word.isdigit():
@@ -189,6 +197,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
         deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
         kept=frozenset(t for domain in directory.other_domains for p in domain.phrases for t in tokenize(p)) - words,
         english=english,
+        core=frozenset(t for text in core_texts for t in words_of(text) if t not in QUIET),
     )
 
 
@@ -248,7 +257,9 @@ def correct(word: str, vocab: Vocabulary) -> str:
     # A short word is one substitution away from too many others ("won" →
     # "non", "near" → "year"), so it is only ever completed ("bil" → "bill").
     fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
-    best = sorted(fits, key=lambda c: (abs(len(c) - len(word)), c))
+    # The directory's own words first; then a dropped letter put back before a changed one (a dropped letter is
+    # the commonest slip: "acount" is "account" before "amount"); then the shortest change.
+    best = sorted(fits, key=lambda c: (c not in vocab.core, len(c) <= len(word), abs(len(c) - len(word)), c))
     return best[0] if best else word
 
 

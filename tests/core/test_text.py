@@ -129,3 +129,11 @@ def test_a_variant_is_also_matched_in_the_words_its_parts_become(vocab):
 def test_let_someone_go_is_said_in_a_row_however_the_person_is_named():
     assert words_of("we let our two servers go") == ["we", "let", "go", "our", "two", "servers"]
     assert words_of("let me go over the bill") == ["let", "me", "go", "over", "the", "bill"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("boker", "broker"), ("acount", "account"), ("dotor", "doctor"), ("meber", "member"), ("chaged", "charged"), ("busness", "business")],
+)
+def test_a_typo_near_several_words_is_the_directorys_own_word_with_the_dropped_letter_back(vocab, typed, meant):
+    assert correct(typed, vocab) == meant
