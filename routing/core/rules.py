@@ -270,6 +270,7 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
     if not (whole.safety or any(part.adds or part.but for part in parts)):
         return whole  # sentences of context before the question ("She is leaving. What are her COBRA options?")
     found = []
+    part_rules: set[str] = set()  # the rules that decided some part read alone
     scene = ""  # a part that only sets the scene ("A new hire starts Monday.") is read with the request after it
     for number, part in enumerate(parts[:MAX_NEEDS]):
         if not (part.asks or whole.safety) and number + 1 < len(parts):
@@ -277,6 +278,8 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
             continue
         decision, _analysis = _route_once(index, scene + part.text, channel, now)
         scene = ""
+        if decision.rule is not None:
+            part_rules.add(decision.rule.id)
         # A part counts when it asks for something or names a problem; beside an emergency, any part that names a team.
         if (part.asks or whole.safety) and decision.confident and not (decision.fallback or decision.offtopic or decision.safety):
             found.append((number, part, decision))
@@ -293,6 +296,10 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
         and first.contact.id != whole.contact.id
         and whole.confident
         and whole.contact.id in contacts  # a short part is easily "confident": it never makes an unsure question sure
+        # A situation only the whole question names ("what do they pay to see a specialist, and do they need a
+        # referral?") is not overruled by a part that, read alone, says half of it, unless the question itself
+        # says it asks a second thing ("..., and also ...").
+        and not (whole.rule is not None and not whole.rule.prefer and whole.rule.id not in part_rules and not any(p.said_also for p in parts))
     ):
         primary = replace(first, query=whole.query, corrections=whole.corrections)
     taken = {primary.contact.id, *(h.contact.id for h in primary.shared)}

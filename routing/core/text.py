@@ -22,6 +22,8 @@ from routing.core.model import Directory
 # spelling of a compound meets the same tokens.
 _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
+# A possessive names the person, not a new word: "our cook's card" is the cook's, so "cook" is still the word.
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 
 # Words that say nothing about which team to call. Kept here, not in the
 # directory, because they are English, not facts about the business.
@@ -29,7 +31,26 @@ STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "myself", "no", "nor", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "thanks", "thank", "please", "dear", "regards", "question", "questions", "help", "need", "needs", "want", "wants", "wanted", "like", "know", "get", "got", "getting", "somebody", "someone", "anyone", "ask", "asking", "regarding", "re", "fw", "fwd", "quick", "hoping", "trying", "try", "tried", "company", "business", "small", "group", "employer", "employers", "kaiser", "permanente", "kp", "team", "us", "today", "tomorrow", "yesterday", "employee", "employees", "staff", "worker", "workers", "one", "two", "going", "make", "sure", "still", "just", "also", "really", "may", "might", "must", "shall", "not", "whats", "thats", "hows"]
 )
 
+# For routing, also words that say nothing about which team: on a health-plan desk "health" is every question's
+# subject, and "yes", "ok" are what callers say before the question. (Not stopwords for names: "Marigold Home Health".)
+QUIET = STOPWORDS | frozenset(["health", "yes", "yeah", "ok", "okay", "oh"])
+
 MAX_QUERY_CHARS = 500
+
+# Sounds and hedges of speech that carry no meaning ("we cant, um, really cover it"). Dropped before phrases are
+# matched, on both sides, so a spoken question still says the directory's phrases in a row.
+# Not "er": people write "the ER" for the emergency room.
+FILLERS = frozenset(["um", "umm", "uhm", "uh", "uhh", "erm", "hmm", "mm", "kinda", "sorta", "basically", "really", "actually", "literally", "honestly", "pues", "eh"])
+
+# Where the Porter stemmer folds two different words together, the word keeps its own stem:
+# "accountant" is a person (the one who files), not the "account"; a broker "appointed" is no appointment.
+_STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": "appointed", "appointing": "appointing"}
+
+# Numbers as people say them on the phone: "fifty five hundred" is 5500, "twenty six" is 26.
+_UNITS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                      "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
+_TENS = {w: 10 * n for n, w in enumerate(["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w}
+_SCALES = {"hundred": 100, "thousand": 1000}
 
 
 def tokenize(text: str) -> list[str]:
@@ -37,9 +58,69 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(_APOSTROPHE.sub("", folded))
 
 
+def words_of(text: str) -> list[str]:
+    """The words as the router reads them, on both sides (directory and question): ``tokenize``, and then
+    speech evened out: no fillers, numbers in digits, "%" as "percent", a possessive as the person's word."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower().replace("%", " percent ")
+    return _particles_together(_spoken_numbers([t for t in tokenize(_POSSESSIVE.sub("", folded)) if t not in FILLERS]))
+
+
+# "let <someone> go": the verb and its particle, however many words name the person between them.
+# Not when the words between are "me", "it", "us" ("let me go over the bill").
+_NOT_A_PERSON = frozenset(["me", "it", "us", "you", "that", "this", "them", "him", "her"])
+
+
+def _particles_together(tokens: list[str]) -> list[str]:
+    """ "let our two servers go" reads as "let go our two servers", so "let go" is said in a row."""
+    result = list(tokens)
+    for i, token in enumerate(tokens):
+        if token != "let" or i + 1 >= len(tokens) or tokens[i + 1] in _NOT_A_PERSON:
+            continue
+        for j in range(i + 2, min(i + 6, len(tokens))):
+            if tokens[j] == "go":
+                return [*tokens[: i + 1], "go", *tokens[i + 1 : j], *_particles_together(tokens[j + 1 :])]
+    return result
+
+
+def _spoken_numbers(tokens: list[str]) -> list[str]:
+    """Number words as digits, where they say a number: two or more in a row, or a tens or teens word.
+
+    A lone "one" or "two" is left alone: it is more often a pronoun or a count ("the new one", "two guys").
+    """
+    result: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and (tokens[j] in _UNITS or tokens[j] in _TENS or (tokens[j] in _SCALES and j > i)):
+            j += 1
+        run = tokens[i:j]
+        if len(run) >= 2 or (run and (run[0] in _TENS or _UNITS.get(run[0], 0) >= 10)):
+            result.append(str(_number(run)))
+            i = j
+        else:
+            result.append(tokens[i])
+            i += 1
+    return result
+
+
+def _number(words: list[str]) -> int:
+    """The value of a run of number words: "fifty five hundred" is (50 + 5) x 100, the way it is said."""
+    if all(_UNITS.get(w, 10) < 10 for w in words):  # read digit by digit: "five five zero zero"
+        return int("".join(str(_UNITS[w]) for w in words))
+    total = current = 0
+    for word in words:
+        if word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] == 1000:
+                total, current = total + current, 0
+        else:
+            current += _UNITS.get(word, _TENS.get(word, 0))
+    return total + current
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return word if word.isdigit() else porter_stem(word)
+    return word if word.isdigit() else _STEMS.get(word) or porter_stem(word)
 
 
 class Words(Protocol):
@@ -63,21 +144,35 @@ class Vocabulary:
     # "Copperline Electric" is still a business name).
     kept: frozenset[str] = frozenset()
     english: Words = frozenset()  # a dictionary of English words: a real word is never "repaired" into another
+    # The directory's own words (topic titles and words, synonym targets, contact names): when a typo is one
+    # edit from several known words, one of these is meant before a word only some variant or rule lists
+    # ("boker" is "broker", not the job title "baker").
+    core: frozenset[str] = frozenset()
 
 
 def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), english: Words = frozenset()) -> Vocabulary:
     pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for canonical, variants in directory.synonyms:
-        target = tuple(tokenize(canonical))
+        target = tuple(words_of(canonical))
         for variant in variants:
-            tokens = tuple(tokenize(variant))
+            tokens = tuple(words_of(variant))
             if tokens and tokens != target:
                 pairs.append((tokens, target))
-    pairs.sort(key=lambda p: -len(p[0]))
-    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    for said, meant in pairs:
-        by_first.setdefault(said[0], []).append((said, meant))
+    # Each variant also in the words the first pass makes of its single words, for the second pass: "cancelar la
+    # cobertura" is then also said as "cancelar la aseguranza", since both words become "coverage" first.
+    # A topic's own words are never swallowed that way: "nueva dirección" must not make "new address" mean "address".
+    single = {said[0]: meant for said, meant in pairs if len(said) == 1}
+    own = {tuple(words_of(w)) for contact in directory.contacts for topic in contact.topics for w in (topic.title, *topic.words)}
+    pairs += [
+        (reread, meant)
+        for said, meant in list(pairs)
+        if len(said) > 1 and (reread := tuple(w for t in said for w in single.get(t, (t,)))) != said and reread != meant and reread not in own
+    ]
+    by_first = _by_first(pairs)
     words: set[str] = set()
+    core_texts = [canonical for canonical, _ in directory.synonyms]
+    for contact in directory.contacts:
+        core_texts += [contact.name, *(w for topic in contact.topics for w in (topic.title, *topic.words))]
     texts = list(extra_texts)
     for contact in directory.contacts:
         texts += [contact.name, contact.summary]
@@ -88,20 +183,30 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
     for canonical, variants in directory.synonyms:
         texts += [canonical, *variants]
     for text in texts:
-        words.update(t for t in tokenize(text) if t not in STOPWORDS)
+        # Long quiet words ("business", "employee", "question") are still known, so a typo of one is repaired.
+        words.update(t for t in words_of(text) if t not in QUIET or len(t) >= 6)
     deletes: dict[str, list[str]] = {}
     for word in words:
         if len(word) >= 3 and not word.isdigit():
             for variant in _deletions(word):
                 deletes.setdefault(variant, []).append(word)
     return Vocabulary(
-        synonyms={first: tuple(found) for first, found in by_first.items()},
+        synonyms=by_first,
         words=frozenset(words),
         stems=frozenset(stem(w) for w in words),
         deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
         kept=frozenset(t for domain in directory.other_domains for p in domain.phrases for t in tokenize(p)) - words,
         english=english,
+        core=frozenset(t for text in core_texts for t in words_of(text) if t not in QUIET),
     )
+
+
+def _by_first(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """Variants grouped by their first word, longest first, each variant once."""
+    grouped: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {}
+    for said, meant in sorted(pairs, key=lambda p: -len(p[0])):
+        grouped.setdefault(said[0], {}).setdefault(said, meant)
+    return {first: tuple(found.items()) for first, found in grouped.items()}
 
 
 def _deletions(word: str) -> set[str]:
@@ -109,12 +214,21 @@ def _deletions(word: str) -> set[str]:
 
 
 def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
-    """Rewrite variants to their canonical words, longest variant first."""
+    """Rewrite variants to their canonical words, longest variant first; then once more over the result.
+
+    The second pass lets one family build on another: "prep cook" becomes "employee", and then
+    "let an employee go" is a termination, without listing every job title in every phrase.
+    """
+    once = _synonyms_once(tokens, vocab.synonyms)
+    return once if list(once) == list(tokens) else _synonyms_once(once, vocab.synonyms)
+
+
+def _synonyms_once(tokens: Sequence[str], synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]) -> list[str]:
     result: list[str] = []
     i = 0
     while i < len(tokens):
         replacement = None
-        for variant, canonical in vocab.synonyms.get(tokens[i], ()):
+        for variant, canonical in synonyms.get(tokens[i], ()):
             if tuple(tokens[i : i + len(variant)]) == variant and not _inside(tokens, i, canonical):
                 replacement = (variant, canonical)
                 break
@@ -135,7 +249,7 @@ def _inside(tokens: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
 
 def correct(word: str, vocab: Vocabulary) -> str:
     """The known word one edit away from ``word``, if it is unknown and one is close."""
-    if word in vocab.words or word in vocab.kept or is_english(word, vocab.english) or word in STOPWORDS or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
+    if word in vocab.words or word in vocab.kept or is_english(word, vocab.english) or word in QUIET or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
         return word
     candidates: set[str] = set()
     for variant in _deletions(word):
@@ -143,7 +257,9 @@ def correct(word: str, vocab: Vocabulary) -> str:
     # A short word is one substitution away from too many others ("won" →
     # "non", "near" → "year"), so it is only ever completed ("bil" → "bill").
     fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
-    best = sorted(fits, key=lambda c: (abs(len(c) - len(word)), c))
+    # The directory's own words first; then a dropped letter put back before a changed one (a dropped letter is
+    # the commonest slip: "acount" is "account" before "amount"); then the shortest change.
+    best = sorted(fits, key=lambda c: (c not in vocab.core, len(c) <= len(word), abs(len(c) - len(word)), c))
     return best[0] if best else word
 
 
@@ -154,7 +270,7 @@ def is_english(word: str, english: Words) -> bool:
     return any(
         form in english
         for form in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith(("es", "ed")) else "",
-                     word[:-3] if word.endswith("ing") else "", word[:-3] + "e" if word.endswith("ing") else "", word[:-1] if word.endswith("d") else "")
+                     word[:-3] if word.endswith("ing") else "", word[:-3] + "e" if word.endswith("ing") else "", word[:-1] if word.endswith("ed") else "")
         if len(form) >= 3
     )
 
@@ -193,7 +309,7 @@ class Analysis:
 
 
 def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
-    tokens = tokenize(text[: MAX_QUERY_CHARS * 4])
+    tokens = words_of(text[: MAX_QUERY_CHARS * 4])
     corrections: list[tuple[str, str]] = []
     if fix_typos:
         fixed = []
@@ -205,7 +321,7 @@ def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
         tokens = fixed
     tokens = apply_synonyms(tokens, vocab)
     words = tuple(stem(t) for t in tokens)
-    terms = tuple(w for t, w in zip(tokens, words, strict=True) if t not in STOPWORDS and w not in STOPWORDS)
+    terms = tuple(w for t, w in zip(tokens, words, strict=True) if t not in QUIET and w not in QUIET)
     return Analysis(words=words, surface=tuple(tokens), terms=terms, corrections=tuple(corrections))
 
 
@@ -250,6 +366,7 @@ _ASKS = re.compile(
     r"|don't|isn't|won't|wont|wrong|locked|error|stuck|crashed|broken|keeps|ran\s+out|run\s+out|running\s+out|lost|missing|necesito|necesitamos|quiero|queremos|quisiera|cómo|dónde|quién|puedo|podemos|ayuda)\b",
     re.IGNORECASE,
 )
+_ONLY_CONNECTOR = re.compile(r"^(?:and|also|plus|then|and\s+also|oh\s+and|y|también|además|y\s+también)$", re.IGNORECASE)
 _COMMA_AND = re.compile(r",\s*and\s+|,\s*y\s+", re.IGNORECASE)
 _BUT = re.compile(r"(?:,\s*|\s+)(?:but|pero)\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.?!;])\s+")
@@ -266,6 +383,7 @@ class Clause:
     adds: bool  # it begins at an additive boundary ("and also", "Plus"): a second request, not context
     but: bool = False  # it begins at "but": an obstacle to the request before it
     asks: bool = True  # it asks for something or names a problem itself, or is joined on as a request ("plus ...")
+    said_also: bool = False  # joined by words that say "a second thing" ("and also", "plus"), not only by "and"
 
 
 def clauses(text: str) -> tuple[Clause, ...]:
@@ -283,9 +401,9 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 found.append(replace(before, text=f"{before.text} {body}", asks=before.asks or asks))
                 continue
             if piece_number == 0:
-                found.append(Clause(body, adds, asks=asks or adds))
+                found.append(Clause(body, adds, asks=asks or adds, said_also=adds))
             else:
-                found.append(Clause(body, kind in ("adds", "and"), but=kind == "but", asks=asks))
+                found.append(Clause(body, kind in ("adds", "and"), but=kind == "but", asks=asks, said_also=kind == "adds"))
     return tuple(found) if len(found) > 1 else (Clause(text, False),)
 
 
@@ -305,4 +423,14 @@ def _split(sentence: str) -> list[tuple[str, str]]:
         pieces.append((sentence[start:begin], kind))
         start, kind = end, mark
     pieces.append((sentence[start:], kind))
-    return [(p.strip(" ,"), k) for p, k in pieces if p.strip(" ,")]
+    kept: list[tuple[str, str]] = []
+    carried = ""
+    for text, kind in ((p.strip(" ,"), k) for p, k in pieces):
+        if not text:
+            continue
+        if _ONLY_CONNECTOR.match(text):  # "Also, can I ...": the connector alone joins the piece after it
+            carried = "adds"
+            continue
+        kept.append((text, carried or kind))
+        carried = ""
+    return kept

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from routing.core.directory import load
-from routing.core.text import analyze, apply_synonyms, build_vocabulary, contains_phrase, correct, tokenize
+from routing.core.text import analyze, apply_synonyms, build_vocabulary, contains_phrase, correct, tokenize, words_of
 from routing.settings import ROOT
 
 
@@ -65,3 +65,75 @@ def test_analysis_keeps_every_word_for_phrases_but_only_meaningful_terms_for_sea
 def test_odd_input_never_raises(vocab, junk):
     analysis = analyze(junk, vocab)
     assert isinstance(analysis.terms, tuple)
+
+
+# -- spoken and written everyday forms ---------------------------------------------------------
+
+
+def test_sounds_of_speech_are_dropped_so_phrases_stay_in_a_row():
+    assert words_of("we cant um really cover the uh premium") == ["we", "cant", "cover", "the", "premium"]
+
+
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("the fifty five hundred report", ["the", "5500", "report"]),
+        ("form five five zero zero", ["form", "5500"]),
+        ("my son just turned twenty six", ["my", "son", "just", "turned", "26"]),
+        ("twenty five hours a week", ["25", "hours", "a", "week"]),
+        ("five thousand five hundred", ["5500"]),
+    ],
+)
+def test_numbers_said_in_words_become_digits(said, digits):
+    assert words_of(said) == digits
+
+
+def test_a_lone_one_or_two_stays_a_word():
+    assert words_of("the new one and two guys") == ["the", "new", "one", "and", "two", "guys"]
+
+
+def test_a_percent_sign_is_the_word_percent():
+    assert words_of("from 75% to 85%") == ["from", "75", "percent", "to", "85", "percent"]
+
+
+def test_a_possessive_keeps_the_persons_word():
+    assert words_of("our cook's card") == ["our", "cook", "card"]
+
+
+def test_words_the_stemmer_would_fold_together_keep_apart(vocab):
+    assert analyze("accountant", vocab).words != analyze("account", vocab).words
+    assert analyze("appointed", vocab).words != analyze("appointment", vocab).words
+
+
+def test_a_dropped_letter_before_d_is_repaired_not_taken_for_a_past_tense(vocab):
+    assert correct("coverd", vocab) != "coverd"
+    assert analyze("is it coverd", vocab).terms == analyze("is it covered", vocab).terms
+
+
+def test_a_job_title_is_an_employee_so_employee_phrases_hold_for_it(vocab):
+    # "prep cook" becomes "employee", then "new employee" becomes "new hire": one family builds on another.
+    assert apply_synonyms(words_of("a new prep cook"), vocab) == ["a", "new", "hire"]
+    assert apply_synonyms(words_of("let a laborer go"), vocab)[0] == "terminate"
+
+
+def test_plain_tokens_keep_names_as_written():
+    # Group names and addresses are read with plain tokens: no number or filler rewriting there.
+    assert tokenize("Fifty Five Diner's") == ["fifty", "five", "diners"]
+
+
+def test_a_variant_is_also_matched_in_the_words_its_parts_become(vocab):
+    # "cancelar la cobertura" is listed; "aseguranza" and "cobertura" both become "coverage", so either is said.
+    assert analyze("cancelar la aseguranza", vocab).words == analyze("cancelar la cobertura", vocab).words
+
+
+def test_let_someone_go_is_said_in_a_row_however_the_person_is_named():
+    assert words_of("we let our two servers go") == ["we", "let", "go", "our", "two", "servers"]
+    assert words_of("let me go over the bill") == ["let", "me", "go", "over", "the", "bill"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("boker", "broker"), ("acount", "account"), ("dotor", "doctor"), ("meber", "member"), ("chaged", "charged"), ("busness", "business")],
+)
+def test_a_typo_near_several_words_is_the_directorys_own_word_with_the_dropped_letter_back(vocab, typed, meant):
+    assert correct(typed, vocab) == meant

@@ -38,3 +38,14 @@ def test_a_scene_setting_clause_asks_for_nothing():
 def test_spanish_connectors_split_too():
     found = clauses("Necesito una copia de la factura y también quiero cambiar de corredor.")
     assert len(found) == 2
+
+
+def test_a_connector_said_alone_joins_the_request_after_it():
+    found = clauses("What do we send you to add them? Also, can I download our roster?")
+    assert [c.text for c in found] == ["What do we send you to add them?", "can I download our roster?"]
+    assert found[1].adds and found[1].said_also
+
+
+def test_a_plain_and_is_not_saying_also():
+    found = clauses("What do they pay to see a specialist, and do they need a referral?")
+    assert found[1].adds and not found[1].said_also

@@ -63,12 +63,66 @@ def test_a_situation_reaches_the_team_for_it(index, question, expected):
         ("We've grown from 10 to 25 employees. Does that affect our group?", "client-services-unit", "group-size-changes"),
         ("A worker wants to put his roommate on the plan as his spouse. Is that allowed?", "client-services-unit", "who-may-be-covered"),
         ("A new worker wants coverage from day one for himself.", "california-service-center", "new-person-to-cover"),
+        # A job title is an employee; a spoken situation needs no task word.
+        ("We're opening a second company for our food truck and want to transfer two cooks and their coverage over to it.", "california-service-center", "people-move-to-another-company"),
+        ("Our longtime cashier passed on Sunday. What happens with her insurance now?", "california-service-center", "death-or-divorce-ends-coverage"),
+        ("Our bartender retired after 30 years and wants to keep seeing her doctors through us for a while.", "client-services-unit", "keeping-coverage-after-a-loss"),
+        ("Our dental assistant will be out on disability for two months. Does her insurance continue?", "client-services-unit", "coverage-during-a-leave"),
+        ("I have a guy turning 65 next month. Does he have to leave our plan?", "client-services-unit", "coverage-during-a-leave"),
+        ("Why are we paying for 12 people when only 10 are on payroll?", "california-service-center", "bill-does-not-match-staff"),
+        ("If my employee's son is in college and 24, can he stay on?", "client-services-unit", "who-may-be-covered"),
+        ("Our new dishwasher starts Monday; what do I send to get him on the insurance?", "california-service-center", "new-person-to-cover"),
+        ("our waitress gave her notice and asks if she can hold onto her coverage", "client-services-unit", "keeping-coverage-after-a-loss"),
+        ("Our payment to you bounced and now our coverage is gone.", "california-service-center", "coverage-lapsed-for-nonpayment"),
+        ("The cardiologist who treated my dad deserves recognition, who do I tell?", "member-services", "praise-or-complaint-about-care"),
+        ("My mechanic was deployed with the reserves. Is he still covered while he's gone?", "client-services-unit", "coverage-during-a-leave"),
+        ("We want to pay 80% of the premiums for our team at the next renewal", "account-management-support", "employer-share-of-premiums"),
+        ("Can you double-check that our new cashier was enrolled?", "california-service-center", "did-the-change-go-through"),
+        ("i'm the new bookkeeper and i don't have a login for the employer website", "client-services-unit", "getting-access"),
+        ("What do our people pay for a visit to a specialist, and do they need a referral?", "client-services-unit", "what-care-costs-employees"),
+        ("Can someone explain my coverage to me? The letter about my deductible is confusing.", "member-services", "own-plan-explained"),
+        ("Our welder's granddaughter lives with him and he has legal guardianship. Can she be on his plan?", "client-services-unit", "who-may-be-covered"),
     ],
 )
 def test_a_kind_of_event_reaches_the_team_for_it(index, question, expected, rule):
     decision = route(index, question, "web", MONDAY_10AM)
     assert (decision.contact.id, decision.rule.id if decision.rule else None) == (expected, rule), decision.reason
     assert decision.confident and not decision.safety
+
+
+# A spoken number is a number, a filler is no word, a Spanish verb in another person still names its task.
+@pytest.mark.parametrize(
+    ("question", "expected", "channel"),
+    [
+        ("uh my accountant needs the fifty five hundred form", "california-service-center", "ivr"),
+        ("um so we kinda cant cover the full premium this month", "california-service-center", "ivr"),
+        ("we moved the bakery across town and your letters still go to the old address", "account-management-support", "web"),
+        ("My receptionist's purse was stolen with her insurance card in it.", "account-kp-org", "web"),
+        ("Nuestra cocinera se regresó a México, ¿cómo la doy de baja?", "california-service-center", "web"),
+        ("¿Me pueden mandar el paquete de renovación?", "client-services-unit", "web"),
+        ("is chiropractc therapy coverd", "client-services-unit", "web"),
+        ("dependent age limit", "client-services-unit", "web"),
+        ("login broken", "online-self-service-help", "web"),
+        ("spread payments", "california-service-center", "web"),
+        ("Quiero meter a mi señora en la aseguranza de la compañía.", "california-service-center", "web"),
+        ("Un trabajador se enfermó y va a estar fuera tres meses, ¿sigue con la aseguranza?", "client-services-unit", "web"),
+        ("¿Dónde lleno la forma para agregar a un trabajador nuevo?", "california-service-center", "web"),
+        ("¿Mi trabajador de medio tiempo puede tener la aseguranza?", "client-services-unit", "web"),
+        ("No puedo loguearme en la página del empleador.", "online-self-service-help", "web"),
+        ("uh hi yes so one of my guys he uh left and i gotta stop his insurance", "california-service-center", "ivr"),
+        ("Nos llegó el bill de la aseguranza y está cobrando por gente que ya no trabaja aquí.", "california-service-center", "web"),
+        ("Se nos pasó pagar la aseguranza y nos la cortaron, ¿cómo la vuelvo a activar?", "california-service-center", "web"),
+        ("¿Cuánto tiempo tiene que trabajar un empleado nuevo antes de que le den la aseguranza?", "client-services-unit", "web"),
+        ("Mi empleado se divorció pero quiere saber si su ex puede seguir en el plan.", "client-services-unit", "web"),
+        ("What time does the centro de servicio close?", "california-service-center", "web"),
+        ("uh my bill is wrong we're paying for a guy that left in june", "california-service-center", "ivr"),
+        ("Our cook wants to know if his girlfriend can be on his insurance. They live together but aren't married.", "client-services-unit", "web"),
+    ],
+)
+def test_everyday_speech_and_spanish_forms_reach_the_team(index, question, expected, channel):
+    decision = route(index, question, channel, MONDAY_10AM)
+    assert decision.contact.id == expected, decision.reason
+    assert decision.confident
 
 
 def test_a_rule_answer_names_the_teams_topic_the_question_says(index):
@@ -257,6 +311,9 @@ def test_a_real_word_is_never_repaired_into_another(index):
         ("what are your hours", "small-business-representative", "Mon–Fri 8:30 AM–5:00 PM PT"),
         ("what time does the account team close", "account-management-support", "Mon–Fri 7:00 AM–5:30 PM PT"),
         ("Is the billing department open on Saturdays?", "california-service-center", "Mon–Fri 8:00 AM–5:00 PM PT"),
+        ("When can I reach the California Service Center?", "california-service-center", "Mon–Fri 8:00 AM–5:00 PM PT"),
+        ("what days is the service center open", "california-service-center", "Mon–Fri 8:00 AM–5:00 PM PT"),
+        ("When are your phones answered?", "small-business-representative", "Mon–Fri 8:30 AM–5:00 PM PT"),
     ],
 )
 def test_an_hours_question_states_the_teams_hours_from_the_directory(index, question, expected, hours):
@@ -272,6 +329,8 @@ def test_an_hours_question_states_the_teams_hours_from_the_directory(index, ques
         ("¿Están abiertos el sábado?", "small-business-representative", "lun.–vie. 8:30 a. m.–5:00 p. m., hora del Pacífico"),
         ("¿a qué hora abren?", "small-business-representative", "lun.–vie. 8:30 a. m.–5:00 p. m., hora del Pacífico"),
         ("¿El departamento de facturación abre los sábados?", "california-service-center", "lun.–vie. 8:00 a. m.–5:00 p. m., hora del Pacífico"),
+        ("¿Qué días atiende el equipo de administración de cuentas?", "account-management-support", "lun.–vie. 7:00 a. m.–5:30 p. m., hora del Pacífico"),
+        ("¿A qué hora cierra el centro de servicio?", "california-service-center", "lun.–vie. 8:00 a. m.–5:00 p. m., hora del Pacífico"),
     ],
 )
 def test_a_spanish_hours_question_addresses_the_desk_through_its_verb(index, question, expected, hours):
