@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
 
-from routing.core import i18n, wording
+from routing.core import i18n, safety, wording
 from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
@@ -175,6 +175,7 @@ class _PhraseIndex:
     rules: tuple[_RuleWords, ...]  # in the order of ``directory.rules``
     other: tuple[tuple[OtherDomain, str, Words], ...]
     any_other: frozenset[Words]
+    safety_words: frozenset[str] = frozenset()  # the safety rules' words, as typed: typos of them are repaired for those rules
 
     @classmethod
     def of(cls, index: Searcher) -> _PhraseIndex:
@@ -197,7 +198,7 @@ class _PhraseIndex:
             if said:  # a phrase of no words is never said
                 grouped.setdefault(said[0], {})[said] = None
         by_first = {first: tuple(found) for first, found in grouped.items()}
-        return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other))
+        return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other), safety.safety_words(directory.rules))
 
     def said(self, analysis: Analysis) -> frozenset[Words]:
         return frozenset(p for w in analysis.word_set for p in self.by_first.get(w, ()) if contains_phrase(analysis.words, p))
@@ -389,8 +390,13 @@ def _decide(
     said: frozenset[Words],
 ) -> Decision:
     topics = base["topics"]
+    safety_said = said
+    if directory.rules and directory.rules[0].safety:
+        repaired = safety.reread(analysis, index.vocab, phrases.safety_words)
+        if repaired is not None:  # "hes not brething": the safety rules read "breathing"
+            safety_said = said | phrases.said(repaired)
     for rule, words in zip(directory.rules, phrases.rules, strict=True):
-        matched = _rule_matches(rule, words, directory, topics, channel, now, said)
+        matched = _rule_matches(rule, words, directory, topics, channel, now, safety_said if rule.safety else said)
         if matched is None:
             continue
         if not rule.prefer:
