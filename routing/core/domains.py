@@ -18,6 +18,7 @@ Pure and cheap: it runs only for questions that say another domain's phrase.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from routing.core.text import STOPWORDS
@@ -33,7 +34,22 @@ PLAN_WORDS_OVER_DOMAIN = 3
 # account" still pays the bill.
 TYING = frozenset({"for", "on", "in", "of", "at", "to", "para", "en", "de", "del"})
 # Words that point back at what was said before ("How do I cancel it?"): that request is about the other thing.
-POINTING = frozenset({"it", "that", "this", "them", "those", "lo", "la", "eso", "esto"})
+POINTING = frozenset({"it", "that", "this", "them", "those", "one", "ones", "lo", "la", "eso", "esto", "uno", "una"})
+# A clause that is a question outright: a question mark, or a question word first.
+_QUESTION = re.compile(r"[?¿]|^\W*(?:how|what|where|who|which|when|why|can|could|do|does|is|are|should|will|would|cómo|como|dónde|donde|quién|quien|qué|puedo|podemos)\b", re.IGNORECASE)
+
+
+_SENTENCE = re.compile(r"(?<=[.?!;])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The question's sentences: a scene is told in one ("Our salon lost two stylists.") and the request in another."""
+    return [s for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def is_question(text: str) -> bool:
+    """True when the clause asks outright ("Can we ...?"), not when it tells what happened ("Our salon lost two stylists.")."""
+    return bool(_QUESTION.search(text))
 # Between the preposition and the thing: "for my business bank account" (two words).
 BETWEEN = 2
 # Nouns tied to the thing before the preposition, and after it ("phone plan bill").

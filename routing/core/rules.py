@@ -258,17 +258,18 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
         return True
     # The other thing only sets the scene and the request is the plan's: "Walk-ins at our hair salon
     # dropped off. Can we go to something cheaper now?" (a hair salon is an employer too).
-    parts = clauses(question)
-    if len(parts) < 2:
+    # In one sentence the two are bound together ("My Netflix account got locked, can you help me sign in?").
+    told = domains.sentences(question)
+    if len(told) < 2:
         return False
     plan_request = False
-    for part in parts:
-        said_there = analyze(part.text, index.vocab)
+    for sentence in told:
+        said_there = analyze(sentence, index.vocab)
         if not phrases.said(said_there).isdisjoint(phrases.any_other):
-            if part.asks:
+            if domains.is_question(sentence):
                 return False  # the other thing is what is asked about
             continue
-        if part.asks and domains.POINTING.isdisjoint(tokenize(part.text)):  # "How do I cancel it?" asks about the other thing
+        if domains.is_question(sentence) and domains.POINTING.isdisjoint(tokenize(sentence)):  # "How do I cancel it?" asks about the other thing
             found = index.search(said_there.terms)
             plan_request = plan_request or bool(found and _confidence(said_there, found[0]) >= CONFIDENT)
     return plan_request

@@ -1,0 +1,111 @@
+"""Emergencies told by their signs, and questions about other domains' things, on the real directory and index."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing.core.directory import load
+from routing.core.instants import parse_instant
+from routing.core.rules import CONFIDENT, route
+from routing.settings import ROOT
+from routing.store.search_index import open_index
+
+MONDAY_10AM = parse_instant("2026-11-23T10:00:00-08:00")
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    return open_index(load(ROOT / "directory.yaml"), tmp_path_factory.mktemp("index"))
+
+
+# -- emergencies: a body part and what suddenly happens to it, in any wording --------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my dad's mouth is drooping and his speech sounds slurred",
+        "his lips are swelling up after the shrimp",
+        "my wife says her chest feels tight and heavy",
+        "le duele mucho el pecho a mi papá",
+        "a mi mamá se le durmió el brazo izquierdo y tiene la cara torcida",
+        "She fell down the stairs and isn't responding",
+        "mi abuelo se cayó en el piso y no responde",
+        "no lo puedo despertar, se tomó muchas pastillas",
+    ],
+)
+def test_signs_that_go_together_are_an_emergency(index, question):
+    decision = route(index, question, "ivr", MONDAY_10AM)
+    assert decision.safety and decision.contact.id == "emergency"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hes not brething",  # reads as "breath" + "ing" to the careful typo repair
+        "her speach is slured and her face is droopy",
+        "my son is chocking on a grape",
+    ],
+)
+def test_typos_of_safety_words_are_read_for_the_safety_rules(index, question):
+    assert route(index, question, "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Our broker is not responding to emails, who else can help?", "account-management-support"),
+        ("Queremos cambiar de corredor, el que teníamos ya no nos contesta.", "account-management-support"),
+        ("This is an emergency, our coverage got cancelled and payroll is tomorrow", "california-service-center"),
+        ("Do we have coverage for medical emergencies when employees travel?", "client-services-unit"),
+        ("What does the plan pay if someone ends up in the ER?", "client-services-unit"),
+        ("I'm having a heart attack over this bill lol, why did it go up?", "california-service-center"),
+        ("Who is listed as our emergency contact and how do we change it?", "account-management-support"),
+    ],
+)
+def test_emergency_words_about_business_or_benefits_are_no_emergency(index, question, expected):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert not decision.safety
+    assert decision.contact.id == expected
+
+
+def test_a_word_near_a_safety_word_is_not_repaired_for_search(index):
+    # "stoke" is five letters: too short to be read as "stroke", and search never reads the repair.
+    decision = route(index, "the stoke of the pen on our renewal", "web", MONDAY_10AM)
+    assert not decision.safety
+
+
+# -- other domains: the thing owns its words; the plan itself named keeps the plan need ------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I update the address on my Verizon account?",
+        "I need a new card for my Planet Fitness membership",
+        "How do I add a new hire to QuickBooks payroll?",
+        "What's the deductible on my car insurance?",
+        "How do I renew my nursing license?",
+        "Can you rebook my flight to Denver?",
+        "My streaming bill went up again. How do I cancel it?",
+        "¿Cómo cambio mi plan de celular?",
+    ],
+)
+def test_the_plans_words_that_belong_to_another_domains_thing_do_not_make_it_a_plan_question(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.offtopic and decision.confidence < CONFIDENT
+    assert decision.contact.id == "small-business-representative"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("The bank needs a copy of our health insurance contract for a loan, where do I get it?", "client-services-unit"),
+        ("Can we pay the premium from our business bank account?", "account-kp-org"),
+        ("Our yoga studio lost two instructors this spring. Can we move to a cheaper plan before renewal?", "account-management-support"),
+    ],
+)
+def test_a_question_that_names_another_domain_and_a_plan_need_keeps_the_plan_need(index, question, expected):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert not decision.offtopic
+    assert decision.contact.id == expected
