@@ -32,6 +32,9 @@ def index(tmp_path_factory):
         "She fell down the stairs and isn't responding",
         "mi abuelo se cayó en el piso y no responde",
         "no lo puedo despertar, se tomó muchas pastillas",
+        "my toddler ate a magnet",
+        "she drank some of the drain cleaner",
+        "he got hit by a car in our parking lot and he won't respond",
     ],
 )
 def test_signs_that_go_together_are_an_emergency(index, question):
@@ -67,6 +70,18 @@ def test_emergency_words_about_business_or_benefits_are_no_emergency(index, ques
     decision = route(index, question, "web", MONDAY_10AM)
     assert not decision.safety
     assert decision.contact.id == expected
+
+
+def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index):
+    decision = route(index, "I want to kill myself. Does our plan cover counseling?", "web", MONDAY_10AM)
+    assert decision.safety
+    # Asking what the plan does if something happens is no emergency.
+    assert not route(index, "What happens to coverage if an employee has a heart attack at work?", "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize("question", ["One of our staff is going abroad for several months to care for her mother.", "We took the cleaning crew off the plan."])
+def test_ordinary_words_that_stem_like_a_safety_word_are_no_emergency(index, question):
+    assert not route(index, question, "web", MONDAY_10AM).safety
 
 
 def test_a_word_near_a_safety_word_is_not_repaired_for_search(index):
