@@ -54,24 +54,6 @@ def test_typos_of_safety_words_are_read_for_the_safety_rules(index, question):
     assert route(index, question, "web", MONDAY_10AM).safety
 
 
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("Our broker is not responding to emails, who else can help?", "account-management-support"),
-        ("Queremos cambiar de corredor, el que teníamos ya no nos contesta.", "account-management-support"),
-        ("This is an emergency, our coverage got cancelled and payroll is tomorrow", "california-service-center"),
-        ("Do we have coverage for medical emergencies when employees travel?", "client-services-unit"),
-        ("What does the plan pay if someone ends up in the ER?", "client-services-unit"),
-        ("I'm having a heart attack over this bill lol, why did it go up?", "california-service-center"),
-        ("Who is listed as our emergency contact and how do we change it?", "account-management-support"),
-    ],
-)
-def test_emergency_words_about_business_or_benefits_are_no_emergency(index, question, expected):
-    decision = route(index, question, "web", MONDAY_10AM)
-    assert not decision.safety
-    assert decision.contact.id == expected
-
-
 def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index):
     decision = route(index, "I want to kill myself. Does our plan cover counseling?", "web", MONDAY_10AM)
     assert decision.safety
@@ -112,15 +94,28 @@ def test_the_plans_words_that_belong_to_another_domains_thing_do_not_make_it_a_p
     assert decision.contact.id == "small-business-representative"
 
 
+# -- plan questions with an emergency's or another domain's words go to their team ----------------
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        # Words that also describe a broker, a website or a business's trouble.
+        ("Our broker is not responding to emails, who else can help?", "account-management-support"),
+        ("Queremos cambiar de corredor, el que teníamos ya no nos contesta.", "account-management-support"),
+        ("This is an emergency, our coverage got cancelled and payroll is tomorrow", "california-service-center"),
+        ("I'm having a heart attack over this bill lol, why did it go up?", "california-service-center"),
+        ("Who is listed as our emergency contact and how do we change it?", "account-management-support"),
+        # What the plan does for an emergency is a benefit question.
+        ("Do we have coverage for medical emergencies when employees travel?", "client-services-unit"),
+        ("What does the plan pay if someone ends up in the ER?", "client-services-unit"),
+        # Another domain named, and a plan need beside it.
         ("The bank needs a copy of our health insurance contract for a loan, where do I get it?", "client-services-unit"),
         ("Can we pay the premium from our business bank account?", "account-kp-org"),
         ("Our yoga studio lost two instructors this spring. Can we move to a cheaper plan before renewal?", "account-management-support"),
     ],
 )
-def test_a_question_that_names_another_domain_and_a_plan_need_keeps_the_plan_need(index, question, expected):
+def test_a_plan_question_with_emergency_or_other_domain_words_goes_to_its_team(index, question, expected):
     decision = route(index, question, "web", MONDAY_10AM)
-    assert not decision.offtopic
+    assert not decision.safety and not decision.offtopic
     assert decision.contact.id == expected
