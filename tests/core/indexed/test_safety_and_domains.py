@@ -35,6 +35,9 @@ def index(tmp_path_factory):
         "my toddler ate a magnet",
         "she drank some of the drain cleaner",
         "he got hit by a car in our parking lot and he won't respond",
+        "my baby isn't breathing",
+        "her arm and leg on one side went weak all of a sudden",
+        "emergency my dad is not responding",
     ],
 )
 def test_signs_that_go_together_are_an_emergency(index, question):
@@ -61,7 +64,16 @@ def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index
     assert not route(index, "What happens to coverage if an employee has a heart attack at work?", "web", MONDAY_10AM).safety
 
 
-@pytest.mark.parametrize("question", ["One of our staff is going abroad for several months to care for her mother.", "We took the cleaning crew off the plan."])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "One of our staff is going abroad for several months to care for her mother.",
+        "We took the cleaning crew off the plan.",
+        # Swelling is an emergency of the airway, not of an arm or a leg.
+        "my arm is swollen after the flu shot",
+        "is the ER covered if my employee has chest pain?",
+    ],
+)
 def test_ordinary_words_that_stem_like_a_safety_word_are_no_emergency(index, question):
     assert not route(index, question, "web", MONDAY_10AM).safety
 
