@@ -195,7 +195,7 @@ class Checker(ContactChecks):
                 channels=channels,
                 open_now=tuple(open_now),
                 concepts=self.concepts(when.get("concepts"), path + ("when", "concepts")),
-                unless=tuple(p.lower() for p in self.texts(when.get("unless"), path + ("when", "unless"))),
+                unless=tuple(p.lower() for p in self.texts(_flat(when.get("unless")), path + ("when", "unless"))),
             ),
             route=route,
             prefer=tuple(prefer),
@@ -293,3 +293,10 @@ class Checker(ContactChecks):
             for missing in sorted(on_menu - set(lines)):
                 self.problem(path, f"the menu line for '{missing}' is not translated; add '{missing}: ...' here.")
         return lines
+
+
+def _flat(value: Any) -> Any:
+    """An `unless` list may hold named lists (YAML aliases: `[*past, *hypothetical]`); their phrases count as its own."""
+    if not isinstance(value, list):
+        return value
+    return [phrase for item in value for phrase in (item if isinstance(item, list) else [item])]

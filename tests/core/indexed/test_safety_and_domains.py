@@ -57,6 +57,27 @@ def test_typos_of_safety_words_are_read_for_the_safety_rules(index, question):
     assert route(index, question, "web", MONDAY_10AM).safety
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our receptionist's left arm is numb and it started ten minutes ago. Will our plan cover the ER downtown?",
+        "He fell off a ladder and isn't waking up. Is he covered if we go to the closest hospital?",
+    ],
+)
+def test_a_state_described_is_an_emergency_even_beside_a_coverage_question(index, question):
+    assert route(index, question, "email", MONDAY_10AM).safety
+
+
+def test_a_condition_named_beside_a_coverage_question_is_a_benefit_question(index):
+    decision = route(index, "Is the ER covered if an employee has chest pain?", "web", MONDAY_10AM)
+    assert not decision.safety and decision.contact.id == "client-services-unit"
+
+
+def test_an_unless_list_may_name_other_lists(index):
+    named = next(r for r in index.directory.rules if r.id == "emergency-named")
+    assert {"last month", "covered if"} <= set(named.when.unless)
+
+
 def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index):
     decision = route(index, "I want to kill myself. Does our plan cover counseling?", "web", MONDAY_10AM)
     assert decision.safety
