@@ -306,6 +306,7 @@ class Directory:
     sources: Mapping[str, str] = field(default_factory=dict)
     source_translations: Mapping[str, Translations] = field(default_factory=dict)  # by source id, as items carry theirs
     other_domains: tuple[OtherDomain, ...] = ()  # what this help desk is not for, so it can say so
+    plan_words: tuple[str, ...] = ()  # words naming the plan itself: beside another domain's words, the plan need stays
     # The languages the directory is translated into, as its `languages:` block names them: {"es": {"name": "Español", ...}}.
     languages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Each item that lacks a translation into one of ``languages``, as "file:line: what": `routing check` reports them.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
 
-from routing.core import i18n, wording
+from routing.core import domains, i18n, safety, wording
 from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
@@ -140,11 +140,6 @@ class Decision:
         return self.confidence >= CONFIDENT
 
 
-# A question that names another domain is off-topic unless this many of its
-# own words also match the plan's topics ("pay my car insurance bill" matches
-# two: still off-topic; a long question about coverage that mentions a car is not).
-PLAN_WORDS_OVER_DOMAIN = 3
-
 
 Words = tuple[str, ...]
 
@@ -175,6 +170,8 @@ class _PhraseIndex:
     rules: tuple[_RuleWords, ...]  # in the order of ``directory.rules``
     other: tuple[tuple[OtherDomain, str, Words], ...]
     any_other: frozenset[Words]
+    safety_words: frozenset[str] = frozenset()  # the safety rules' words, as typed: typos of them are repaired for those rules
+    plan_words: frozenset[Words] = frozenset()  # the phrases that name the plan itself ("health plan"), as words
 
     @classmethod
     def of(cls, index: Searcher) -> _PhraseIndex:
@@ -192,12 +189,14 @@ class _PhraseIndex:
             every += [*unless, *all_words, *(w for _, w in phrases), *(w for _, group in concepts for w in group)]
         other = tuple((domain, p, words(p)) for domain in directory.other_domains for p in domain.phrases)
         every += [w for _, _, w in other]
+        plan_words = frozenset(words(p) for p in directory.plan_words)
+        every += plan_words
         grouped: dict[str, dict[Words, None]] = {}
         for said in every:
             if said:  # a phrase of no words is never said
                 grouped.setdefault(said[0], {})[said] = None
         by_first = {first: tuple(found) for first, found in grouped.items()}
-        return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other))
+        return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other), safety.safety_words(directory.rules), plan_words)
 
     def said(self, analysis: Analysis) -> frozenset[Words]:
         return frozenset(p for w in analysis.word_set for p in self.by_first.get(w, ()) if contains_phrase(analysis.words, p))
@@ -246,14 +245,34 @@ def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> 
     if decision.safety:
         return decision, analysis
     other = _other_domain(phrases, said)
-    if other is not None:
+    if other is not None and not _plan_need_stays(index, phrases, analysis, said, hits, question):
         domain, phrase = other
-        # Every other-domain phrase said is that domain's, not the plan's: "transfer my brokerage account" is no account change.
-        own = {w for said_words in said & phrases.any_other for w in said_words}
-        plan_words = {t for t in (hits[0].matched if hits else ()) if t not in own}
-        if len(plan_words) < PLAN_WORDS_OVER_DOMAIN:
-            return _off_topic(directory, domain, phrase, base), analysis
+        return _off_topic(directory, domain, phrase, base), analysis
     return _finish(directory, index, analysis, decision, now), analysis
+
+
+def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis, said: frozenset[Words], hits: list[Hit], question: str) -> bool:
+    """A question that names another domain's thing: whether it still asks the plan for something."""
+    matched = hits[0].matched if hits else ()
+    if domains.keeps_plan_need(analysis.words, analysis.surface, said & phrases.any_other, said & phrases.plan_words, matched):
+        return True
+    # The other thing only sets the scene and the request is the plan's: "Walk-ins at our hair salon
+    # dropped off. Can we go to something cheaper now?" (a hair salon is an employer too).
+    # In one sentence the two are bound together ("My Netflix account got locked, can you help me sign in?").
+    told = domains.sentences(question)
+    if len(told) < 2:
+        return False
+    plan_request = False
+    for sentence in told:
+        said_there = analyze(sentence, index.vocab)
+        if not phrases.said(said_there).isdisjoint(phrases.any_other):
+            if domains.is_question(sentence):
+                return False  # the other thing is what is asked about
+            continue
+        if domains.is_question(sentence) and domains.POINTING.isdisjoint(tokenize(sentence)):  # "How do I cancel it?" asks about the other thing
+            found = index.search(said_there.terms)
+            plan_request = plan_request or bool(found and _confidence(said_there, found[0]) >= CONFIDENT)
+    return plan_request
 
 
 # A question names at most this many needs worth routing apart; each part costs one more search.
@@ -396,8 +415,13 @@ def _decide(
     said: frozenset[Words],
 ) -> Decision:
     topics = base["topics"]
+    safety_said = said
+    if directory.rules and directory.rules[0].safety:
+        repaired = safety.reread(analysis, index.vocab, phrases.safety_words)
+        if repaired is not None:  # "hes not brething": the safety rules read "breathing"
+            safety_said = said | phrases.said(repaired)
     for rule, words in zip(directory.rules, phrases.rules, strict=True):
-        matched = _rule_matches(rule, words, directory, topics, channel, now, said)
+        matched = _rule_matches(rule, words, directory, topics, channel, now, safety_said if rule.safety else said)
         if matched is None:
             continue
         if not rule.prefer:

@@ -116,6 +116,8 @@ class SearchIndex:
         for domain in self.directory.other_domains:
             for phrase in domain.phrases:
                 self.phrase_words(phrase)
+        for phrase in self.directory.plan_words:
+            self.phrase_words(phrase)
         warm_phrases(self)
 
     def postings(self) -> dict[str, Postings]:

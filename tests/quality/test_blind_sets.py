@@ -2,7 +2,8 @@
 
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
-tuning. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -31,6 +32,10 @@ FLOORS = {
     "dev_b.yaml": (0.97, 0.95),  # 315/320 = 98.4%, flagged 25/26 (after the dev_c situations)
     # 95/160 = 59.4% (21/30 flagged) blind; 160/160, flagged 29/30 after tuning on it (2026-12-03, issue 12).
     "dev_c.yaml": (0.98, 0.95),
+    # 163/200 = 81.5% and 174/200 = 87.0% (16/22 flagged each) blind; after the emergency-sign and domain-check work:
+    # 177/200 = 88.5% and 185/200 = 92.5%, 22/22 flagged each (2026-12-03, issue 12, branch w-t1).
+    "dev_d1.yaml": (0.98, 0.95),  # 199/200 after both rounds of tuning on it
+    "dev_d2.yaml": (0.98, 0.95),  # 200/200 after tuning
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),

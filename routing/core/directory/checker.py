@@ -30,7 +30,7 @@ class Checker(ContactChecks):
         doc = self.mapping(
             self.src.data,
             (),
-            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr", "other_domains", "languages"},
+            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr", "other_domains", "plan_words", "languages"},
             required=("timezone", "contacts", "fallback", "group_id", "ivr"),
         )
         timezone = self.timezone(doc.get("timezone"), ("timezone",)) or "America/Los_Angeles"
@@ -66,6 +66,7 @@ class Checker(ContactChecks):
             rules=tuple(sorted(rules, key=lambda r: not r.safety)),
             synonyms=self.synonyms(doc.get("synonyms"), ("synonyms",)),
             other_domains=tuple(self.other_domain(v, p) for p, v in self.items(doc.get("other_domains") or [], ("other_domains",))),
+            plan_words=tuple(p.lower() for p in self.texts(doc.get("plan_words"), ("plan_words",))),
             holidays=self.holidays(doc.get("holidays"), ("holidays",)),
             group_id=self.group_id(doc.get("group_id"), ("group_id",)),
             fallback=fallback,
@@ -194,7 +195,7 @@ class Checker(ContactChecks):
                 channels=channels,
                 open_now=tuple(open_now),
                 concepts=self.concepts(when.get("concepts"), path + ("when", "concepts")),
-                unless=tuple(p.lower() for p in self.texts(when.get("unless"), path + ("when", "unless"))),
+                unless=tuple(p.lower() for p in self.texts(_flat(when.get("unless")), path + ("when", "unless"))),
             ),
             route=route,
             prefer=tuple(prefer),
@@ -292,3 +293,10 @@ class Checker(ContactChecks):
             for missing in sorted(on_menu - set(lines)):
                 self.problem(path, f"the menu line for '{missing}' is not translated; add '{missing}: ...' here.")
         return lines
+
+
+def _flat(value: Any) -> Any:
+    """An `unless` list may hold named lists (YAML aliases: `[*past, *hypothetical]`); their phrases count as its own."""
+    if not isinstance(value, list):
+        return value
+    return [phrase for item in value for phrase in (item if isinstance(item, list) else [item])]

@@ -1,0 +1,118 @@
+"""Whether a question that names another domain's thing still has a need of the plan's.
+
+"How do I add a new employee in our payroll software?" says the plan's words
+("add", "new hire"), yet they belong to the payroll software: the question is
+about that. "The bank wants proof of our health plan for a loan" names a loan
+and still asks about the plan. Three things decide, on the question's words:
+
+- the words the other domain's thing owns: its own phrase, the nouns right
+  after it ("car insurance premium"), and the nouns that a preposition ties to
+  it ("the ID card for my gym membership", "the address on my cell phone
+  account"). None of them count for the plan;
+- a word that names the plan itself (``plan_words``: "health plan", "premium")
+  outside what the other thing owns keeps the plan need;
+- so do enough of the plan's words outside it (``PLAN_WORDS_OVER_DOMAIN``).
+
+Pure and cheap: it runs only for questions that say another domain's phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from routing.core.text import STOPWORDS
+
+Words = tuple[str, ...]
+
+# A question that names another domain keeps its plan need when this many of
+# its own words, outside the other domain's thing, also match the plan's topics
+# ("pay my car insurance bill" has two: still off-topic).
+PLAN_WORDS_OVER_DOMAIN = 3
+# Prepositions that make a noun part of the thing after them, English and Spanish ("the address on my
+# cell phone account", "add a new hire to QuickBooks"). Not "from" or "with": "pay our bill from our bank
+# account" still pays the bill.
+TYING = frozenset({"for", "on", "in", "of", "at", "to", "para", "en", "de", "del"})
+# Words that point back at what was said before ("How do I cancel it?"): that request is about the other thing.
+POINTING = frozenset({"it", "that", "this", "them", "those", "one", "ones", "lo", "la", "eso", "esto", "uno", "una"})
+# A clause that is a question outright: a question mark, or a question word first.
+_QUESTION = re.compile(r"[?¿]|^\W*(?:how|what|where|who|which|when|why|can|could|do|does|is|are|should|will|would|cómo|como|dónde|donde|quién|quien|qué|puedo|podemos)\b", re.IGNORECASE)
+
+
+_SENTENCE = re.compile(r"(?<=[.?!;])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The question's sentences: a scene is told in one ("Our salon lost two stylists.") and the request in another."""
+    return [s for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def is_question(text: str) -> bool:
+    """True when the clause asks outright ("Can we ...?"), not when it tells what happened ("Our salon lost two stylists.")."""
+    return bool(_QUESTION.search(text))
+# Between the preposition and the thing: "for my business bank account" (two words).
+BETWEEN = 2
+# Nouns tied to the thing before the preposition, and after it ("phone plan bill").
+TIED = 3
+AFTER = 2
+
+
+def spans(words: Sequence[str], phrases: Iterable[Words]) -> list[tuple[int, int]]:
+    """Where each of these phrases stands in the question: (start, end) for every occurrence."""
+    found = []
+    for phrase in phrases:
+        n = len(phrase)
+        found += [(i, i + n) for i in range(len(words) - n + 1) if n and tuple(words[i : i + n]) == phrase]
+    return found
+
+
+def compound(surface: Sequence[str], at: list[tuple[int, int]]) -> set[int]:
+    """The positions of the other domain's phrases and of the nouns right after them ("car insurance premium")."""
+    owned: set[int] = set()
+    for start, end in at:
+        owned.update(range(start, end))
+        j = end
+        while j < len(surface) and j < end + AFTER and surface[j] not in STOPWORDS and surface[j] not in TYING:
+            owned.add(j)
+            j += 1
+    return owned
+
+
+def tied(surface: Sequence[str], at: list[tuple[int, int]], reach: int = TIED) -> set[int]:
+    """The nouns a preposition ties to the other domain's thing ("the ID card for my gym membership"), at most ``reach``."""
+    owned: set[int] = set()
+    for start, _end in at:
+        for prep in range(start - 1, max(-1, start - 2 - BETWEEN), -1):
+            if surface[prep] in TYING:
+                j = prep - 1
+                while j >= 0 and j > prep - 1 - reach and surface[j] not in STOPWORDS and surface[j] not in TYING:
+                    owned.add(j)
+                    j -= 1
+                break
+    return owned
+
+
+def keeps_plan_need(
+    words: Sequence[str],
+    surface: Sequence[str],
+    other: Iterable[Words],
+    plan_words: Iterable[Words],
+    matched: Iterable[str],
+) -> bool:
+    """True when the question, beside another domain's thing, still names the plan or enough of its words.
+
+    ``words`` and ``surface``: the question's stemmed and unstemmed words; ``other``: the other domains'
+    phrases it says; ``plan_words``: the plan-naming phrases it says; ``matched``: the terms the best
+    topic matched.
+    """
+    other = tuple(other)
+    at = spans(words, other)
+    # A plan word right before "on my car insurance" is the car insurance's ("the deductible on my car insurance").
+    own = compound(surface, at) | tied(surface, at, reach=1)
+    if any(not own.issuperset(range(s, e)) for s, e in spans(words, plan_words)):
+        return True
+    own |= tied(surface, at)
+    # A word of the other domain's phrases is that domain's wherever it stands ("move my brokerage account").
+    wanted = set(matched).difference(*other)
+    plan = {words[i] for i in range(len(words)) if i not in own and words[i] in wanted}
+    return len(plan) >= PLAN_WORDS_OVER_DOMAIN

@@ -1,0 +1,56 @@
+"""Reading a question once more for the safety rules, with the typos an emergency is typed with.
+
+Typo repair for routing is careful: a word that looks like an inflected English
+word ("brething" as "breth" + "ing", "slured" as "slur" + "ed") is never
+changed, so that search is not misled. For the safety rules the cost runs the
+other way: a missed emergency is worse than a misread word. So the safety rules
+read a second version of the question in which such a word, one edit away from
+a word the safety rules use, becomes that word. Nothing else reads it: search and
+the other rules keep the careful reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from routing.core.model import Rule
+from routing.core.text import STOPWORDS, Analysis, Vocabulary, _one_edit, stem, tokenize
+
+# Shorter words are one edit away from too many others ("fell" and "feel").
+SHORTEST_REPAIRED = 6
+
+
+def safety_words(rules: Iterable[Rule]) -> frozenset[str]:
+    """Every word the safety rules are written with, as typed (not stemmed)."""
+    found: set[str] = set()
+    for rule in rules:
+        if rule.safety:
+            when = rule.when
+            for phrase in (*when.phrases, *when.all_words, *(p for group in when.concepts for p in group)):
+                found.update(t for t in tokenize(phrase) if len(t) >= SHORTEST_REPAIRED and t not in STOPWORDS)
+    return frozenset(found)
+
+
+def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str]) -> Analysis | None:
+    """The question with unknown words repaired into safety words, or None when there is none to repair."""
+    surface = list(analysis.surface)
+    changed = False
+    for i, token in enumerate(surface):
+        if len(token) < SHORTEST_REPAIRED or token in vocab.words or token in STOPWORDS or token.isdigit():
+            continue
+        repaired = _nearest(token, vocab, words)
+        if repaired:
+            surface[i] = repaired
+            changed = True
+    if not changed:
+        return None
+    return replace(analysis, words=tuple(stem(t) for t in surface), surface=tuple(surface))
+
+
+def _nearest(token: str, vocab: Vocabulary, words: frozenset[str]) -> str:
+    candidates: set[str] = set()
+    for variant in {token[:i] + token[i + 1 :] for i in range(len(token))} | {token}:
+        candidates.update(c for c in vocab.deletes.get(variant, ()) if c in words)
+    fits = sorted((c for c in candidates if _one_edit(token, c)), key=lambda c: (abs(len(c) - len(token)), c))
+    return fits[0] if fits else ""
