@@ -109,7 +109,7 @@ def _understanding_json(decision: Decision, directory: Directory) -> dict[str, A
             for a in decision.also_needed
         ],
         "clarify": [
-            {"contact_id": c.id, "name": c.name, "topic": _topic_json(t)} for c, t in zip(clarify.contacts, clarify.topics, strict=True)
+            {"contact_id": c.id, "name": localized(c, "name"), "topic": _topic_json(t)} for c, t in zip(clarify.contacts, clarify.topics, strict=True)
         ] if clarify else [],
         "clarify_question": clarify.question if clarify else None,
         "hours_question": decision.hours_question,

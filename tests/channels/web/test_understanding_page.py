@@ -6,6 +6,9 @@ import re
 
 from starlette.testclient import TestClient
 
+from routing.core.directory import load
+from routing.settings import ROOT
+
 MONDAY_10AM = "2026-11-23T10:00:00-08:00"
 TWO_NEEDS = "I need a copy of last month's bill, and we also want to change our broker of record."
 UNSURE = "question about billing and benefits"
@@ -50,3 +53,9 @@ def test_the_deciding_question_is_in_spanish_when_the_page_is(client: TestClient
     assert clarify is not None
     assert "¿Cuál corresponde?" in clarify.group(0) and "¿Se trata de «" in clarify.group(0)
     assert "Which one fits?" not in clarify.group(0)
+    # Each team under the question by its Spanish name, and its link keeps the page in Spanish.
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', clarify.group(0))
+    assert len(links) == 2
+    assert all("lang=es" in href for href, _ in links)
+    english = {c.id: c.name for c in load(ROOT / "directory.yaml").contacts}
+    assert not set(name for _, name in links) & set(english.values())
