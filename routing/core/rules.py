@@ -17,7 +17,7 @@ from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
-from routing.core.text import Analysis, Clause, analyze, clauses, contains_phrase, index_terms, tokenize, unstem
+from routing.core.text import MAX_QUERY_CHARS, Analysis, Clause, analyze, clauses, contains_phrase, index_terms, tokenize, unstem
 
 CONFIDENT = 0.5
 RULE_CONFIDENCE = 0.9
@@ -251,15 +251,25 @@ def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> 
     return _finish(directory, index, analysis, decision, now), analysis
 
 
+# A scene and its request are told in the first few sentences; the rest of a long message is not read for it.
+MAX_SENTENCES = 6
+
+
 def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis, said: frozenset[Words], hits: list[Hit], question: str) -> bool:
     """A question that names another domain's thing: whether it still asks the plan for something."""
     matched = hits[0].matched if hits else ()
     if domains.keeps_plan_need(analysis.words, analysis.surface, said & phrases.any_other, said & phrases.plan_words, matched):
         return True
+    # A synonym may have put a plan word into its canonical words ("pay the premium late" reads as a payment
+    # arrangement): the words as said are read again for the plan's own words.
+    plain = analyze(question, index.vocab, synonyms=False)
+    plain_said = phrases.said(plain)
+    if domains.keeps_plan_need(plain.words, plain.surface, plain_said & phrases.any_other, plain_said & phrases.plan_words, ()):
+        return True
     # The other thing only sets the scene and the request is the plan's: "Walk-ins at our hair salon
     # dropped off. Can we go to something cheaper now?" (a hair salon is an employer too).
     # In one sentence the two are bound together ("My Netflix account got locked, can you help me sign in?").
-    told = domains.sentences(question)
+    told = domains.sentences(question[: MAX_QUERY_CHARS * 4])[:MAX_SENTENCES]  # each sentence costs a reading and a search
     if len(told) < 2:
         return False
     plan_request = False

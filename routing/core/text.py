@@ -308,7 +308,8 @@ class Analysis:
         return bool(phrase) and phrase[0] in self.word_set and contains_phrase(self.words, phrase)
 
 
-def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
+def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True, synonyms: bool = True) -> Analysis:
+    """``synonyms=False``: the words as said (typos repaired), for checks that a synonym's canonical words would hide."""
     tokens = words_of(text[: MAX_QUERY_CHARS * 4])
     corrections: list[tuple[str, str]] = []
     if fix_typos:
@@ -319,7 +320,8 @@ def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True) -> Analysis:
                 corrections.append((token, better))
             fixed.append(better)
         tokens = fixed
-    tokens = apply_synonyms(tokens, vocab)
+    if synonyms:
+        tokens = apply_synonyms(tokens, vocab)
     words = tuple(stem(t) for t in tokens)
     terms = tuple(w for t, w in zip(tokens, words, strict=True) if t not in QUIET and w not in QUIET)
     return Analysis(words=words, surface=tuple(tokens), terms=terms, corrections=tuple(corrections))
