@@ -37,7 +37,8 @@ def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str]) -> Anal
     surface = list(analysis.surface)
     changed = False
     for i, token in enumerate(surface):
-        if len(token) < SHORTEST_REPAIRED or token in vocab.words or token in STOPWORDS or token.isdigit():
+        # A word of the dictionary is that word ("cooking", "painted", "strike"), never a safety word's typo.
+        if len(token) < SHORTEST_REPAIRED or token in vocab.words or token in vocab.english or token in STOPWORDS or token.isdigit():
             continue
         repaired = _nearest(token, vocab, words)
         if repaired:

@@ -260,7 +260,7 @@ def test_emergency_speech_says_dial_911_then_the_call_goes_on(phone, clock, dire
     call = Call(phone)
     root = call.say(call.dial_in(), speech)
     said = [s.text for s in root.iter("Say")]
-    assert said[0] == "If this is a medical emergency, hang up and dial 911."
+    assert said[0] == "This sounds like a medical emergency. Hang up and dial 911 now."
     assert root.find("Dial") is None
     # Never a dead end: the menu follows, and pressing a key still reaches a team.
     assert root.find("Gather") is not None

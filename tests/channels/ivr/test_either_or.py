@@ -196,7 +196,7 @@ def test_an_emergency_that_names_a_team_says_911_then_puts_the_caller_through(ph
     call = Call(phone)
     answer = call.say(call.dial_in(), EMERGENCY_WITH_TEAM)
     said = [s.text or "" for s in answer.iter("Say")]
-    assert said[0] == "If this is a medical emergency, hang up and dial 911."
+    assert said[0] == "This sounds like a medical emergency. Hang up and dial 911 now."
     assert ended(answer) == "Dial" and dialed(answer) == team_line(directory, team.id)
     assert MAIN_LINE in {n for n, _keys in dialed(answer)}
 
@@ -206,7 +206,7 @@ def test_an_emergency_that_names_a_closed_team_says_911_then_its_after_hours_mes
     call = Call(phone)
     answer = call.say(call.dial_in(), EMERGENCY_WITH_TEAM)
     said = [s.text or "" for s in answer.iter("Say")]
-    assert said[0] == "If this is a medical emergency, hang up and dial 911."
+    assert said[0] == "This sounds like a medical emergency. Hang up and dial 911 now."
     # Not hung up right after the warning: the team's after-hours message comes first.
     assert any("closed" in s for s in said[1:]) and any("opens" in s for s in said[1:])
     assert ended(answer) == "Hangup"

@@ -93,10 +93,33 @@ def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index
         # Swelling is an emergency of the airway, not of an arm or a leg.
         "my arm is swollen after the flu shot",
         "is the ER covered if my employee has chest pain?",
+        # Everyday business talk that shares a word with an emergency's signs (from a review and a new user's trial).
+        # Dictionary words one letter from a safety word are those words, not typos of it.
+        "We run a cooking school; how do we add a new hire?",
+        "We painted the new office; how do I update our address?",
+        "Our workers are on strike next month. Does their coverage continue?",
+        "We had a data breach and need to change our billing contact",
+        # A body word and a sign word apart, each in its everyday sense.
+        "There's an increase in labor costs, can we get a cheaper plan?",
+        "Our employee's baby is coming next month, how do we add the baby?",
+        "Our skin care salon is closing, how do we cancel the group plan?",
+        "We're closing the business and have to face our employees, what about COBRA?",
+        "It costs an arm and a leg and we can't move to a cheaper plan",
+        "I can't move forward until the words in section 3 of the contract are explained",
+        "Our phone is blowing up with questions about the new deductible",
+        # A website, a broker or a company that does not respond is not a person.
+        "Our broker is not responding and we are switching from Blue Shield",
+        "The website is not responding when I try to add my son",
+        "The portal is not responding; my wife can't see her ID card",
+        "Our broker is not responding and the website keeps crashing",
+        "We run a dry cleaner. One of our workers got into a car accident, is he covered?",
+        "We sell chemicals and got into a dispute about our bill",
+        "An employee hurt himself on the job. Does he file with you or workers comp?",
     ],
 )
 def test_ordinary_words_that_stem_like_a_safety_word_are_no_emergency(index, question):
-    assert not route(index, question, "web", MONDAY_10AM).safety
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert not decision.safety, decision.reason
 
 
 def test_a_word_near_a_safety_word_is_not_repaired_for_search(index):
@@ -146,9 +169,25 @@ def test_the_plans_words_that_belong_to_another_domains_thing_do_not_make_it_a_p
         ("The bank needs a copy of our health insurance contract for a loan, where do I get it?", "client-services-unit"),
         ("Can we pay the premium from our business bank account?", "account-kp-org"),
         ("Our yoga studio lost two instructors this spring. Can we move to a cheaper plan before renewal?", "account-management-support"),
+        # Paying the plan's bill by card or from a bank is the plan's business.
+        ("Do you take American Express for the monthly bill?", "account-kp-org"),  # bills are paid on the employer site
+        ("Can I pay the bill with a Visa card?", "account-kp-org"),
+        ("We switched to Chase Bank, how do I update our autopay?", "account-kp-org"),
+        # A business that names another domain is still an employer: its request is the plan's.
+        ("i run a little hair salon and uh we're short on money this month can i like pay the premium late or in pieces", "california-service-center"),
+        ("Mucho gusto, quiero agregar a mi esposa al seguro", "account-kp-org"),
+        # The Spanish verb "cobrar" is a charge on the bill, not COBRA.
+        ("la factura nos cobra por 9 empleados pero solo tengo 7", "california-service-center"),
+        ("¿Por qué nos cobran por dos empleados que ya no trabajan aquí?", "california-service-center"),
+        ("Necesito el formulario de COBRA por correo", "client-services-unit"),
     ],
 )
 def test_a_plan_question_with_emergency_or_other_domain_words_goes_to_its_team(index, question, expected):
     decision = route(index, question, "web", MONDAY_10AM)
     assert not decision.safety and not decision.offtopic
     assert decision.contact.id == expected
+
+
+@pytest.mark.parametrize("question", ["Can I upgrade the plan for my Netflix account?", "How do I cancel our plan with Verizon?"])
+def test_a_plan_of_another_domains_thing_is_still_off_topic(index, question):
+    assert route(index, question, "web", MONDAY_10AM).offtopic
