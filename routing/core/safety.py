@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from routing.core.model import Rule
-from routing.core.text import STOPWORDS, Analysis, Vocabulary, _one_edit, stem, tokenize
+from routing.core.text import STOPWORDS, Analysis, Vocabulary, deletions, one_edit, stem, tokenize
 
 # Shorter words are one edit away from too many others ("fell" and "feel").
 SHORTEST_REPAIRED = 6
@@ -51,7 +51,7 @@ def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str]) -> Anal
 
 def _nearest(token: str, vocab: Vocabulary, words: frozenset[str]) -> str:
     candidates: set[str] = set()
-    for variant in {token[:i] + token[i + 1 :] for i in range(len(token))} | {token}:
+    for variant in deletions(token):
         candidates.update(c for c in vocab.deletes.get(variant, ()) if c in words)
-    fits = sorted((c for c in candidates if _one_edit(token, c)), key=lambda c: (abs(len(c) - len(token)), c))
+    fits = sorted((c for c in candidates if one_edit(token, c)), key=lambda c: (abs(len(c) - len(token)), c))
     return fits[0] if fits else ""

@@ -188,7 +188,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
     deletes: dict[str, list[str]] = {}
     for word in words:
         if len(word) >= 3 and not word.isdigit():
-            for variant in _deletions(word):
+            for variant in deletions(word):
                 deletes.setdefault(variant, []).append(word)
     return Vocabulary(
         synonyms=by_first,
@@ -209,7 +209,8 @@ def _by_first(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str,
     return {first: tuple(found.items()) for first, found in grouped.items()}
 
 
-def _deletions(word: str) -> set[str]:
+def deletions(word: str) -> set[str]:
+    """The word and every form of it with one letter dropped: two words one edit apart share one of these."""
     return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
 
 
@@ -252,11 +253,11 @@ def correct(word: str, vocab: Vocabulary) -> str:
     if word in vocab.words or word in vocab.kept or is_english(word, vocab.english) or word in QUIET or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
         return word
     candidates: set[str] = set()
-    for variant in _deletions(word):
+    for variant in deletions(word):
         candidates.update(vocab.deletes.get(variant, ()))
     # A short word is one substitution away from too many others ("won" →
     # "non", "near" → "year"), so it is only ever completed ("bil" → "bill").
-    fits = (c for c in candidates if _one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
+    fits = (c for c in candidates if one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
     # The directory's own words first; then a dropped letter put back before a changed one (a dropped letter is
     # the commonest slip: "acount" is "account" before "amount"); then the shortest change.
     best = sorted(fits, key=lambda c: (c not in vocab.core, len(c) <= len(word), abs(len(c) - len(word)), c))
@@ -275,7 +276,7 @@ def is_english(word: str, english: Words) -> bool:
     )
 
 
-def _one_edit(a: str, b: str) -> bool:
+def one_edit(a: str, b: str) -> bool:
     """True when a and b differ by one insertion, deletion, substitution or swap."""
     if a == b:
         return True
