@@ -37,21 +37,58 @@ class Problem:
 
 @dataclass
 class Located:
-    """A parsed document plus the line of every value in it."""
+    """A parsed document, and the line of any value in it on demand.
+
+    Lines are needed only to report a problem, so they are not kept while the
+    document is built (a map of every value's path was most of a large load).
+    The first ``line`` call parses the text again, keeping the nodes, and
+    walks them along the path.
+    """
 
     file: str
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
+    text: str = ""
+    loader_type: type[yaml.SafeLoader] = yaml.SafeLoader
     duplicates: list[Problem] = field(default_factory=list)
-    seen: set[int] = field(default_factory=set)  # ids of the nodes already built: seeing one again is an alias
-    aliases: int = 0
-    repeated: int = 0  # values built again because an alias pointed at them
+    # The line of each mapping, by the id of the dict built from it: cheap to keep, and enough for the
+    # warnings a valid file can still have (an item without a translation), which name the item.
+    mapping_lines: dict[int, int] = field(default_factory=dict)
+    _root: yaml.Node | None = None
+
+    def line_of(self, value: Any, path: Path) -> int:
+        """The line of a mapping this document built, else of the value at ``path``."""
+        found = self.mapping_lines.get(id(value)) if isinstance(value, dict) else None
+        return found if found is not None else self.line(path)
 
     def line(self, path: Path) -> int:
+        if self._root is None:
+            loader = self.loader_type(self.text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        node = self._root
+        if node is None:
+            return 1
         # A value that is absent is reported at its nearest present parent.
-        while path and path not in self.lines:
-            path = path[:-1]
-        return self.lines.get(path, 1)
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return int(node.start_mark.line) + 1
+
+
+def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        found = None  # the last of duplicate keys wins, as it does when the document is built
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+                found = value_node
+        return found
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return node.value[step]  # type: ignore[no-any-return]
+    return None
 
 
 class YamlSyntaxError(DirectoryError):
@@ -89,8 +126,9 @@ def _parse(text: str, file: str, loader_type: type[yaml.SafeLoader]) -> Located:
     loader = loader_type(text)
     try:
         node = loader.get_single_node()
-        located = Located(file=file, data=None)
-        located.data = _build(loader, node, (), located) if node is not None else None
+        located = Located(file=file, data=None, text=text, loader_type=loader_type)
+        if node is not None:
+            located.data = _Builder(loader, located).build(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -105,44 +143,58 @@ def _parse(text: str, file: str, loader_type: type[yaml.SafeLoader]) -> Located:
     return located
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, located: Located, again: bool = False) -> Any:
-    again = _count(node, located, again)
-    located.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Nodes to plain values, noting duplicate keys and refusing runaway aliases.
+
+    A node seen a second time is an alias: the subtree it repeats is built
+    again, counting each value, so a "billion laughs" file stops early.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, located: Located) -> None:
+        self.loader = loader
+        self.located = located
+        self.seen: set[int] = set()  # ids of the collection nodes already built
+        self.aliases = 0
+        self.repeated = 0  # values built again because an alias pointed at them
+
+    def build(self, node: yaml.Node, again: bool = False) -> Any:
+        kind = type(node)
+        if kind is yaml.MappingNode or kind is yaml.SequenceNode:
+            if id(node) in self.seen and not again:
+                again = True
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise YamlTooLarge(self._problem(node, f"more than {MAX_ALIASES} aliases (*name); write the values out instead of repeating them by alias."))
+            self.seen.add(id(node))
+        if again:
+            self.repeated += 1
+            if self.repeated > MAX_REPEATED_VALUES:
+                raise YamlTooLarge(self._problem(node, f"aliases (*name) repeat more than {MAX_REPEATED_VALUES:,} values; write the values out instead."))
+        if kind is yaml.MappingNode:
+            return self._mapping(node, again)  # type: ignore[arg-type]
+        if kind is yaml.SequenceNode:
+            return [self.build(item, again) for item in node.value]
+        if node.tag == _STR:
+            return node.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, again: bool) -> dict[Any, Any]:
+        if any(key_node.tag == _MERGE for key_node, _ in node.value):
+            self.loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
+        self.located.mapping_lines[id(result)] = node.start_mark.line + 1
         for key_node, value_node in node.value:
-            key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, deep=True)
+            key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 key = str(key)
             if key in result:
-                located.duplicates.append(
-                    Problem(located.file, key_node.start_mark.line + 1, f"'{key}' is given twice; keep one.")
-                )
-            result[key] = _build(loader, value_node, path + (str(key),), located, again)
+                self.located.duplicates.append(self._problem(key_node, f"'{key}' is given twice; keep one."))
+            result[key] = self.build(value_node, again)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), located, again) for i, item in enumerate(node.value)]
-    if node.tag == _STR:
-        return node.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
-    return loader.construct_object(node, deep=True)
 
-
-_STR = "tag:yaml.org,2002:str"
-
-
-def _count(node: yaml.Node, located: Located, again: bool) -> bool:
-    """Count the value; True when it is being built again, inside a subtree an alias repeats."""
-    line = node.start_mark.line + 1
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if id(node) in located.seen and not again:
-            again = True
-            located.aliases += 1
-            if located.aliases > MAX_ALIASES:
-                raise YamlTooLarge(Problem(located.file, line, f"more than {MAX_ALIASES} aliases (*name); write the values out instead of repeating them by alias."))
-        located.seen.add(id(node))
-    if again:
-        located.repeated += 1
-        if located.repeated > MAX_REPEATED_VALUES:
-            raise YamlTooLarge(Problem(located.file, line, f"aliases (*name) repeat more than {MAX_REPEATED_VALUES:,} values; write the values out instead."))
-    return again
+    def _problem(self, node: yaml.Node, message: str) -> Problem:
+        return Problem(self.located.file, node.start_mark.line + 1, message)

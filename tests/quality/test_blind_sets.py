@@ -36,6 +36,8 @@ FLOORS = {
     # 177/200 = 88.5% and 185/200 = 92.5%, 22/22 flagged each (2026-12-03, issue 12, branch w-t1).
     "dev_d1.yaml": (0.98, 0.95),  # 199/200 after both rounds of tuning on it
     "dev_d2.yaml": (0.98, 0.95),  # 200/200 after tuning
+    # 202/220 = 91.8%, 27/35 flagged, emergency recall 21/22, before its tuning (2026-12-03, third session).
+    "dev_d4.yaml": (0.90, 0.75),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),
@@ -43,6 +45,9 @@ FLOORS = {
     "test_fresh3.yaml": (0.85, 0.65),
     # A fourth, by another writer, the same day and before the same tuning: 147/170 = 86.5%, 16/20 flagged.
     "test_fresh4.yaml": (0.85, 0.75),
+    # A fifth, by a new writer, the third session's start and before its tuning: 139/150 = 92.7%, 14/18 flagged,
+    # emergency recall 12/12, no false emergency.
+    "test_fresh5.yaml": (0.90, 0.75),
 }
 
 

@@ -122,7 +122,7 @@ class Reader:
             missing = [key for key, value in english.items() if value and not given.get(key)]
             if missing:
                 self.untranslated.append(
-                    Problem(self.src.file, self.src.line(path), f"{what} has no '{language}' translation of {', '.join(missing)}; add it under '{language}:'.")
+                    Problem(self.src.file, self.src.line_of(doc, path), f"{what} has no '{language}' translation of {', '.join(missing)}; add it under '{language}:'.")
                 )
         return MappingProxyType(found) if found else NO_TRANSLATIONS
 
