@@ -17,7 +17,7 @@ from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
-from routing.core.text import MAX_QUERY_CHARS, Analysis, Clause, analyze, clauses, contains_phrase, index_terms, tokenize, unstem
+from routing.core.text import MAX_QUERY_CHARS, Analysis, Clause, analyze, clauses, index_terms, tokenize, unstem
 
 CONFIDENT = 0.5
 RULE_CONFIDENCE = 0.9
@@ -199,7 +199,7 @@ class _PhraseIndex:
         return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other), safety.safety_words(directory.rules), plan_words)
 
     def said(self, analysis: Analysis) -> frozenset[Words]:
-        return frozenset(p for w in analysis.word_set for p in self.by_first.get(w, ()) if contains_phrase(analysis.words, p))
+        return frozenset(p for w in analysis.places for p in self.by_first.get(w, ()) if analysis.says(p))
 
 
 # One phrase index per search index (each has its own directory and vocabulary), dropped with it.

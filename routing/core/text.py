@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Protocol
 
@@ -148,6 +148,13 @@ class Vocabulary:
     # edit from several known words, one of these is meant before a word only some variant or rule lists
     # ("boker" is "broker", not the job title "baker").
     core: frozenset[str] = frozenset()
+    # Each word's repair, once worked out: a question is mostly words asked before, and a repair is a
+    # dictionary probe, a deletion set and a sort. Cleared when full, so odd input cannot grow it.
+    repaired: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+
+# Enough for every word a busy day asks; past it the memo starts again.
+MAX_REPAIRS = 20_000
 
 
 def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), english: Words = frozenset()) -> Vocabulary:
@@ -221,35 +228,47 @@ def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
     "let an employee go" is a termination, without listing every job title in every phrase.
     """
     once = _synonyms_once(tokens, vocab.synonyms)
-    return once if list(once) == list(tokens) else _synonyms_once(once, vocab.synonyms)
+    return once if once == list(tokens) else _synonyms_once(once, vocab.synonyms)
 
 
 def _synonyms_once(tokens: Sequence[str], synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]) -> list[str]:
+    said = tuple(tokens)
     result: list[str] = []
     i = 0
-    while i < len(tokens):
+    end = len(said)
+    while i < end:
         replacement = None
-        for variant, canonical in synonyms.get(tokens[i], ()):
-            if tuple(tokens[i : i + len(variant)]) == variant and not _inside(tokens, i, canonical):
+        for variant, canonical in synonyms.get(said[i], ()):
+            if said[i : i + len(variant)] == variant and not _inside(said, i, canonical):
                 replacement = (variant, canonical)
                 break
         if replacement:
             result.extend(replacement[1])
             i += len(replacement[0])
         else:
-            result.append(tokens[i])
+            result.append(said[i])
             i += 1
     return result
 
 
-def _inside(tokens: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
+def _inside(tokens: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> bool:
     """True when position i is already part of ``phrase`` ("5500" in "a 5500 report")."""
     n = len(phrase)
-    return any(tuple(tokens[j : j + n]) == phrase for j in range(max(0, i - n + 1), i + 1))
+    return any(tokens[j : j + n] == phrase for j in range(max(0, i - n + 1), i + 1))
 
 
 def correct(word: str, vocab: Vocabulary) -> str:
     """The known word one edit away from ``word``, if it is unknown and one is close."""
+    memo = vocab.repaired
+    found = memo.get(word)
+    if found is None:
+        if len(memo) >= MAX_REPAIRS:
+            memo.clear()
+        found = memo[word] = _correct(word, vocab)
+    return found
+
+
+def _correct(word: str, vocab: Vocabulary) -> str:
     if word in vocab.words or word in vocab.kept or is_english(word, vocab.english) or word in QUIET or len(word) < 3 or word.isdigit() or stem(word) in vocab.stems:
         return word
     candidates: set[str] = set()
@@ -304,9 +323,27 @@ class Analysis:
     def word_set(self) -> frozenset[str]:
         return frozenset(self.words)
 
+    @cached_property
+    def places(self) -> dict[str, tuple[int, ...]]:
+        """Where each word is, so a phrase is looked for only where its first word stands."""
+        found: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            found.setdefault(word, []).append(i)
+        return {word: tuple(at) for word, at in found.items()}
+
     def says(self, phrase: Sequence[str]) -> bool:
         """True when the question contains these (stemmed) words in a row."""
-        return bool(phrase) and phrase[0] in self.word_set and contains_phrase(self.words, phrase)
+        if not phrase:
+            return False
+        starts = self.places.get(phrase[0])
+        if not starts:
+            return False
+        n = len(phrase)
+        if n == 1:
+            return True
+        wanted = tuple(phrase)
+        words = self.words
+        return any(words[i : i + n] == wanted for i in starts)
 
 
 def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True, synonyms: bool = True) -> Analysis:
