@@ -171,7 +171,20 @@ class _PhraseIndex:
     other: tuple[tuple[OtherDomain, str, Words], ...]
     any_other: frozenset[Words]
     safety_words: frozenset[str] = frozenset()  # the safety rules' words, as typed: typos of them are repaired for those rules
+    safety_pairs: frozenset[tuple[str, str]] = frozenset()  # two words in a row in a safety phrase: one typo'd beside the other is read as it
     plan_words: frozenset[Words] = frozenset()  # the phrases that name the plan itself ("health plan"), as words
+    # A rule can match only when the question says one phrase of its first requirement (its first concept
+    # group, else its phrases, else its all-words): each such phrase → the rules it lets in, by position.
+    # The rules with no words to require are always asked.
+    gates: dict[Words, tuple[int, ...]] = field(default_factory=dict)
+    ungated: tuple[int, ...] = ()
+
+    def candidates(self, said: frozenset[Words]) -> list[int]:
+        """The positions of the rules that may match, in order; the others cannot."""
+        found = set(self.ungated)
+        for phrase in said:
+            found.update(self.gates.get(phrase, ()))
+        return sorted(found)
 
     @classmethod
     def of(cls, index: Searcher) -> _PhraseIndex:
@@ -196,7 +209,16 @@ class _PhraseIndex:
             if said:  # a phrase of no words is never said
                 grouped.setdefault(said[0], {})[said] = None
         by_first = {first: tuple(found) for first, found in grouped.items()}
-        return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other), safety.safety_words(directory.rules), plan_words)
+        gates: dict[Words, list[int]] = {}
+        ungated: list[int] = []
+        for position, rule_words in enumerate(rules):
+            gate = rule_words.concepts[0][1] if rule_words.concepts else rule_words.any_phrase or rule_words.all_words
+            if not gate:
+                ungated.append(position)
+            for phrase in gate:
+                gates.setdefault(phrase, []).append(position)
+        return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other), safety.safety_words(directory.rules),
+                   safety.safety_pairs(directory.rules), plan_words, {phrase: tuple(at) for phrase, at in gates.items()}, tuple(ungated))
 
     def said(self, analysis: Analysis) -> frozenset[Words]:
         return frozenset(p for w in analysis.places for p in self.by_first.get(w, ()) if analysis.says(p))
@@ -427,10 +449,11 @@ def _decide(
     topics = base["topics"]
     safety_said = said
     if directory.rules and directory.rules[0].safety:
-        repaired = safety.reread(analysis, index.vocab, phrases.safety_words)
+        repaired = safety.reread(analysis, index.vocab, phrases.safety_words, phrases.safety_pairs)
         if repaired is not None:  # "hes not brething": the safety rules read "breathing"
             safety_said = said | phrases.said(repaired)
-    for rule, words in zip(directory.rules, phrases.rules, strict=True):
+    for position in phrases.candidates(safety_said):
+        rule, words = directory.rules[position], phrases.rules[position]
         matched = _rule_matches(rule, words, directory, topics, channel, now, safety_said if rule.safety else said)
         if matched is None:
             continue

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import pairwise
 
 from routing.core.model import Rule
 from routing.core.text import STOPWORDS, Analysis, Vocabulary, deletions, one_edit, stem, tokenize
 
 # Shorter words are one edit away from too many others ("fell" and "feel").
 SHORTEST_REPAIRED = 6
+# Beside its phrase's other word, a word this long or longer may be repaired into its partner.
+PAIRED = 4
 
 
 def safety_words(rules: Iterable[Rule]) -> frozenset[str]:
@@ -32,11 +35,33 @@ def safety_words(rules: Iterable[Rule]) -> frozenset[str]:
     return frozenset(found)
 
 
-def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str]) -> Analysis | None:
-    """The question with unknown words repaired into safety words, or None when there is none to repair."""
+def safety_pairs(rules: Iterable[Rule]) -> frozenset[tuple[str, str]]:
+    """Each two words in a row in a safety phrase ("heart attack", "chest pain"), as typed."""
+    found: set[tuple[str, str]] = set()
+    for rule in rules:
+        if rule.safety:
+            when = rule.when
+            for phrase in (*when.phrases, *(p for group in when.concepts for p in group)):
+                tokens = [t for t in tokenize(phrase) if t not in STOPWORDS]
+                # Short words ("la", "en", "dio") are one edit from too many others to vouch for a partner.
+                found.update((a, b) for a, b in pairwise(tokens) if len(a) >= PAIRED and len(b) >= PAIRED)
+    return frozenset(found)
+
+
+def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str], pairs: frozenset[tuple[str, str]] = frozenset()) -> Analysis | None:
+    """The question with unknown words repaired into safety words, or None when there is none to repair.
+
+    Beside the other word of a safety phrase, even a short or real word one edit from its partner is
+    read as that partner: "hart attack" is "heart attack", since the phrase says which word was meant.
+    """
     surface = list(analysis.surface)
     changed = False
     for i, token in enumerate(surface):
+        partner = _partner(surface, i, pairs) if pairs else ""
+        if partner and partner != token:
+            surface[i] = partner
+            changed = True
+            continue
         # A word of the dictionary is that word ("cooking", "painted", "strike"), never a safety word's typo.
         if len(token) < SHORTEST_REPAIRED or token in vocab.words or token in vocab.english or token in STOPWORDS or token.isdigit():
             continue
@@ -47,6 +72,21 @@ def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str]) -> Anal
     if not changed:
         return None
     return replace(analysis, words=tuple(stem(t) for t in surface), surface=tuple(surface))
+
+
+def _partner(surface: list[str], i: int, pairs: frozenset[tuple[str, str]]) -> str:
+    """The safety word ``surface[i]`` is one edit from, when the word next to it completes their phrase."""
+    token = surface[i]
+    if len(token) < PAIRED or token.isdigit() or token in STOPWORDS:
+        return ""
+    after = surface[i + 1] if i + 1 < len(surface) else ""
+    before = surface[i - 1] if i else ""
+    for first, second in pairs:
+        if second == after and first != token and one_edit(token, first):
+            return first
+        if first == before and second != token and one_edit(token, second):
+            return second
+    return ""
 
 
 def _nearest(token: str, vocab: Vocabulary, words: frozenset[str]) -> str:

@@ -233,21 +233,21 @@ def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
 
 def _synonyms_once(tokens: Sequence[str], synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]) -> list[str]:
     said = tuple(tokens)
+    starts = [i for i, token in enumerate(said) if token in synonyms]
+    if not starts:
+        return list(said)
     result: list[str] = []
-    i = 0
-    end = len(said)
-    while i < end:
-        replacement = None
-        for variant, canonical in synonyms.get(said[i], ()):
+    done = 0  # said[:done] is in result already
+    for i in starts:
+        if i < done:  # inside a variant already replaced
+            continue
+        for variant, canonical in synonyms[said[i]]:
             if said[i : i + len(variant)] == variant and not _inside(said, i, canonical):
-                replacement = (variant, canonical)
+                result += said[done:i]
+                result += canonical
+                done = i + len(variant)
                 break
-        if replacement:
-            result.extend(replacement[1])
-            i += len(replacement[0])
-        else:
-            result.append(said[i])
-            i += 1
+    result += said[done:]
     return result
 
 

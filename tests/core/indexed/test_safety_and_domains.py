@@ -60,6 +60,28 @@ def test_typos_of_safety_words_are_read_for_the_safety_rules(index, question):
 @pytest.mark.parametrize(
     "question",
     [
+        "plz help i think hes having a hart attack at work",  # "hart" is a word, but beside "attack" it is "heart"
+        "my boss has bad chest pian and is sweating",
+    ],
+)
+def test_a_real_word_beside_its_safety_phrase_partner_is_read_as_the_partner(index, question):
+    assert route(index, question, "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i feel fine but need a new member card",  # "feel" is one edit from "fell", yet nothing beside it makes a phrase
+        "our office manager's heart is set on the gold plan, can we change plans",
+    ],
+)
+def test_a_word_near_a_safety_word_without_its_partner_is_left_alone(index, question):
+    assert not route(index, question, "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Our receptionist's left arm is numb and it started ten minutes ago. Will our plan cover the ER downtown?",
         "He fell off a ladder and isn't waking up. Is he covered if we go to the closest hospital?",
     ],
