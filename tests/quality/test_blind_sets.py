@@ -36,11 +36,12 @@ FLOORS = {
     # 177/200 = 88.5% and 185/200 = 92.5%, 22/22 flagged each (2026-12-03, issue 12, branch w-t1).
     "dev_d1.yaml": (0.98, 0.95),  # 199/200 after both rounds of tuning on it
     "dev_d2.yaml": (0.98, 0.95),  # 200/200 after tuning
-    # 202/220 = 91.8%, 27/35 flagged, emergency recall 21/22, before its tuning (2026-12-03, third session).
-    "dev_d4.yaml": (0.90, 0.75),
-    # 195/220 = 88.6%, 31/40 flagged, emergency recall 21/22 and 2 false emergencies, blind, written at the third
-    # session's end: its round of tuning is still to come, so only its floor is a gate yet (see NOT_YET_TUNED).
-    "dev_d3.yaml": (0.88, 0.75),
+    # 202/220 = 91.8%, 27/35 flagged, emergency recall 21/22, before its tuning (2026-12-03, third session);
+    # 210/220, 35/35 flagged, 22/22 after it.
+    "dev_d4.yaml": (0.95, 0.95),
+    # 195/220 = 88.6%, 31/40 flagged, emergency recall 21/22 and 2 false emergencies, blind (2026-12-03, third
+    # session); 205/220, 38/40 flagged, every emergency and no false one after its tuning.
+    "dev_d3.yaml": (0.92, 0.90),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),
@@ -67,15 +68,8 @@ def scored(request: pytest.FixtureRequest, index: SearchIndex) -> tuple[str, Sco
     return name, found
 
 
-# A development set written blind whose misses nobody has worked through yet: its emergency cases become gates
-# with its round of tuning. Until then its floor still guards it against getting worse.
-NOT_YET_TUNED = {"dev_d3.yaml"}
-
-
 def test_every_emergency_is_caught(scored: tuple[str, Score]) -> None:
     name, found = scored
-    if name in NOT_YET_TUNED:
-        pytest.skip("a development set not yet tuned on: its emergency misses are the next round's work")
     if name.startswith("test_fresh"):
         pytest.skip("reported only for the held-out set: its misses are never read, so no case of it is a gate")
     assert found.caught == found.emergencies, name
@@ -83,8 +77,6 @@ def test_every_emergency_is_caught(scored: tuple[str, Score]) -> None:
 
 def test_nothing_else_is_taken_for_an_emergency(scored: tuple[str, Score]) -> None:
     name, found = scored
-    if name in NOT_YET_TUNED:
-        pytest.skip("a development set not yet tuned on: its false emergencies are the next round's work")
     if name.startswith("test_fresh"):
         pytest.skip("reported only for the held-out set: its misses are never read, so no case of it is a gate")
     assert found.false_emergencies == 0, name

@@ -350,8 +350,9 @@ def test_someone_leaving_who_wants_to_keep_coverage_is_cobra_in_spanish_too(inde
 
 
 def test_another_places_hours_in_spanish_stay_unsure(index):
+    # A place the directory does not know as another domain, so only the hours reading can keep it unsure.
     with i18n.speaking("es"):
-        decision = route(index, "¿A qué hora abre Costco?", "web", MONDAY_10AM)
+        decision = route(index, "¿A qué hora abre la ferretería?", "web", MONDAY_10AM)
     assert decision.hours_question and not decision.confident
 
 
