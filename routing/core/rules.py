@@ -171,7 +171,7 @@ class _PhraseIndex:
     other: tuple[tuple[OtherDomain, str, Words], ...]
     any_other: frozenset[Words]
     safety_words: frozenset[str] = frozenset()  # the safety rules' words, as typed: typos of them are repaired for those rules
-    safety_pairs: frozenset[tuple[str, str]] = frozenset()  # two words in a row in a safety phrase: one typo'd beside the other is read as it
+    safety_pairs: safety.Pairs = field(default_factory=safety.Pairs)  # two words in a row in a safety phrase: one typo'd beside the other is read as it
     plan_words: frozenset[Words] = frozenset()  # the phrases that name the plan itself ("health plan"), as words
     # A rule can match only when the question says one phrase of its first requirement (its first concept
     # group, else its phrases, else its all-words): each such phrase → the rules it lets in, by position.

@@ -11,8 +11,8 @@ the other rules keep the careful reading.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from routing.core.model import Rule
@@ -35,7 +35,21 @@ def safety_words(rules: Iterable[Rule]) -> frozenset[str]:
     return frozenset(found)
 
 
-def safety_pairs(rules: Iterable[Rule]) -> frozenset[tuple[str, str]]:
+@dataclass(frozen=True)
+class Pairs:
+    """Each two words in a row in a safety phrase ("heart attack"), looked up from the word beside the one being read.
+
+    Sorted, so that a word one edit from two partners always reads as the same one, whatever the hash seed.
+    """
+
+    firsts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a second word → the first words before it
+    seconds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a first word → the second words after it
+
+    def __bool__(self) -> bool:
+        return bool(self.firsts)
+
+
+def safety_pairs(rules: Iterable[Rule]) -> Pairs:
     """Each two words in a row in a safety phrase ("heart attack", "chest pain"), as typed."""
     found: set[tuple[str, str]] = set()
     for rule in rules:
@@ -45,10 +59,15 @@ def safety_pairs(rules: Iterable[Rule]) -> frozenset[tuple[str, str]]:
                 tokens = [t for t in tokenize(phrase) if t not in STOPWORDS]
                 # Short words ("la", "en", "dio") are one edit from too many others to vouch for a partner.
                 found.update((a, b) for a, b in pairwise(tokens) if len(a) >= PAIRED and len(b) >= PAIRED)
-    return frozenset(found)
+    firsts: dict[str, list[str]] = {}
+    seconds: dict[str, list[str]] = {}
+    for first, second in sorted(found):
+        firsts.setdefault(second, []).append(first)
+        seconds.setdefault(first, []).append(second)
+    return Pairs({k: tuple(v) for k, v in firsts.items()}, {k: tuple(v) for k, v in seconds.items()})
 
 
-def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str], pairs: frozenset[tuple[str, str]] = frozenset()) -> Analysis | None:
+def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str], pairs: Pairs = Pairs()) -> Analysis | None:
     """The question with unknown words repaired into safety words, or None when there is none to repair.
 
     Beside the other word of a safety phrase, even a short or real word one edit from its partner is
@@ -74,18 +93,19 @@ def reread(analysis: Analysis, vocab: Vocabulary, words: frozenset[str], pairs: 
     return replace(analysis, words=tuple(stem(t) for t in surface), surface=tuple(surface))
 
 
-def _partner(surface: list[str], i: int, pairs: frozenset[tuple[str, str]]) -> str:
+def _partner(surface: list[str], i: int, pairs: Pairs) -> str:
     """The safety word ``surface[i]`` is one edit from, when the word next to it completes their phrase."""
     token = surface[i]
     if len(token) < PAIRED or token.isdigit() or token in STOPWORDS:
         return ""
-    after = surface[i + 1] if i + 1 < len(surface) else ""
-    before = surface[i - 1] if i else ""
-    for first, second in pairs:
-        if second == after and first != token and one_edit(token, first):
-            return first
-        if first == before and second != token and one_edit(token, second):
-            return second
+    if i + 1 < len(surface):
+        for first in pairs.firsts.get(surface[i + 1], ()):
+            if first != token and one_edit(token, first):
+                return first
+    if i:
+        for second in pairs.seconds.get(surface[i - 1], ()):
+            if second != token and one_edit(token, second):
+                return second
     return ""
 
 
