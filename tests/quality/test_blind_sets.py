@@ -42,6 +42,9 @@ FLOORS = {
     # 195/220 = 88.6%, 31/40 flagged, emergency recall 21/22 and 2 false emergencies, blind (2026-12-03, third
     # session); 205/220, 38/40 flagged, every emergency and no false one after its tuning.
     "dev_d3.yaml": (0.92, 0.90),
+    # 201/240 = 83.8%, 33/50 flagged, one false emergency, blind (2026-12-04, fourth session); 220/240 = 91.7%,
+    # 47/50 flagged, no false emergency after its tuning round (other health plans, payroll and supplier names).
+    "dev_d5.yaml": (0.91, 0.92),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),
