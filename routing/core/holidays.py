@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
+from routing.core.memo import remembered
 from routing.core.model import HolidayCalendar, HolidayRule
 
 _DAY = timedelta(days=1)
@@ -38,13 +39,7 @@ def year_table(calendar: HolidayCalendar, year: int) -> Mapping[date, HolidayRul
         if len(_MEMO) >= _MEMO_LIMIT:
             _MEMO.clear()
         entry = _MEMO[id(calendar)] = (calendar, {})
-    tables = entry[1]
-    table = tables.get(year)
-    if table is None:
-        if len(tables) >= _MEMO_LIMIT:
-            tables.clear()
-        table = tables[year] = _build(calendar, year)
-    return table
+    return remembered(entry[1], year, _MEMO_LIMIT, lambda: _build(calendar, year))
 
 
 def _build(calendar: HolidayCalendar, year: int) -> Mapping[date, HolidayRule]:

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from whoosh.lang.porter import stem as porter_stem
 
+from routing.core.memo import remembered
 from routing.core.model import Directory
 
 # Hyphens and slashes split words ("cal-cobra", "add/change") so that every
@@ -259,13 +260,7 @@ def _inside(tokens: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> bool:
 
 def correct(word: str, vocab: Vocabulary) -> str:
     """The known word one edit away from ``word``, if it is unknown and one is close."""
-    memo = vocab.repaired
-    found = memo.get(word)
-    if found is None:
-        if len(memo) >= MAX_REPAIRS:
-            memo.clear()
-        found = memo[word] = _correct(word, vocab)
-    return found
+    return remembered(vocab.repaired, word, MAX_REPAIRS, lambda: _correct(word, vocab))
 
 
 def _correct(word: str, vocab: Vocabulary) -> str:
