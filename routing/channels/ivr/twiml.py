@@ -293,6 +293,9 @@ def heard(directory: Directory, decision: Decision, state: CallState, now: datet
     """
     if decision.contact.kind is ContactKind.EMERGENCY_LINE or (decision.safety and (decision.fallback or not decision.confident)):
         return emergency(directory, state, decision, now)
+    if decision.offtopic:
+        # Understood, only not this help desk's: the caller hears that plainly, not "I didn't get that".
+        return not_understood(directory, state, now, lead=(decision.reason,))
     if decision.fallback or not decision.confident:
         return not_understood(directory, state, now)
     if decision.clarify is not None and not decision.safety:
@@ -375,12 +378,13 @@ def for_topic(decision: Decision | None, contact: Contact, topic: Topic | None, 
     return replace(decision, contact=contact, topic=topic, alternatives=(), self_service=None, also_needed=(), clarify=None, safety=False)
 
 
-def not_understood(directory: Directory, state: CallState, now: datetime) -> VoiceResponse:
+def not_understood(directory: Directory, state: CallState, now: datetime, lead: tuple[str, ...] = ()) -> VoiceResponse:
+    """Nothing to route to: ``lead`` (else the directory's sorry) and the menu again; after too many, the general line."""
     following = state.failed()
-    sorry = (line(directory.ivr, "not_understood"),)
+    said = lead or (line(directory.ivr, "not_understood"),)
     if _exhausted(directory, following):
-        return give_up(directory, now, lead=sorry)
-    return menu(directory, following, lead=sorry)
+        return give_up(directory, now, lead=said)
+    return menu(directory, following, lead=said)
 
 
 def _exhausted(directory: Directory, state: CallState) -> bool:

@@ -183,6 +183,16 @@ def test_no_input_twice_after_hours_ends_with_the_after_hours_message(phone, clo
     assert call.heard[-1] == directory.ivr.goodbye
 
 
+def test_another_domains_question_hears_plainly_what_this_line_is_for_then_the_menu(phone, clock, directory):
+    clock(MONDAY_10AM)
+    call = Call(phone)
+    root = call.say(call.dial_in(), "um my car insurance bill went up who do i call")
+    spoken = [s.text or "" for s in root.iter("Say")]
+    assert spoken[0].startswith("This sounds like other kinds of insurance, which this help desk does not handle")
+    assert "Sorry, I didn't get that." not in spoken
+    assert not dialed(root) and any("press 1" in s for s in spoken)  # the menu again, nobody dialled
+
+
 def test_an_invalid_key_says_sorry_and_after_two_the_general_line_answers(phone, clock, directory):
     call = Call(phone)
     retry = call.press(call.dial_in(), "7")
