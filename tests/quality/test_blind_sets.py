@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 and test_fresh6 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -55,6 +55,9 @@ FLOORS = {
     # A fifth, by a new writer, the third session's start and before its tuning: 139/150 = 92.7%, 14/18 flagged,
     # emergency recall 12/12, no false emergency.
     "test_fresh5.yaml": (0.90, 0.75),
+    # A sixth, by a new writer during the fourth session: 141/150 = 94.0%, 13/18 flagged at that session's start
+    # (commit 7779004), 143/150 = 95.3%, 15/18 flagged, recall 12/12 and no false emergency at its end.
+    "test_fresh6.yaml": (0.92, 0.75),
 }
 
 
