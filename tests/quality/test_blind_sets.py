@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 and test_fresh6 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5, test_fresh6 and test_fresh7 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -58,6 +58,10 @@ FLOORS = {
     # A sixth, by a new writer during the fourth session: 141/150 = 94.0%, 13/18 flagged at that session's start
     # (commit 7779004), 143/150 = 95.3%, 15/18 flagged, recall 12/12 and no false emergency at its end.
     "test_fresh6.yaml": (0.92, 0.75),
+    # A seventh, by a new writer, scored once when added (2026-12-04, fifth session): 138/150 = 92.0%, 14/18 flagged
+    # at commit 7779004 (the fourth session's start); 141/150 = 94.0%, 17/18 flagged, recall 12/12, no false
+    # emergency at e150701. Summary only: its misses are not read.
+    "test_fresh7.yaml": (0.92, 0.85),
 }
 
 
