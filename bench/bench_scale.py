@@ -42,8 +42,10 @@ def measure(contacts: int, tmp: Path) -> tuple[Size, object, list[str]]:
 
     text, vocab = generated_yaml(contacts)
     holder: list[object] = []
-    load = seconds(lambda: holder.append(loads(text, f"generated-{contacts}.yaml")))
+    # Median of three: one load of the largest size is two seconds on a shared machine, where one run is noise.
+    load = statistics.median(seconds(lambda: holder.append(loads(text, f"generated-{contacts}.yaml"))) for _ in range(3))
     directory = holder[0]
+    del holder[1:]
     index_dir = tmp / f"index-{contacts}"
     build = seconds(lambda: open_index(directory, index_dir).close())  # type: ignore[arg-type]
     warm_runs = []
@@ -120,7 +122,8 @@ def run() -> list[Row]:
             growth = f"{s.contacts // base.contacts:,}× the contacts"
             label = f"{s.contacts:,} contacts"
             rows += [
-                Row(f"directory load + validate, {label}", s.load, "s", f"same, {base.contacts} contacts", base.load, note=growth, higher_is_better=False),
+                Row(f"directory load + validate, {label}", s.load, "s", f"same, {base.contacts} contacts", base.load,
+                    note=f"{growth}; goal ≤ 2 s at 10,000 contacts; median of 3", higher_is_better=False),
                 Row(f"index build (cold), {label}", s.build, "s", f"same, {base.contacts} contacts", base.build, note=growth, higher_is_better=False),
                 Row(f"index reopen (warm start), {label}", s.warm, "s", f"same, {base.contacts} contacts", base.warm,
                     note=f"{growth}; restart total (load + reopen) {s.load + s.warm:.2f} s", higher_is_better=False),

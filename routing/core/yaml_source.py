@@ -106,7 +106,48 @@ class YamlTooLarge(YamlSyntaxError):
 # libyaml's parser is several times faster on a large directory, but words its
 # errors differently; a file that fails is parsed again by the pure-Python one,
 # whose messages the docs and tests show.
-_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_C_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_SCALAR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+
+
+class _FastLoader(_C_LOADER):  # type: ignore[misc,valid-type]
+    """libyaml's loader, with a resolver that remembers each plain scalar's tag.
+
+    libyaml calls back into Python to resolve every node, and a large
+    directory repeats the same keys and words tens of thousands of times: the
+    regular expressions run once per distinct text, per file. The safe loader
+    has no path resolvers, so the other nodes get the default tags directly,
+    as `BaseResolver.resolve` would give them.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _SCALAR
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = self._tags[value] = str(super().resolve(kind, value, implicit))
+            return tag
+        if kind is yaml.MappingNode:
+            return _MAP
+        return str(super().resolve(kind, value, implicit))
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+assert not yaml.SafeLoader.yaml_path_resolvers, "_FastLoader's resolve assumes the safe loader has no path resolvers"
+_FAST_LOADER: type[yaml.SafeLoader] = _FastLoader if _C_LOADER is not yaml.SafeLoader else yaml.SafeLoader
 
 
 def parse(text: str, file: str) -> Located:

@@ -20,6 +20,8 @@ ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = re.compile(r"^[0-9*#]{1,6}$")
 CLOCK = re.compile(r"^([01][0-9]|2[0-4]):([0-5][0-9])$")
 RANGE = re.compile(r"^\s*(\S+)\s*-\s*(\S+)\s*$")
+# What `mapping` counts as a required key left empty.
+_EMPTY: tuple[object, ...] = (None, "", [], {})
 # The keys an item may carry its product translations under: every language but the source's.
 TRANSLATED = tuple(language for language in LANGUAGES if language != SOURCE)
 
@@ -46,20 +48,24 @@ class Reader:
         self.problems.append(Problem(self.src.file, self.src.line(path), message))
 
     def mapping(self, value: Any, path: YPath, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
-        where = _describe(path)
         if not isinstance(value, dict):
-            self.problem(path, f"{where} should be a mapping of keys to values.")
+            self.problem(path, f"{_describe(path)} should be a mapping of keys to values.")
             return {}
-        allowed = set(allowed)
-        for key in value:
-            if key not in allowed:
-                self.problem(path + (str(key),), f"unknown key '{key}' in {where}; expected one of: {', '.join(sorted(allowed))}.")
+        # A large directory calls this for every item: the messages are worded only when there is a problem.
+        allowed = allowed if isinstance(allowed, (set, frozenset)) else set(allowed)
+        if not allowed.issuperset(value):
+            for key in value:
+                if key not in allowed:
+                    self.problem(path + (str(key),), f"unknown key '{key}' in {_describe(path)}; expected one of: {', '.join(sorted(allowed))}.")
         for key in required:
-            if value.get(key) in (None, "", [], {}):
-                self.problem(path, f"{where} needs '{key}'.")
+            if value.get(key) in _EMPTY:
+                self.problem(path, f"{_describe(path)} needs '{key}'.")
         return value
 
     def text(self, value: Any, path: YPath, required: bool = True) -> str:
+        if type(value) is str and value:
+            # One string object for each distinct text ("Toll free", a time zone): a large directory repeats them thousands of times.
+            return sys.intern(value.strip())
         if value is None or value == "":
             if required:
                 self.problem(path, f"{_describe(path)} is empty; give it a value.")
@@ -67,7 +73,6 @@ class Reader:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.problem(path, f"{_describe(path)} should be text.")
             return ""
-        # One string object for each distinct text ("Toll free", a time zone): a large directory repeats them thousands of times.
         return sys.intern(str(value).strip())
 
     def texts(self, value: Any, path: YPath) -> tuple[str, ...]:
