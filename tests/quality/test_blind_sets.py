@@ -43,7 +43,8 @@ FLOORS = {
     # session); 205/220, 38/40 flagged, every emergency and no false one after its tuning.
     "dev_d3.yaml": (0.92, 0.90),
     # 201/240 = 83.8%, 33/50 flagged, one false emergency, blind (2026-12-04, fourth session); 220/240 = 91.7%,
-    # 47/50 flagged, no false emergency after its tuning round (other health plans, payroll and supplier names).
+    # 47/50 flagged, no false emergency after its tuning round (other health plans, payroll and supplier names);
+    # 223/240 after the fifth session's hours cues (a team named bare, "in the morning", "phones open", the member line).
     "dev_d5.yaml": (0.91, 0.92),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
