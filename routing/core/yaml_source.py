@@ -109,7 +109,6 @@ class YamlTooLarge(YamlSyntaxError):
 _C_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-_SCALAR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 
 
@@ -130,7 +129,7 @@ class _FastLoader(_C_LOADER):  # type: ignore[misc,valid-type]
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             if not implicit[0]:
-                return _SCALAR
+                return _STR  # defined below, with the builder that reads it too
             tag = self._tags.get(value)
             if tag is None:
                 tag = self._tags[value] = str(super().resolve(kind, value, implicit))
