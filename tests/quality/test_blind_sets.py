@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5, test_fresh6 and test_fresh7 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh8 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -46,6 +46,8 @@ FLOORS = {
     # 47/50 flagged, no false emergency after its tuning round (other health plans, payroll and supplier names);
     # 223/240 after the fifth session's hours cues (a team named bare, "in the morning", "phones open", the member line).
     "dev_d5.yaml": (0.91, 0.92),
+    # 188/240 = 78.3%, 34/50 flagged, recall 19/20 and one false emergency, blind (2026-12-04, sixth session).
+    "dev_d6.yaml": (0.78, 0.68),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),
@@ -63,6 +65,9 @@ FLOORS = {
     # at commit 7779004 (the fourth session's start); 141/150 = 94.0%, 17/18 flagged, recall 12/12, no false
     # emergency at e150701. Summary only: its misses are not read.
     "test_fresh7.yaml": (0.92, 0.85),
+    # An eighth, by a new writer, scored when added (2026-12-04, sixth session) before that session's tuning:
+    # 137/150 = 91.3%, 14/18 flagged, emergency recall 9/10, no false emergency at e5e9f5e. Summary only.
+    "test_fresh8.yaml": (0.90, 0.75),
 }
 
 
