@@ -202,7 +202,10 @@ class _PhraseIndex:
             every += [*unless, *all_words, *(w for _, w in phrases), *(w for _, group in concepts for w in group)]
         other = tuple((domain, p, words(p)) for domain in directory.other_domains for p in domain.phrases)
         every += [w for _, _, w in other]
-        plan_words = frozenset(words(p) for p in directory.plan_words)
+        # As said, without synonyms: "medical insurance" folds into plain "coverage" there, and any question
+        # saying "coverage" (a phone carrier's "coverage area") would seem to name the plan. The question is
+        # read as said for them too (``_plan_need_stays``).
+        plan_words = frozenset(analyze(p, index.vocab, fix_typos=False, synonyms=False).words for p in directory.plan_words)
         every += plan_words
         grouped: dict[str, dict[Words, None]] = {}
         for said in every:

@@ -44,8 +44,9 @@ MAX_QUERY_CHARS = 500
 FILLERS = frozenset(["um", "umm", "uhm", "uh", "uhh", "erm", "hmm", "mm", "kinda", "sorta", "basically", "really", "actually", "literally", "honestly", "pues", "eh"])
 
 # Where the Porter stemmer folds two different words together, the word keeps its own stem:
-# "accountant" is a person (the one who files), not the "account"; a broker "appointed" is no appointment.
-_STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": "appointed", "appointing": "appointing"}
+# "accountant" is a person (the one who files), not the "account"; a broker "appointed" is no appointment;
+# "thankful" is praise, and "thank you" at the end of an email only good manners.
+_STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": "appointed", "appointing": "appointing", "thankful": "thankful"}
 
 # Numbers as people say them on the phone: "fifty five hundred" is 5500, "twenty six" is 26.
 _UNITS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

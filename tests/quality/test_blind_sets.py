@@ -46,8 +46,12 @@ FLOORS = {
     # 47/50 flagged, no false emergency after its tuning round (other health plans, payroll and supplier names);
     # 223/240 after the fifth session's hours cues (a team named bare, "in the morning", "phones open", the member line).
     "dev_d5.yaml": (0.91, 0.92),
-    # 188/240 = 78.3%, 34/50 flagged, recall 19/20 and one false emergency, blind (2026-12-04, sixth session).
-    "dev_d6.yaml": (0.78, 0.68),
+    # 188/240 = 78.3%, 34/50 flagged, recall 19/20 and one false emergency, blind (2026-12-04, sixth session);
+    # 209/240 = 87.1%, 45/50 flagged, every emergency and no false one after its round (office equipment and
+    # cards as other domains, plan-naming words read as said, heat illness, a member's own bill for care).
+    # Many of its remaining misses are the writer's reading of the pages (a login problem is for the Client
+    # Services Unit; an enrollment is done on account.kp.org, not sent to the Service Center).
+    "dev_d6.yaml": (0.86, 0.88),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),

@@ -82,6 +82,10 @@ def test_a_situation_reaches_the_team_for_it(index, question, expected):
         ("What do our people pay for a visit to a specialist, and do they need a referral?", "client-services-unit", "what-care-costs-employees"),
         ("Can someone explain my coverage to me? The letter about my deductible is confusing.", "member-services", "own-plan-explained"),
         ("Our welder's granddaughter lives with him and he has legal guardianship. Can she be on his plan?", "client-services-unit", "who-may-be-covered"),
+        ("My employee got a bill from the hospital after her surgery and has questions about it", "member-services", "member-bill-for-care"),
+        ("The clinic told my cashier she's not in the system even though we enrolled her", "california-service-center", "member-shown-not-covered"),
+        ("Where do I certify that we offer continuation coverage to people who leave?", "account-kp-org", "cobra-attestation-in-words"),
+        ("The bill jumped this month and nobody was added. Why?", "california-service-center", "bill-does-not-match-staff"),
     ],
 )
 def test_a_kind_of_event_reaches_the_team_for_it(index, question, expected, rule):
@@ -365,3 +369,10 @@ def test_hours_not_listed_are_said_so(index):
 def test_another_places_hours_stay_unsure(index):
     decision = route(index, "What time does Costco close?", "web", MONDAY_10AM)
     assert not decision.confident
+
+
+def test_thank_you_at_the_end_of_an_email_is_manners_not_praise(index):
+    # "thankful" is praise; its Porter stem would make every sign-off one.
+    decision = route(index, "Our office moved, please update our mailing address. Thank you, Front desk, Dr. Lee's office", "email", MONDAY_10AM)
+    assert decision.rule is None or decision.rule.id != "praise-or-complaint-about-care"
+    assert decision.contact.id in {"account-management-support", "account-kp-org"}

@@ -213,3 +213,50 @@ def test_a_plan_question_with_emergency_or_other_domain_words_goes_to_its_team(i
 @pytest.mark.parametrize("question", ["Can I upgrade the plan for my Netflix account?", "How do I cancel our plan with Verizon?"])
 def test_a_plan_of_another_domains_thing_is_still_off_topic(index, question):
     assert route(index, question, "web", MONDAY_10AM).offtopic
+
+
+# -- the sixth session's round: heat illness, a condition's medicine, plan words as said -----------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["one of my roofers is dizzy and confused after working in the sun all day", "she stopped sweating and is burning up out in the heat"],
+)
+def test_heat_illness_told_by_its_signs_is_an_emergency(index, question):
+    assert route(index, question, "ivr", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Does the plan cover heat exhaustion treatment?", "client-services-unit"),
+        # The condition names the medicine; the medicine running out is a refill.
+        ("His seizure meds are running low, how does he get more?", "kp-org"),
+        # Over, and the person is well.
+        ("My receptionist fainted this morning but she's fine, can she book a checkup?", "kp-org"),
+        # A vehicle's crash is not the website's.
+        ("After the truck crash his ID card was lost, how does he get a new one?", "account-kp-org"),
+    ],
+)
+def test_emergency_words_that_are_not_an_emergency_now_go_to_the_team(index, question, expected):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert not decision.safety and decision.contact.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "coverage" alone does not name the plan, though "medical coverage" folds into it among the synonyms.
+        "What's the coverage area of our cell phone plan?",
+        "Our printer keeps jamming when I print labels",
+        "Where do I get toner for the copier?",
+        "Can I buy gift cards for my staff for the holidays?",
+    ],
+)
+def test_office_things_and_a_phone_carriers_coverage_are_off_topic(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.offtopic and decision.confidence < CONFIDENT
+
+
+def test_a_plan_named_in_its_own_words_beside_another_domain_keeps_the_plan_need(index):
+    assert not route(index, "The bank wants proof of our medical insurance for the loan", "web", MONDAY_10AM).offtopic
