@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh8 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh9 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -72,6 +72,9 @@ FLOORS = {
     # An eighth, by a new writer, scored when added (2026-12-04, sixth session) before that session's tuning:
     # 137/150 = 91.3%, 14/18 flagged, emergency recall 9/10, no false emergency at e5e9f5e. Summary only.
     "test_fresh8.yaml": (0.90, 0.75),
+    # A ninth, by a new writer, scored when added (2026-12-04, seventh session) before that session's tuning:
+    # 141/150 = 94.0%, 16/18 flagged, emergency recall 9/10, no false emergency at 0013934. Summary only.
+    "test_fresh9.yaml": (0.92, 0.80),
 }
 
 
