@@ -60,7 +60,10 @@ def score(index: Searcher, items: list[dict[str, Any]]) -> Score:
     for item in items:
         voice = str(item.get("voice", "web"))
         decision = route(index, str(item["q"]), CHANNEL.get(voice, "web"), WEEKDAY_10AM)
-        wanted = {item["expect"], *(item.get("also") or [])}
+        also = item.get("also") or []
+        if not isinstance(also, list):  # a bare string would be read letter by letter
+            raise ValueError(f"{item['q']!r}: 'also' must be a list of contact ids, not {also!r}")
+        wanted = {item["expect"], *also}
         got = decision.contact.id
         ok = got in wanted
         result.total[voice] += 1

@@ -46,12 +46,13 @@ FLOORS = {
     # 47/50 flagged, no false emergency after its tuning round (other health plans, payroll and supplier names);
     # 223/240 after the fifth session's hours cues (a team named bare, "in the morning", "phones open", the member line).
     "dev_d5.yaml": (0.91, 0.92),
-    # 188/240 = 78.3%, 34/50 flagged, recall 19/20 and one false emergency, blind (2026-12-04, sixth session);
-    # 209/240 = 87.1%, 45/50 flagged, every emergency and no false one after its round (office equipment and
+    # 206/240 = 85.8%, 34/50 flagged, recall 19/20 and one false emergency, blind (2026-12-04, sixth session);
+    # 227/240 = 94.6%, 45/50 flagged, every emergency and no false one after its round (office equipment and
     # cards as other domains, plan-naming words read as said, heat illness, a member's own bill for care).
-    # Many of its remaining misses are the writer's reading of the pages (a login problem is for the Client
-    # Services Unit; an enrollment is done on account.kp.org, not sent to the Service Center).
-    "dev_d6.yaml": (0.86, 0.88),
+    # (Its writer gave single alternatives as bare strings; until those became lists they were read letter by
+    # letter and the set was under-scored as 188 and 209.) Several remaining misses are the writer's reading of
+    # the pages (a login problem is for the Client Services Unit), where the other writers chose otherwise.
+    "dev_d6.yaml": (0.93, 0.88),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),
@@ -110,3 +111,11 @@ def test_accuracy_and_off_topic_flagging_stay_above_their_floors(scored: tuple[s
     accuracy, flagged = FLOORS[name]
     assert found.overall >= accuracy, name
     assert found.flagged >= flagged * found.offtopic, name
+
+
+def test_a_bare_string_of_alternatives_is_refused_rather_than_read_letter_by_letter(index: SearchIndex) -> None:
+    # dev_d6 once came with `also: kp-org`: scored as the letters k, p, -, o, r, g, every alternative was missed.
+    with pytest.raises(ValueError, match="must be a list"):
+        score(index, [{"q": "I need a copy of our bill", "expect": "account-kp-org", "also": "california-service-center"}])
+    listed = score(index, [{"q": "I need a copy of our bill", "expect": "account-kp-org", "also": ["california-service-center"]}])
+    assert sum(listed.right.values()) == 1
