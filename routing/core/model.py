@@ -226,6 +226,8 @@ class RuleCondition:
     # Every group needs one of its phrases said: "fell" and "not moving", each in many wordings.
     concepts: tuple[tuple[str, ...], ...] = ()
     unless: tuple[str, ...] = ()  # any of these said and the rule does not apply ("last month", "passed away")
+    # Any one of these, when the question says nothing else: "not responding" alone is a person, not a website.
+    alone: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ formats this one decision and never decides on its own.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
@@ -153,6 +154,7 @@ class _RuleWords:
     phrases: tuple[tuple[str, Words], ...]
     any_phrase: frozenset[Words]
     all_words: frozenset[Words]
+    alone: tuple[tuple[str, Words], ...] = ()  # enough when the question says nothing else
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,9 @@ class _PhraseIndex:
             concepts = tuple((group, frozenset(w for _, w in group)) for group in (tuple((p, words(p)) for p in g) for g in when.concepts))
             unless = frozenset(words(p) for p in when.unless)
             all_words = frozenset(words(w) for w in when.all_words)
-            rules.append(_RuleWords(unless, concepts, phrases, frozenset(w for _, w in phrases), all_words))
-            every += [*unless, *all_words, *(w for _, w in phrases), *(w for _, group in concepts for w in group)]
+            alone = tuple((p, words(p)) for p in when.alone)
+            rules.append(_RuleWords(unless, concepts, phrases, frozenset(w for _, w in phrases), all_words, alone))
+            every += [*unless, *all_words, *(w for _, w in phrases), *(w for _, group in concepts for w in group), *(w for _, w in alone)]
         other = tuple((domain, p, words(p)) for domain in directory.other_domains for p in domain.phrases)
         every += [w for _, _, w in other]
         # As said, without synonyms: "medical insurance" folds into plain "coverage" there, and any question
@@ -216,6 +219,7 @@ class _PhraseIndex:
         ungated: list[int] = []
         for position, rule_words in enumerate(rules):
             gate = rule_words.concepts[0][1] if rule_words.concepts else rule_words.any_phrase or rule_words.all_words
+            gate = gate | {w for _, w in rule_words.alone} if gate else frozenset(w for _, w in rule_words.alone)
             if not gate:
                 ungated.append(position)
             for phrase in gate:
@@ -298,16 +302,40 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
     if len(told) < 2:
         return False
     plan_request = False
+    # A scene whose other thing owns one of the plan's words ("I lost my gym membership card.", "Our cell phone
+    # plan renews next month.") is what a next question for the same team asks about ("How do I get a
+    # replacement?"), unless that question names the plan itself. One for another team asks the plan ("Our yoga
+    # studio lost two instructors. Can we move to a cheaper plan?").
+    owned: set[str] = set()
     for sentence in told:
         said_there = analyze(sentence, index.vocab)
-        if not phrases.said(said_there).isdisjoint(phrases.any_other):
+        other_there = phrases.said(said_there) & phrases.any_other
+        if other_there:
             if domains.is_question(sentence):
                 return False  # the other thing is what is asked about
+            owned.update(_owned_plan_team(index, said_there, other_there))
             continue
         if domains.is_question(sentence) and domains.POINTING.isdisjoint(tokenize(sentence)):  # "How do I cancel it?" asks about the other thing
             found = index.search(said_there.terms)
+            if found and found[0].contact_id in owned and not _names_plan(index, phrases, sentence):
+                continue
             plan_request = plan_request or bool(found and _confidence(said_there, found[0]) >= CONFIDENT)
     return plan_request
+
+
+def _owned_plan_team(index: Searcher, analysis: Analysis, other: frozenset[Words]) -> tuple[str, ...]:
+    """The team of the plan's best topic when a word it matches stands inside the other thing ("gym membership card")."""
+    found = index.search(analysis.terms)
+    if not found:
+        return ()
+    at = domains.spans(analysis.words, other)
+    own = domains.compound(analysis.surface, at) | domains.tied(analysis.surface, at)
+    matched = set(found[0].matched)
+    return (found[0].contact_id,) if any(analysis.words[i] in matched for i in own) else ()
+
+
+def _names_plan(index: Searcher, phrases: _PhraseIndex, text: str) -> bool:
+    return not phrases.said(analyze(text, index.vocab, fix_typos=False, synonyms=False)).isdisjoint(phrases.plan_words)
 
 
 # A question names at most this many needs worth routing apart; each part costs one more search.
@@ -455,9 +483,13 @@ def _decide(
         repaired = safety.reread(analysis, index.vocab, phrases.safety_words, phrases.safety_pairs)
         if repaired is not None:  # "hes not brething": the safety rules read "breathing"
             safety_said = said | phrases.said(repaired)
-    for position in phrases.candidates(safety_said):
+    turned = safety.after_turn(analysis) if directory.rules and directory.rules[0].safety else None
+    turn_said = phrases.said(turned) if turned is not None else frozenset()  # "... oh my god, he just collapsed"
+    for position in phrases.candidates(safety_said | turn_said):
         rule, words = directory.rules[position], phrases.rules[position]
-        matched = _rule_matches(rule, words, directory, topics, channel, now, safety_said if rule.safety else said)
+        matched = _rule_matches(rule, words, directory, topics, channel, now, safety_said if rule.safety else said, analysis.terms)
+        if matched is None and rule.safety and turn_said:
+            matched = _rule_matches(rule, words, directory, topics, channel, now, turn_said)
         if matched is None:
             continue
         if not rule.prefer:
@@ -481,13 +513,22 @@ def _rule_matches(
     channel: str,
     now: datetime,
     said: frozenset[Words],
+    terms: Sequence[str] = (),
 ) -> tuple[str, ...] | None:
-    """The phrases that made the rule match, or None when it does not. ``said``: the phrases the question says, as words."""
+    """The phrases that made the rule match, or None when it does not.
+
+    ``said``: the phrases the question says, as words; ``terms``: its meaningful words, for ``alone``.
+    """
     when = rule.when
     if when.channels and channel not in when.channels:
         return None
     if not said.isdisjoint(words.unless):
         return None
+    if terms:
+        content = set(terms)
+        bare = next((phrase for phrase, phrase_words in words.alone if phrase_words in said and content <= set(phrase_words)), None)
+        if bare is not None:
+            return (bare,)
     matched: list[str] = []
     for group, group_words in words.concepts:
         if said.isdisjoint(group_words):

@@ -18,6 +18,13 @@ from itertools import pairwise
 from routing.core.model import Rule
 from routing.core.text import STOPWORDS, Analysis, Vocabulary, deletions, one_edit, stem, tokenize
 
+# How a caller breaks off to say that something is happening now ("... I had a question on page 3, oh my
+# god, hold on, my partner just grabbed his chest"), as typed and accents folded. What follows the last one is
+# read on its own for an emergency, so a "last week" told before it does not make the emergency a past one.
+TURNS: tuple[tuple[str, ...], ...] = (
+    ("oh", "my", "god"), ("omg",), ("oh", "no"), ("hold", "on"), ("wait",), ("right", "now"), ("dios", "mio"), ("ay", "dios"),
+)
+
 # Shorter words are one edit away from too many others ("fell" and "feel").
 SHORTEST_REPAIRED = 6
 # Beside its phrase's other word, a word this long or longer may be repaired into its partner.
@@ -30,7 +37,7 @@ def safety_words(rules: Iterable[Rule]) -> frozenset[str]:
     for rule in rules:
         if rule.safety:
             when = rule.when
-            for phrase in (*when.phrases, *when.all_words, *(p for group in when.concepts for p in group)):
+            for phrase in (*when.phrases, *when.all_words, *when.alone, *(p for group in when.concepts for p in group)):
                 found.update(t for t in tokenize(phrase) if len(t) >= SHORTEST_REPAIRED and t not in STOPWORDS)
     return frozenset(found)
 
@@ -115,3 +122,16 @@ def _nearest(token: str, vocab: Vocabulary, words: frozenset[str]) -> str:
         candidates.update(c for c in vocab.deletes.get(variant, ()) if c in words)
     fits = sorted((c for c in candidates if one_edit(token, c)), key=lambda c: (abs(len(c) - len(token)), c))
     return fits[0] if fits else ""
+
+
+def after_turn(analysis: Analysis) -> Analysis | None:
+    """What the question says after its last turn to the present (``TURNS``), or None when there is none."""
+    surface = analysis.surface
+    start = 0
+    for i in range(len(surface)):
+        for turn in TURNS:
+            if surface[i : i + len(turn)] == turn:
+                start = max(start, i + len(turn))
+    if not start or start >= len(surface):
+        return None
+    return replace(analysis, words=analysis.words[start:], surface=surface[start:])

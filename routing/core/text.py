@@ -46,7 +46,9 @@ FILLERS = frozenset(["um", "umm", "uhm", "uh", "uhh", "erm", "hmm", "mm", "kinda
 # Where the Porter stemmer folds two different words together, the word keeps its own stem:
 # "accountant" is a person (the one who files), not the "account"; a broker "appointed" is no appointment;
 # "thankful" is praise, and "thank you" at the end of an email only good manners.
-_STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": "appointed", "appointing": "appointing", "thankful": "thankful"}
+_STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": "appointed", "appointing": "appointing", "thankful": "thankful",
+          # Porter makes "ate" the preposition "at": "buy bleach at a discount" would read as swallowing it.
+          "ate": "ate"}
 
 # Numbers as people say them on the phone: "fifty five hundred" is 5500, "twenty six" is 26.
 _UNITS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -188,7 +190,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
         for topic in contact.topics:
             texts += [topic.title, *topic.words]
     for rule in directory.rules:
-        texts += [*rule.when.phrases, *rule.when.all_words, *rule.when.unless, *(p for group in rule.when.concepts for p in group)]
+        texts += [*rule.when.phrases, *rule.when.all_words, *rule.when.unless, *rule.when.alone, *(p for group in rule.when.concepts for p in group)]
     for canonical, variants in directory.synonyms:
         texts += [canonical, *variants]
     for text in texts:

@@ -137,9 +137,9 @@ class Checker(ContactChecks):
     def rule(self, value: Any, path: YPath) -> Rule:
         doc = self.mapping(value, path, {"id", "description", "when", "route", "prefer", "alternatives", "note", "safety", *TRANSLATED}, required=("id", "description", "when"))
         rule_id = self.text(doc.get("id"), path + ("id",))
-        when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now", "concepts", "unless"})
-        if not any(when.get(k) for k in ("phrases", "all_words", "topics", "concepts")):
-            self.problem(path + ("when",), f"rule '{rule_id}' needs phrases, all_words, concepts or topics, or it would match every question.")
+        when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now", "concepts", "unless", "alone"})
+        if not any(when.get(k) for k in ("phrases", "all_words", "topics", "concepts", "alone")):
+            self.problem(path + ("when",), f"rule '{rule_id}' needs phrases, all_words, concepts, alone or topics, or it would match every question.")
         channels = self.texts(when.get("channels"), path + ("when", "channels"))
         for i, channel in enumerate(channels):
             if channel not in CHANNELS:
@@ -196,6 +196,7 @@ class Checker(ContactChecks):
                 open_now=tuple(open_now),
                 concepts=self.concepts(when.get("concepts"), path + ("when", "concepts")),
                 unless=tuple(p.lower() for p in self.texts(_flat(when.get("unless")), path + ("when", "unless"))),
+                alone=tuple(p.lower() for p in self.texts(when.get("alone"), path + ("when", "alone"))),
             ),
             route=route,
             prefer=tuple(prefer),

@@ -260,3 +260,71 @@ def test_office_things_and_a_phone_carriers_coverage_are_off_topic(index, questi
 
 def test_a_plan_named_in_its_own_words_beside_another_domain_keeps_the_plan_need(index):
     assert not route(index, "The bank wants proof of our medical insurance for the loan", "web", MONDAY_10AM).offtopic
+
+
+# -- signs told in plain words: burns, chemicals, electric shocks, blood sugar ------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the grill cook got splashed with hot oil and the skin on his arm is blistering",
+        "a tray of boiling water tipped onto her legs and the skin is peeling",
+        "someone mixed bleach and ammonia in the bathroom and now two of us are coughing and dizzy",
+        "the degreaser splashed in his eyes and he says he can't see",
+        "our electrician got shocked at the breaker box and he's on the floor",
+        "she touched a live wire and her hand is burned",
+        "my diabetic bookkeeper is shaking and sweaty and not making sense",
+        "se quemó con aceite hirviendo y tiene ampollas en la piel",
+    ],
+)
+def test_burns_chemicals_shocks_and_blood_sugar_told_by_their_signs_are_an_emergency(index, question):
+    assert route(index, question, "web", MONDAY_10AM).safety, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where do we buy bleach at a discount for the office?",  # "ate" once stemmed to "at"
+        "I was shocked by the bill this month, my heart sank",
+        "My diabetic employee is confused about her insulin copay",
+        "Does the plan cover burn treatment if a cook gets burned at work?",
+        "Hypothetically, if one of my cooks had a stroke on a trip, is the hospital covered?",
+        "My warehouse guy overdosed a while back and is in recovery now. He wants a new doctor.",
+        "Our chef burned his hand on the grill last week and is back at work, but he lost his member card",
+    ],
+)
+def test_the_same_words_told_of_a_bill_a_plan_question_or_a_past_event_are_no_emergency(index, question):
+    assert not route(index, question, "web", MONDAY_10AM).safety, question
+
+
+def test_an_emergency_that_breaks_into_a_question_about_last_weeks_paperwork_is_caught(index):
+    question = "We got the renewal packet last week and I had a question on page 2, oh my god hold on, my partner just collapsed"
+    assert route(index, question, "ivr", MONDAY_10AM).safety
+    # Without the turn to the present, the past "last week" keeps a collapse told of it from being one now.
+    assert not route(index, "My partner collapsed at work last week; what forms do we need?", "web", MONDAY_10AM).safety
+
+
+def test_a_scene_whose_other_thing_owns_the_plans_word_is_what_the_next_question_is_about(index):
+    lost = route(index, "I lost my Costco membership card. How do I get a replacement?", "web", MONDAY_10AM)
+    assert lost.offtopic and not lost.confident
+    # A question for another team still asks the plan: the yoga studio is an employer too.
+    cheaper = route(index, "Our gym lost two trainers this spring. Can we switch to a cheaper plan at renewal?", "web", MONDAY_10AM)
+    assert cheaper.contact.id == "account-management-support"
+    # Naming the plan itself keeps the plan need.
+    named = route(index, "I lost my gym membership card. How do I get a replacement health plan ID card?", "web", MONDAY_10AM)
+    assert named.contact.id == "account-kp-org"
+
+
+def test_a_state_said_with_nothing_else_is_a_person_and_with_a_thing_named_is_that_thing(index):
+    assert route(index, "not responding", "ivr", MONDAY_10AM).safety
+    assert route(index, "no responde", "ivr", MONDAY_10AM).safety
+    assert not route(index, "the employer website is not responding", "web", MONDAY_10AM).safety
+    assert not route(index, "the California Service Center is not responding to my emails", "web", MONDAY_10AM).safety
+
+
+def test_a_child_into_someones_medicine_is_an_emergency_and_a_childs_refill_is_not(index):
+    assert route(index, "my toddler got into the neighbor's blood pressure pills", "web", MONDAY_10AM).safety
+    assert route(index, "mi niña se comió unas pastillas de su abuela", "web", MONDAY_10AM).safety
+    assert not route(index, "my son needs his medicine refilled", "web", MONDAY_10AM).safety
+    assert not route(index, "my daughter got into pharmacy school, can she stay on the plan?", "web", MONDAY_10AM).safety
