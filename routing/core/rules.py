@@ -180,6 +180,8 @@ class _PhraseIndex:
     # The rules with no words to require are always asked.
     gates: dict[Words, tuple[int, ...]] = field(default_factory=dict)
     ungated: tuple[int, ...] = ()
+    # The words of the rules that only reorder the answer ("who do I call", "fax"): asking for a person, not a need.
+    asking: frozenset[str] = frozenset()
 
     def candidates(self, said: frozenset[Words]) -> list[int]:
         """The positions of the rules that may match, in order; the others cannot."""
@@ -224,8 +226,9 @@ class _PhraseIndex:
                 ungated.append(position)
             for phrase in gate:
                 gates.setdefault(phrase, []).append(position)
+        asking = frozenset(w for rule in directory.rules if rule.prefer and not rule.route for p in rule.when.phrases for w in words(p))
         return cls(directory, by_first, tuple(rules), other, frozenset(w for _, _, w in other), safety.safety_words(directory.rules),
-                   safety.safety_pairs(directory.rules), plan_words, {phrase: tuple(at) for phrase, at in gates.items()}, tuple(ungated))
+                   safety.safety_pairs(directory.rules), plan_words, {phrase: tuple(at) for phrase, at in gates.items()}, tuple(ungated), asking)
 
     def said(self, analysis: Analysis) -> frozenset[Words]:
         return frozenset(p for w in analysis.places for p in self.by_first.get(w, ()) if analysis.says(p))
@@ -318,6 +321,8 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
         if domains.is_question(sentence) and domains.POINTING.isdisjoint(tokenize(sentence)):  # "How do I cancel it?" asks about the other thing
             found = index.search(said_there.terms)
             if found and found[0].contact_id in owned and not _names_plan(index, phrases, sentence):
+                continue
+            if found and phrases.asking.issuperset(found[0].matched):  # "Who do I talk to?" asks whom, about the other thing
                 continue
             plan_request = plan_request or bool(found and _confidence(said_there, found[0]) >= CONFIDENT)
     return plan_request

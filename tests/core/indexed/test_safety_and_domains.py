@@ -328,3 +328,32 @@ def test_a_child_into_someones_medicine_is_an_emergency_and_a_childs_refill_is_n
     assert route(index, "mi niña se comió unas pastillas de su abuela", "web", MONDAY_10AM).safety
     assert not route(index, "my son needs his medicine refilled", "web", MONDAY_10AM).safety
     assert not route(index, "my daughter got into pharmacy school, can she stay on the plan?", "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our fleet insurance went up after a fender bender. Who do I talk to?",
+        "How do I add two phones to our unlimited data plan?",
+        "Where do I mail our Form 941 this quarter?",
+        "Which first aid kit should the food truck carry?",
+        "How much overtime does a line cook get for a 10-hour shift?",
+        "The city sent a water shutoff notice to the bakery.",
+        "¿Cuándo se pagan los impuestos de nómina?",
+    ],
+)
+def test_other_businesses_things_that_share_the_plans_words_are_off_topic(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.offtopic and not decision.confident, question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can the premium come straight out of our bank account every month?", "account-kp-org"),
+        ("The IRS gave us a new tax ID number after we became an LLC.", "account-kp-org"),
+        ("I need to update the cell phone number for our billing contact", "account-management-support"),
+    ],
+)
+def test_the_plans_own_requests_beside_those_words_still_go_to_their_team(index, question, expected):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question
