@@ -376,3 +376,23 @@ def test_thank_you_at_the_end_of_an_email_is_manners_not_praise(index):
     decision = route(index, "Our office moved, please update our mailing address. Thank you, Front desk, Dr. Lee's office", "email", MONDAY_10AM)
     assert decision.rule is None or decision.rule.id != "praise-or-complaint-about-care"
     assert decision.contact.id in {"account-management-support", "account-kp-org"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Whether someone other than a spouse may join is eligibility.
+        ("My bookkeeper's husband has two kids from his first marriage. Are they allowed on her plan?", "client-services-unit"),
+        ("Can a welder put his elderly father who lives with him on the plan?", "client-services-unit"),
+        ("Our summer interns start in June. Can they get coverage?", "client-services-unit"),
+        # Off the plan, however it is said, is a member termination.
+        ("The divorce is final and she needs her ex taken off.", "california-service-center"),
+        ("I need my dishwasher off the plan, he left on Friday", "california-service-center"),
+        # The kind of business, as one word: a moved bakery is a group address change.
+        ("We're moving the bakery from Modesto to Turlock in March.", "account-management-support"),
+        # Nothing to show at the counter is a missing ID card.
+        ("A new cashier got to the pharmacy counter and had nothing to show them.", "account-kp-org"),
+    ],
+)
+def test_family_situations_leaving_the_plan_and_a_moved_business_go_to_their_team(index, question, expected):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question
