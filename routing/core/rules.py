@@ -261,8 +261,30 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
     if decision.also_needed or decision.safety:
         decision = replace(decision, clarify=None)
     if _asks_hours(analysis) and not decision.safety and not decision.offtopic:
-        decision = _hours_answer(decision)
+        decision = _hours_answer(_site_named(index.directory, question, decision))
     return decision
+
+
+def _site_named(directory: Directory, question: str, decision: Decision) -> Decision:
+    """An hours question that names a website ("is account.kp.org up on Sundays?") is about that site's hours.
+
+    Teams are named through the synonyms already; a site's name is also a word of other topics
+    ("accessing account information on account.kp.org"), so search alone may answer with a team.
+    """
+    said = tokenize(question)
+    best: tuple[int, Contact] | None = None
+    for contact in directory.contacts:
+        if contact.kind not in (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE):
+            continue
+        name = tokenize(wording.site_name(contact))
+        if name and any(said[i : i + len(name)] == name for i in range(len(said) - len(name) + 1)) and (best is None or len(name) > best[0]):
+            best = (len(name), contact)
+    if best is None or best[1].id == decision.contact.id:
+        return decision
+    site = best[1]
+    others = tuple(c for c in (decision.contact, *decision.alternatives) if c.id != site.id and not decision.fallback)
+    return replace(decision, contact=site, alternatives=others[:3], topic=None, self_service=None, rule=None, matched=(), rule_matched=(),
+                   reason="", confidence=RULE_CONFIDENCE, fallback=False, sending=None, also_needed=(), notes=())
 
 
 def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> tuple[Decision, Analysis]:
@@ -422,7 +444,7 @@ def _hours_answer(decision: Decision) -> Decision:
             return replace(decision, reason=f"{decision.reason} {sentence}", hours_question=True)
         # Nothing named but us ("what are your hours?"): the general line is the one asked about.
         return replace(decision, fallback=False, confidence=RULE_CONFIDENCE, reason=sentence, hours_question=True)
-    return replace(decision, reason=f"{sentence} {decision.reason}", hours_question=True)
+    return replace(decision, reason=f"{sentence} {decision.reason}".strip(), hours_question=True)
 
 
 def hours_sentence(contact: Contact) -> str:

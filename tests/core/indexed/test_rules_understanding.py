@@ -396,3 +396,14 @@ def test_thank_you_at_the_end_of_an_email_is_manners_not_praise(index):
 )
 def test_family_situations_leaving_the_plan_and_a_moved_business_go_to_their_team(index, question, expected):
     assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question
+
+
+def test_an_hours_question_that_names_a_website_is_answered_with_that_sites_hours(index):
+    site = route(index, "Can I get on account.kp.org on weekends, or only during business hours?", "web", MONDAY_10AM)
+    assert site.contact.id == "account-kp-org" and site.hours_question
+    assert "around the clock" in site.reason
+    members = route(index, "what time does kp.org close on Fridays", "web", MONDAY_10AM)
+    assert members.contact.id == "kp-org"
+    # A team named in an hours question keeps the team.
+    team = route(index, "what time does the Client Services Unit close?", "web", MONDAY_10AM)
+    assert team.contact.id == "client-services-unit" and "5:00 PM" in team.reason
