@@ -274,11 +274,28 @@ def _correct(word: str, vocab: Vocabulary) -> str:
         candidates.update(vocab.deletes.get(variant, ()))
     # A short word is one substitution away from too many others ("won" →
     # "non", "near" → "year"), so it is only ever completed ("bil" → "bill").
-    fits = (c for c in candidates if one_edit(word, c) and (len(word) > 4 or len(c) > len(word)))
+    fits = (c for c in candidates if one_edit(word, c) and (len(word) > 4 or len(c) > len(word)) and not _inflection(word, c))
     # The directory's own words first; then a dropped letter put back before a changed one (a dropped letter is
     # the commonest slip: "acount" is "account" before "amount"); then the shortest change.
     best = sorted(fits, key=lambda c: (c not in vocab.core, len(c) <= len(word), abs(len(c) - len(word)), c))
     return best[0] if best else word
+
+
+_VOWELS = frozenset("aeio")
+
+
+def _inflection(typed: str, known: str) -> bool:
+    """True when two words are one word's Spanish forms, not a slip: "física" and "físico", "pasa" and "pasar".
+
+    The endings change with gender and person ("nueva", "nuevo"; "completa", "complete") and the infinitive adds
+    an "r" ("cambia", "cambiar"); a question spelled right must not be shown a "correction" into another form.
+    """
+    if len(typed) < 4 or len(known) < 4:
+        return False
+    if len(typed) == len(known):
+        return typed[:-1] == known[:-1] and typed[-1] in _VOWELS and known[-1] in _VOWELS
+    short, long = (typed, known) if len(typed) < len(known) else (known, typed)
+    return long == short + "r" and short[-1] in _VOWELS
 
 
 def is_english(word: str, english: Words) -> bool:

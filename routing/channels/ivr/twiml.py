@@ -549,7 +549,24 @@ def emergency(directory: Directory, state: CallState | None = None, decision: De
     if decision is not None and now is not None and also is not None and also.contact.kind is not ContactKind.EMERGENCY_LINE:
         # A team with a phone: put through (or its after-hours message). A website-only need would end the call on a web address.
         return connect(directory, also.contact, now, decision=for_topic(decision, also.contact, also.topic, now), lead=warning)
-    return menu(directory, (state or CallState()).next_turn(), lead=warning)
+    return after_emergency(directory, (state or CallState()).next_turn(), warning)
+
+
+def after_emergency(directory: Directory, state: CallState, warning: tuple[str, ...]) -> VoiceResponse:
+    """The emergency sentence, then one short prompt: someone in danger should not sit through the whole menu.
+
+    A caller who was misheard can still say what they need, press a team's key, or press the repeat key
+    for the menu; silence goes to the menu, as after any prompt.
+    """
+    ivr = directory.ivr
+    spoken_in = voice(ivr)
+    response = VoiceResponse()
+    gather = _listen(response, state.url(GATHER_PATH), spoken_in, speech_hints(directory), heard="dtmf speech")
+    prompt = _("If this is not an emergency, tell me in a few words what you need, or press %(key)s for the menu.") % {"key": ivr.repeat_key}
+    for sentence in (*warning, prompt):
+        gather.say(sentence, language=spoken_in)
+    response.redirect(state.failed().url(MENU_PATH), method="POST")
+    return response
 
 
 def goodbye(directory: Directory, sentences: list[str], sign_off: bool = True) -> VoiceResponse:

@@ -16,9 +16,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from routing import metrics
-from routing.channels.http import render, requested_instant
+from routing.channels.http import LANGUAGE_COOKIE, render, requested_instant
 from routing.clock import now as clock_now
 from routing.core import i18n
+from routing.core.email.language import detect_text
 from routing.core.i18n import _
 from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
@@ -57,7 +58,23 @@ def read_question(params: Any) -> tuple[str, datetime, str]:
     return question, instant, channel
 
 
+def answer_language(request: Request, question: str) -> str:
+    """The language to answer in: a question written in Spanish is answered in Spanish, whatever the page was in.
+
+    Only an explicit ``?lang=`` in the request overrules it (a link or a form that chose its language).
+    """
+    if LANGUAGE_COOKIE in request.query_params or not question.strip():
+        return i18n.current()
+    found = detect_text(question[:MAX_QUERY_CHARS])
+    return found if found != i18n.SOURCE else i18n.current()
+
+
 async def api_route(request: Request) -> Response:
+    with i18n.speaking(answer_language(request, str(request.query_params.get("q", "")))):
+        return await _api_route(request)
+
+
+async def _api_route(request: Request) -> Response:
     question, instant, channel = read_question(request.query_params)
     svc = services(request)
     snapshot = svc.snapshot
@@ -118,6 +135,11 @@ def bare_group_id(question: str, directory: Directory) -> str | None:
 
 
 async def search_page(request: Request) -> Response:
+    with i18n.speaking(answer_language(request, request.query_params.get("q", ""))):
+        return await _search_page(request)
+
+
+async def _search_page(request: Request) -> Response:
     svc = services(request)
     snapshot = svc.snapshot
     query = request.query_params.get("q", "")

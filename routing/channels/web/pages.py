@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -9,6 +11,7 @@ from starlette.routing import Route
 from routing.channels.http import LANGUAGE_COOKIE, SWITCH_PATH, find_contact, render, requested_instant, with_language, without_language
 from routing.channels.web.ask import as_typed, example_questions
 from routing.core import i18n
+from routing.core.email.language import detect_text
 from routing.core.i18n import N_
 from routing.core.text import MAX_QUERY_CHARS
 from routing.present.json import contact_view
@@ -57,6 +60,11 @@ async def switch_language(request: Request) -> Response:
     path, _mark, query = _local_page(request.query_params.get("next", "/")).partition("?")
     query = without_language(query)
     back = with_language(path + (f"?{query}" if query else ""), language)
+    asked = (parse_qs(query, max_num_fields=50).get("q") or [""])[0]
+    if language == i18n.SOURCE and asked and detect_text(asked) != i18n.SOURCE:
+        # A question written in Spanish is answered in Spanish unless the address says otherwise (see
+        # ask.answer_language): English for it has to be asked for in the address.
+        back = f"{back}{'&' if '?' in back else '?'}{LANGUAGE_COOKIE}={language}"
     response = RedirectResponse(back, status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR, path="/", samesite="lax")
     return response

@@ -147,9 +147,9 @@ def test_a_spanish_emergency_hears_911_first_and_the_call_goes_on_in_spanish(pho
     said = [s.text for s in root.iter("Say")]
     assert said[0] == directory.ivr.translations["es"]["emergency"]
     assert root.find("Dial") is None and root.find("Hangup") is None
-    assert root.find("Gather") is not None  # never a dead end: the Spanish menu follows
-    assert "oprima 1" in " ".join(s or "" for s in said)
-    # The caller who also needs a team still reaches it, in Spanish.
+    assert root.find("Gather") is not None  # never a dead end: a short prompt in Spanish, the menu a key away
+    assert "oprima 9 para el menú" in " ".join(s or "" for s in said)
+    # The caller who also needs a team still reaches it by its key, in Spanish.
     after = call.press(root, "1")
     spanish_throughout(after, directory)
     assert ended(after) in ("Dial", "Hangup")

@@ -222,6 +222,8 @@ def test_emergency_speech_says_dial_911_first_then_offers_the_menu_without_diali
     assert spoken(root).startswith(directory.ivr.emergency)
     assert root.find("Gather") is not None and last_verb(root) == "Redirect"  # the call goes on
     assert not dialed(root)
+    # One short prompt after the warning, not the whole menu: the menu is a key away.
+    assert "press 1" not in spoken(root) and "press 9 for the menu" in spoken(root)
 
 
 def test_unrecognised_speech_is_a_failed_try(directory, index):

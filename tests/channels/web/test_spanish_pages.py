@@ -325,3 +325,25 @@ def test_the_confirmation_reads_in_spanish_from_top_to_bottom(client: TestClient
     for page in pages:
         text = visible_text(page)
         assert english_left(text) == [], text
+
+
+def test_a_question_written_in_spanish_is_answered_in_spanish_on_an_english_page(client: TestClient) -> None:
+    question = "Mi empleado se casó y quiere agregar a su esposa al plan"
+    answer = client.get("/api/route", params={"q": question, "at": MONDAY_10AM}).json()
+    assert answer["language"] == "es"
+    assert not english_left(answer["reason"])
+    page = client.get("/search", params={"q": question, "at": MONDAY_10AM}).text
+    assert '<html lang="es">' in page
+    assert not [phrase for phrase in ENGLISH if phrase in page]
+    # An English question stays English, and an explicit lang in the address overrules the question's language.
+    assert client.get("/api/route", params={"q": "my employee got married", "at": MONDAY_10AM}).json()["language"] == "en"
+    assert client.get("/api/route", params={"q": question, "lang": "en", "at": MONDAY_10AM}).json()["language"] == "en"
+
+
+def test_switching_to_english_from_a_spanish_question_shows_it_in_english(client: TestClient) -> None:
+    question = "¿Dónde pido una tarjeta nueva para mi empleado?"
+    page = Page(client.get("/search", params={"q": question}).text)
+    back = next(link for link in page.links if link.startswith("/language?to=en"))
+    response = client.get(back, follow_redirects=False)
+    assert parse_qs(urlsplit(response.headers["location"]).query) == {"q": [question], "lang": ["en"]}
+    assert '<html lang="en">' in client.get(response.headers["location"]).text

@@ -407,3 +407,12 @@ def test_an_hours_question_that_names_a_website_is_answered_with_that_sites_hour
     # A team named in an hours question keeps the team.
     team = route(index, "what time does the Client Services Unit close?", "web", MONDAY_10AM)
     assert team.contact.id == "client-services-unit" and "5:00 PM" in team.reason
+
+
+@pytest.mark.parametrize("question", ["¿Qué pasa si mi empleada necesita terapia física?", "La solicitud está completa pero no se envía", "Mi empleado cambia de dirección"])
+def test_spanish_spelled_right_is_not_shown_a_correction_into_another_form_of_the_word(index, question):
+    assert route(index, question, "web", MONDAY_10AM).corrections == ()
+
+
+def test_a_real_slip_is_still_repaired(index):
+    assert ("acount", "account") in route(index, "I cant get into my acount", "web", MONDAY_10AM).corrections
