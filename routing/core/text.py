@@ -48,7 +48,9 @@ FILLERS = frozenset(["um", "umm", "uhm", "uh", "uhh", "erm", "hmm", "mm", "kinda
 # "thankful" is praise, and "thank you" at the end of an email only good manners.
 _STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": "appointed", "appointing": "appointing", "thankful": "thankful",
           # Porter makes "ate" the preposition "at": "buy bleach at a discount" would read as swallowing it.
-          "ate": "ate"}
+          "ate": "ate",
+          # "died" is over and "dies" may be about to happen: "he collapsed, what if he dies" is no past event.
+          "died": "died"}
 
 # Numbers as people say them on the phone: "fifty five hundred" is 5500, "twenty six" is 26.
 _UNITS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

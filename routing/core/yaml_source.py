@@ -16,11 +16,11 @@ from routing.errors import DirectoryError
 Path = tuple[str | int, ...]
 
 # An alias repeats a whole subtree, so a chain of them grows exponentially (a
-# "billion laughs" file). The directory needs none; a few are allowed, and the
+# "billion laughs" file). The directory uses a few for shared lists; a few dozen are allowed, and the
 # values they repeat are capped, so a hostile file is refused in milliseconds.
 # What is written out is bounded by the file size (a 10,000-contact directory
 # is about 5.5 MB).
-MAX_ALIASES = 20
+MAX_ALIASES = 50  # the real directory repeats its safety rules' shared lists and sentences by alias some thirty times
 MAX_REPEATED_VALUES = 100_000
 MAX_BYTES = 32_000_000
 

@@ -53,13 +53,16 @@ FLOORS = {
     # letter and the set was under-scored as 188 and 209.) Several remaining misses are the writer's reading of
     # the pages (a login problem is for the Client Services Unit), where the other writers chose otherwise.
     "dev_d6.yaml": (0.93, 0.88),
-    # Three new sets by new writers (2026-12-04, seventh session), tuned on. dev_d7 (240, every voice): 195/240 =
-    # 81.2%, 29/52 flagged, recall 17/21 and one false emergency, blind. dev_d8 (120: 70 emergencies, 50 traps):
-    # 86/120, recall 51/70, 3 false emergencies, blind. dev_d9 (160: 90 near-miss off-topic, 70 indirect): 117/160,
-    # 62/90 flagged, blind.
-    "dev_d7.yaml": (0.84, 0.59),
-    "dev_d8.yaml": (0.88, 0.50),
-    "dev_d9.yaml": (0.73, 0.68),
+    # Four new sets by new writers (2026-12-04, seventh session), tuned on. dev_d7 (240, every voice): 195/240 =
+    # 81.2%, 29/52 flagged, recall 17/21 and one false emergency, blind; 220/240 = 91.7%, 43/52 flagged, 21/21,
+    # none false after. dev_d8 (120: 70 emergencies, 50 traps): 86/120, recall 51/70, 3 false emergencies, 5/10
+    # flagged, blind; 113/120, 70/70, none false, 10/10 after. dev_d9 (160: 90 near-miss off-topic, 70 indirect):
+    # 117/160, 62/90 flagged, blind; 148/160, 85/90 after. dev_d10 (200, weighted to indirect and phone speech):
+    # 159/200 = 79.5%, 33/41 flagged, one false emergency, blind; 178/200 = 89.0%, 39/41, none false after.
+    "dev_d7.yaml": (0.91, 0.82),
+    "dev_d8.yaml": (0.94, 0.95),
+    "dev_d9.yaml": (0.92, 0.94),
+    "dev_d10.yaml": (0.88, 0.95),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),

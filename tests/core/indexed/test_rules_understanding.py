@@ -416,3 +416,16 @@ def test_spanish_spelled_right_is_not_shown_a_correction_into_another_form_of_th
 
 def test_a_real_slip_is_still_repaired(index):
     assert ("acount", "account") in route(index, "I cant get into my acount", "web", MONDAY_10AM).corrections
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("The bank says our premium check bounced. What now?", "california-service-center"),
+        ("El banco nos dijo que el pago rebotó por fondos insuficientes.", "california-service-center"),
+        ("Our office manager quit and I'm taking over; the emails about our account should come to me now.", "account-management-support"),
+        ("The e-signature for our new hire's form has said pending for ten days.", "online-self-service-help"),
+    ],
+)
+def test_a_returned_payment_a_new_contact_and_a_stuck_online_form_go_to_their_team(index, question, expected):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question

@@ -357,3 +357,11 @@ def test_other_businesses_things_that_share_the_plans_words_are_off_topic(index,
 )
 def test_the_plans_own_requests_beside_those_words_still_go_to_their_team(index, question, expected):
     assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question
+
+
+def test_an_emergency_only_imagined_is_a_plan_question_and_one_feared_now_is_an_emergency(index):
+    planning = route(index, "If someone ever collapsed at the bakery, would the plan cover the ambulance? Nobody's hurt.", "web", MONDAY_10AM)
+    assert not planning.safety and planning.contact.id == "client-services-unit"
+    # "dies" is not "died": a collapse with a fear of dying is happening now.
+    assert route(index, "my cashier collapsed, what if she dies", "ivr", MONDAY_10AM).safety
+    assert not route(index, "our cashier died in May; how do we take her off the plan?", "web", MONDAY_10AM).safety
