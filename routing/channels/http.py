@@ -282,6 +282,7 @@ def page_context(request: Request) -> dict[str, Any]:
     return {
         "directory_version": snapshot.directory.version,
         "directory_loaded_at": snapshot.loaded_at,
+        "holiday_default": bool(snapshot.directory.holidays.rules and snapshot.directory.holidays.note),
         "language": i18n.current(),
         "language_switch": language_switch(request),
         "lang_url": with_language,

@@ -215,5 +215,9 @@ def _clock(value: time, end: bool = False) -> str:
 
 def after_badge(line: str) -> str:
     """A status line beside its badge: "Closed · opens today 8:30 AM PT" shows as "opens today 8:30 AM PT",
-    since the badge already says "Closed" (a screen reader would read it twice)."""
-    return line.split(" · ", 1)[1] if " · " in line else line
+    since the badge already says "Closed" (a screen reader would read it twice). A head that says why
+    ("Closed for Thanksgiving Day") is kept: the badge does not say that."""
+    head, sep, rest = line.partition(" · ")
+    if not sep:
+        return line
+    return rest if head in (_("Closed"), _("Open now")) else line

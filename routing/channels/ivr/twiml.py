@@ -504,7 +504,12 @@ def website(directory: Directory, site: Contact, now: datetime, decision: Decisi
     sentences.append(website_sentence(site, topic))
     team = next((c for c in (decision.alternatives if decision else ()) if _open_phone(directory, c, now)), None)
     if team is None:
-        return goodbye(directory, sentences)
+        # No team to offer: the menu is, so a caller with something more to ask is not simply hung up on.
+        response = _say(directory, VoiceResponse(), sentences)
+        offer = response.gather(input="dtmf", num_digits=1, action=CallState(turn=1).url(MENU_PATH), method="POST", language=voice(directory.ivr))
+        offer.say(_("For anything else, press any key now to hear the menu."), language=voice(directory.ivr))
+        _say(directory, response, [line(directory.ivr, "goodbye")]).hangup()
+        return response
     response = _say(directory, VoiceResponse(), sentences)
     action = f"{TRANSFER_PATH}?{urlencode({'to': team.id, **language_query(i18n.current())})}"
     offer = response.gather(input="dtmf", num_digits=1, action=action, method="POST", language=voice(directory.ivr))

@@ -253,10 +253,13 @@ def test_a_website_answer_says_where_and_offers_an_open_team(directory, index):
     assert last_verb(root) == "Hangup" and not dialed(root)
 
 
-def test_a_website_answer_when_no_team_is_open_just_says_goodbye(directory, index):
+def test_a_website_answer_when_no_team_is_open_offers_the_menu_then_says_goodbye(directory, index):
     decision = route(index, "order replacement ID cards", "ivr", SATURDAY)
     root = parsed(ivr.heard(directory, decision, CallState(), SATURDAY))
-    assert root.find("Gather") is None
+    offer = root.find("Gather")
+    assert offer is not None and offer.get("action", "").startswith("/ivr/menu?")  # a key brings the menu back
+    assert "For anything else, press any key now to hear the menu." in spoken(root)
+    assert not dialed(root)
     assert spoken(root).endswith(directory.ivr.goodbye) and last_verb(root) == "Hangup"
 
 

@@ -281,3 +281,13 @@ def test_each_phone_tree_row_says_its_hours_state_once(client):
             continue  # the header row
         now = re.sub(r"<[^>]+>", " ", cells[-1])  # the "Now" column: the badge, and the status only when it adds to it
         assert now.count("Hours not listed") <= 1 and not ("Always open" in now and "Open 24/7" in now), row
+
+
+def test_a_holiday_closure_says_which_holiday_and_the_footer_says_the_holidays_are_a_default(client) -> None:
+    thanksgiving = client.get("/", params={"at": "2026-11-26T10:00:00-08:00"}).text
+    entry = card(thanksgiving, "california-service-center")
+    assert "Closed for Thanksgiving Day" in entry and "opens Mon 8:00 AM PT" in entry
+    assert "Those pages list no holidays, so closures on the usual US holidays are this site's default." in thanksgiving
+    # On an ordinary closed evening the badge alone says "Closed" and the line only when it opens.
+    evening = card(client.get("/", params={"at": "2026-11-25T17:30:00-08:00"}).text, "california-service-center")
+    assert "Closed · opens" not in evening and "opens Mon 8:00 AM PT" in evening

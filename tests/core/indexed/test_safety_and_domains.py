@@ -365,3 +365,9 @@ def test_an_emergency_only_imagined_is_a_plan_question_and_one_feared_now_is_an_
     # "dies" is not "died": a collapse with a fear of dying is happening now.
     assert route(index, "my cashier collapsed, what if she dies", "ivr", MONDAY_10AM).safety
     assert not route(index, "our cashier died in May; how do we take her off the plan?", "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize("question", ["a truck backed into our company van, how do i file the claim", "Someone rear-ended our work truck. Who handles that claim?"])
+def test_a_vehicle_claim_told_without_naming_car_insurance_is_off_topic(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.offtopic and not decision.confident, question
