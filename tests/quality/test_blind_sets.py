@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh9 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh10 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -86,6 +86,10 @@ FLOORS = {
     # A ninth, by a new writer, scored when added (2026-12-04, seventh session) before that session's tuning:
     # 141/150 = 94.0%, 16/18 flagged, emergency recall 9/10, no false emergency at 0013934. Summary only.
     "test_fresh9.yaml": (0.92, 0.80),
+    # A tenth, by a new writer during the seventh session, scored twice, summary only: 135/150 = 90.0%, 15/20
+    # flagged, recall 11/12, one false emergency with the session's starting code (0013934); 139/150 = 92.7%,
+    # 19/20 flagged, 12/12, one false emergency at its end.
+    "test_fresh10.yaml": (0.91, 0.90),
 }
 
 
