@@ -429,3 +429,11 @@ def test_a_real_slip_is_still_repaired(index):
 )
 def test_a_returned_payment_a_new_contact_and_a_stuck_online_form_go_to_their_team(index, question, expected):
     assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["My bookkeeper's son has eczema and she wants a dermatologist that takes our plan.", "A cook moved to Stockton and needs someone closer to see.", "Our pregnant cashier wants to know which hospital she would deliver at."],
+)
+def test_a_member_looking_for_care_nearby_is_sent_to_the_members_site(index, question):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == "kp-org", question
