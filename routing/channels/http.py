@@ -20,7 +20,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote, unquote_plus
 
 import orjson
 from markupsafe import Markup
@@ -242,6 +242,11 @@ def without_language(query: str) -> str:
     return "&".join(part for part in query.split("&") if part and part.split("=", 1)[0] != LANGUAGE_COOKIE)
 
 
+def chosen_language(request: Request) -> str:
+    """The language the request chose (address, cookie, browser), before any question's own language."""
+    return str(request.scope.get("state", {}).get("language", i18n.current()))
+
+
 def language_switch(request: Request) -> list[dict[str, object]]:
     """The "Español / English" links: each sets the ``lang`` cookie and comes back to this page and query."""
     here = request.url.path
@@ -254,10 +259,14 @@ def language_switch(request: Request) -> list[dict[str, object]]:
     ]
 
 
-def language_field() -> Markup:
-    """The hidden ``lang`` field a GET form carries on a page in a language other than the source."""
+def language_field(request: Request | None = None) -> Markup:
+    """The hidden ``lang`` field a GET form carries on a page in a language other than the source.
+
+    Not on a page answered in Spanish only because its question was written in Spanish: the next question
+    is read for its own language again.
+    """
     language = i18n.current()
-    if language == i18n.SOURCE:
+    if language == i18n.SOURCE or (request is not None and language != chosen_language(request)):
         return Markup("")
     return Markup('<input type="hidden" name="{}" value="{}">').format(LANGUAGE_COOKIE, language)
 
@@ -285,8 +294,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "holiday_default": bool(snapshot.directory.holidays.rules and snapshot.directory.holidays.note),
         "language": i18n.current(),
         "language_switch": language_switch(request),
-        "lang_url": with_language,
-        "lang_field": language_field,
+        "lang_url": functools.partial(with_language, language=chosen_language(request)),
+        "lang_field": functools.partial(language_field, request),
         "either": either,
         "contracted": contracted,
         "number": i18n.number,
@@ -400,6 +409,15 @@ class Sessions(SessionMiddleware):
 LANGUAGE_COOKIE = "lang"
 
 
+def _lang_in(query: str) -> str | None:
+    """The ``lang`` a query string names, read from its own field only: a query of any length is no error."""
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        if key == LANGUAGE_COOKIE:
+            return unquote_plus(value)
+    return None
+
+
 def scope_language(scope: Scope) -> str:
     """The language a request asked for: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``.
 
@@ -409,7 +427,7 @@ def scope_language(scope: Scope) -> str:
     asked = None
     query = scope.get("query_string", b"")
     if b"lang=" in query:
-        asked = (parse_qs(query.decode("latin-1"), max_num_fields=50).get("lang") or [None])[0]
+        asked = _lang_in(query.decode("latin-1"))
     cookie = accept = None
     for name, value in scope.get("headers", ()):
         if name == b"cookie" and LANGUAGE_COOKIE.encode() in value:

@@ -8,7 +8,6 @@ formats this one decision and never decides on its own.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
@@ -266,18 +265,22 @@ def route(index: Searcher, question: str, channel: str, now: datetime) -> Decisi
 
 
 def _site_named(directory: Directory, question: str, decision: Decision) -> Decision:
-    """An hours question that names a website ("is account.kp.org up on Sundays?") is about that site's hours.
+    """An hours question that names a website ("what hours can I use account.kp.org?") is about that site's hours.
 
     Teams are named through the synonyms already; a site's name is also a word of other topics
-    ("accessing account information on account.kp.org"), so search alone may answer with a team.
+    ("accessing account information on account.kp.org"), so search alone may answer with a team. A rule's
+    answer ("what are the help line's hours? I can't log in to account.kp.org") and a team named by its
+    own name keep their team: the site is then only mentioned.
     """
     said = tokenize(question)
+    if decision.rule is not None or _names(said, tokenize(decision.contact.name)):
+        return decision
     best: tuple[int, Contact] | None = None
     for contact in directory.contacts:
         if contact.kind not in (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE):
             continue
         name = tokenize(wording.site_name(contact))
-        if name and any(said[i : i + len(name)] == name for i in range(len(said) - len(name) + 1)) and (best is None or len(name) > best[0]):
+        if _names(said, name) and (best is None or len(name) > best[0]):
             best = (len(name), contact)
     if best is None or best[1].id == decision.contact.id:
         return decision
@@ -435,6 +438,11 @@ def _asks_hours(analysis: Analysis) -> bool:
     return HOURS_WORD in analysis.surface
 
 
+def _names(said: list[str], name: list[str]) -> bool:
+    """True when the question's words hold the name's words in a row."""
+    return bool(name) and any(said[i : i + len(name)] == name for i in range(len(said) - len(name) + 1))
+
+
 def _hours_answer(decision: Decision) -> Decision:
     """An hours question: the reason states the contact's hours as the directory gives them."""
     sentence = hours_sentence(decision.contact)
@@ -453,7 +461,9 @@ def hours_sentence(contact: Contact) -> str:
     if contact.hours.kind is HoursKind.NOT_LISTED:
         return _("The source pages do not list hours for %(name)s.") % {"name": name}
     if contact.hours.kind is HoursKind.ALWAYS:
-        return _("%(name)s is available around the clock, every day.") % {"name": wording.upper_first(name)}
+        # A site's address keeps its lower case at the start of a sentence ("account.kp.org is available").
+        site = contact.kind in (ContactKind.SELF_SERVICE_SITE, ContactKind.MEMBERS_SITE)
+        return _("%(name)s is available around the clock, every day.") % {"name": name if site else wording.upper_first(name)}
     return _("%(name)s is open %(hours)s.") % {"name": wording.upper_first(name), "hours": describe_week(contact.hours)}
 
 
@@ -514,7 +524,7 @@ def _decide(
     turn_said = phrases.said(turned) if turned is not None else frozenset()  # "... oh my god, he just collapsed"
     for position in phrases.candidates(safety_said | turn_said):
         rule, words = directory.rules[position], phrases.rules[position]
-        matched = _rule_matches(rule, words, directory, topics, channel, now, safety_said if rule.safety else said, analysis.terms)
+        matched = _rule_matches(rule, words, directory, topics, channel, now, safety_said if rule.safety else said, analysis)
         if matched is None and rule.safety and turn_said:
             matched = _rule_matches(rule, words, directory, topics, channel, now, turn_said)
         if matched is None:
@@ -540,22 +550,25 @@ def _rule_matches(
     channel: str,
     now: datetime,
     said: frozenset[Words],
-    terms: Sequence[str] = (),
+    asked: Analysis | None = None,
 ) -> tuple[str, ...] | None:
     """The phrases that made the rule match, or None when it does not.
 
-    ``said``: the phrases the question says, as words; ``terms``: its meaningful words, for ``alone``.
+    ``said``: the phrases the question says, as words; ``asked``: the question itself, for ``alone``.
     """
     when = rule.when
     if when.channels and channel not in when.channels:
         return None
     if not said.isdisjoint(words.unless):
         return None
-    if terms:
-        content = set(terms)
+    if asked is not None and words.alone:
+        content = set(asked.terms)
         bare = next((phrase for phrase, phrase_words in words.alone if phrase_words in said and content <= set(phrase_words)), None)
-        if bare is not None:
+        # "it's not responding", "that isn't responding": the state of a thing pointed at, not of a person.
+        if bare is not None and domains.POINTING.isdisjoint(asked.surface):
             return (bare,)
+    if not (when.concepts or when.phrases or when.all_words or when.topics):
+        return None  # a rule of `alone` phrases only: said with anything else, it does not apply
     matched: list[str] = []
     for group, group_words in words.concepts:
         if said.isdisjoint(group_words):

@@ -19,11 +19,11 @@ from routing.core.model import Rule
 from routing.core.text import STOPWORDS, Analysis, Vocabulary, deletions, one_edit, stem, tokenize
 
 # How a caller breaks off to say that something is happening now ("... I had a question on page 3, oh my
-# god, hold on, my partner just grabbed his chest"), as typed and accents folded. What follows the last one is
-# read on its own for an emergency, so a "last week" told before it does not make the emergency a past one.
-TURNS: tuple[tuple[str, ...], ...] = (
-    ("oh", "my", "god"), ("omg",), ("oh", "no"), ("hold", "on"), ("wait",), ("right", "now"), ("dios", "mio"), ("ay", "dios"),
-)
+# god, my partner just grabbed his chest"), as the question's words read after synonyms, accents folded.
+# What follows the last one is read on its own for an emergency, so a "last week" told before it does not make
+# the emergency a past one. Only outcries: "hold on", "wait" and "right now" are said in ordinary questions too
+# ("Can I hold on to the coverage?", "Right now we're renewing"), and what was said before them still counts.
+TURNS: tuple[tuple[str, ...], ...] = (("oh", "my", "god"), ("oh", "my", "gosh"), ("omg",), ("oh", "no"), ("dios", "mio"), ("ay", "dios"))
 
 # Shorter words are one edit away from too many others ("fell" and "feel").
 SHORTEST_REPAIRED = 6

@@ -283,21 +283,20 @@ def _correct(word: str, vocab: Vocabulary) -> str:
     return best[0] if best else word
 
 
-_VOWELS = frozenset("aeio")
-
-
 def _inflection(typed: str, known: str) -> bool:
     """True when two words are one word's Spanish forms, not a slip: "física" and "físico", "pasa" and "pasar".
 
-    The endings change with gender and person ("nueva", "nuevo"; "completa", "complete") and the infinitive adds
-    an "r" ("cambia", "cambiar"); a question spelled right must not be shown a "correction" into another form.
+    Spanish endings change with gender and person ("nueva", "nuevo"; "completa", "complete") and the infinitive
+    adds an "r" to an "a" or an "i" ("cambia", "cambiar"); a question spelled right must not be shown a
+    "correction" into another form. A dropped final "r" after an "e" is an English slip and is still
+    repaired ("membe" is "member"); a final vowel typed for another is rare in English (the keys are apart).
     """
     if len(typed) < 4 or len(known) < 4:
         return False
     if len(typed) == len(known):
-        return typed[:-1] == known[:-1] and typed[-1] in _VOWELS and known[-1] in _VOWELS
+        return typed[:-1] == known[:-1] and typed[-1] != known[-1] and {typed[-1], known[-1]} <= {"a", "e", "o"}
     short, long = (typed, known) if len(typed) < len(known) else (known, typed)
-    return long == short + "r" and short[-1] in _VOWELS
+    return long == short + "r" and short[-1] in "ai"
 
 
 def is_english(word: str, english: Words) -> bool:

@@ -288,7 +288,8 @@ def heard(directory: Directory, decision: Decision, state: CallState, now: datet
     """Speech, after the rules engine decided on it with channel ``ivr``.
 
     An emergency hears the emergency sentence first; then the call goes on: to the team the caller
-    also asked for when the rules found one, else the menu again. Never simply hung up.
+    also asked for when the rules found one, else one short prompt with the menu a key away. Never
+    simply hung up.
     Two teams that fit about equally are offered as an either/or before anyone is dialled.
     """
     if decision.contact.kind is ContactKind.EMERGENCY_LINE or (decision.safety and (decision.fallback or not decision.confident)):
@@ -496,7 +497,7 @@ def self_service_sentences(directory: Directory, contact: Contact, decision: Dec
 
 
 def website(directory: Directory, site: Contact, now: datetime, decision: Decision | None, lead: tuple[str, ...]) -> VoiceResponse:
-    """A contact without a phone: say where on which site, then offer a team that is open."""
+    """A contact without a phone: say where on which site, then offer a team that is open, else the menu, on a key."""
     sentences = list(lead)
     topic = None
     if decision is not None:
@@ -545,7 +546,7 @@ def transfer(directory: Directory, contact_id: str, digits: str, now: datetime) 
 
 
 def emergency(directory: Directory, state: CallState | None = None, decision: Decision | None = None, now: datetime | None = None) -> VoiceResponse:
-    """The emergency sentence first, then the team the caller also asked for, else the menu again: never hung up on."""
+    """The emergency sentence first, then the team the caller also asked for, else a short prompt: never hung up on."""
     # Never Dial the emergency number from here: a call bridged through Twilio reaches the
     # dispatcher without the caller's location, and may not connect at all.
     # Asking the caller to dial from their own phone is the safe choice.

@@ -39,6 +39,13 @@ _examples: dict[tuple[str, str], list[str]] = {}  # by directory version and lan
 
 
 log = logging.getLogger("routing.ask")
+# A name of two or more capitalised words, with the small words names hold ("Taqueria La Estrella de San
+# Jose"): Spanish in a business's name does not make an English question Spanish. A sentence's first
+# article or possessive is no name ("El IRS me mandó una carta" stays Spanish).
+_NAMES = re.compile(
+    r"\b(?!(?:El|La|Los|Las|Mi|Mis|Un|Una|Su|Sus|Nuestro|Nuestra|Nuestros|Nuestras|De|Del)\b)"
+    r"[A-ZÁÉÍÓÚÑ][\w'’]*(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)?[A-ZÁÉÍÓÚÑ][\w'’]*)+"
+)
 
 
 def read_question(params: Any) -> tuple[str, datetime, str]:
@@ -65,7 +72,7 @@ def answer_language(request: Request, question: str) -> str:
     """
     if LANGUAGE_COOKIE in request.query_params or not question.strip():
         return i18n.current()
-    found = detect_text(question[:MAX_QUERY_CHARS])
+    found = detect_text(_NAMES.sub(" ", question[:MAX_QUERY_CHARS]))
     return found if found != i18n.SOURCE else i18n.current()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -60,7 +60,7 @@ async def switch_language(request: Request) -> Response:
     path, _mark, query = _local_page(request.query_params.get("next", "/")).partition("?")
     query = without_language(query)
     back = with_language(path + (f"?{query}" if query else ""), language)
-    asked = (parse_qs(query, max_num_fields=50).get("q") or [""])[0]
+    asked = next((unquote_plus(value) for key, _eq, value in (part.partition("=") for part in query.split("&")) if key == "q"), "")
     if language == i18n.SOURCE and asked and detect_text(asked) != i18n.SOURCE:
         # A question written in Spanish is answered in Spanish unless the address says otherwise (see
         # ask.answer_language): English for it has to be asked for in the address.

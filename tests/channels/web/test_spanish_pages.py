@@ -347,3 +347,26 @@ def test_switching_to_english_from_a_spanish_question_shows_it_in_english(client
     response = client.get(back, follow_redirects=False)
     assert parse_qs(urlsplit(response.headers["location"]).query) == {"q": [question], "lang": ["en"]}
     assert '<html lang="en">' in client.get(response.headers["location"]).text
+
+
+def test_a_page_answered_in_spanish_for_its_question_does_not_hold_the_next_question_to_spanish(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "¿Dónde pido una tarjeta nueva para mi empleado?"}).text
+    assert '<html lang="es">' in html
+    assert 'name="lang"' not in html  # the form asks again: an English question next is answered in English
+    assert not [link for link in Page(html).links if language_of(link) == "es" and not link.startswith("/language")]
+    assert client.get("/api/route", params={"q": "where do I order a new ID card", "at": MONDAY_10AM}).json()["language"] == "en"
+
+
+def test_spanish_words_in_a_business_name_do_not_make_an_english_question_spanish(client: TestClient) -> None:
+    english = client.get("/api/route", params={"q": "Taqueria La Estrella de San Jose needs new ID cards", "at": MONDAY_10AM}).json()
+    assert english["language"] == "en"
+    spanish = client.get("/api/route", params={"q": "El IRS me mandó una carta sobre los impuestos", "at": MONDAY_10AM}).json()
+    assert spanish["language"] == "es"
+
+
+def test_a_long_query_is_never_an_error_for_the_language_switch_or_the_language_choice(client: TestClient) -> None:
+    many = "&".join(f"a{i}=1" for i in range(80))
+    switched = client.get("/language", params={"to": "en", "next": f"/search?q=hola&{many}"}, follow_redirects=False)
+    assert switched.status_code == 303
+    page = client.get(f"/search?lang=es&q=broker&{many}")
+    assert page.status_code == 200 and '<html lang="es">' in page.text

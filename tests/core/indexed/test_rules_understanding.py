@@ -437,3 +437,17 @@ def test_a_returned_payment_a_new_contact_and_a_stuck_online_form_go_to_their_te
 )
 def test_a_member_looking_for_care_nearby_is_sent_to_the_members_site(index, question):
     assert route(index, question, "web", MONDAY_10AM).contact.id == "kp-org", question
+
+
+def test_a_website_only_mentioned_in_an_hours_question_leaves_the_answer_alone(index):
+    line = route(index, "What are the hours of the help line? I can't log in to account.kp.org.", "web", MONDAY_10AM)
+    assert line.contact.id == "online-self-service-help"
+    team = route(index, "What hours is the California Service Center open, since account.kp.org won't take my payment?", "web", MONDAY_10AM)
+    assert team.contact.id == "california-service-center"
+    site = route(index, "what hours can I use account.kp.org?", "web", MONDAY_10AM)
+    assert site.contact.id == "account-kp-org" and site.reason.startswith("account.kp.org is available around the clock")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("membe", "member"), ("acount", "account")])
+def test_english_slips_next_to_a_spanish_ending_are_still_repaired(index, typed, meant):
+    assert (typed, meant) in route(index, f"I need help with a {typed} for the group", "web", MONDAY_10AM).corrections

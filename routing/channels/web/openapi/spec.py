@@ -63,9 +63,9 @@ QUESTION = f"^[{SPACE}]*[^{SPACE}]([\\s\\S]{{0,{MAX_QUERY_CHARS - 2}}}[^{SPACE}]
 AT = f"Evaluate hours at this instant instead of now: ISO-8601 with an offset, in the years {FIRST_YEAR} to {LAST_YEAR}. Empty means now."
 BAD_AT = "`at` is not a date and time with a UTC offset, or is outside the years it can be."
 LANG = (
-    f"The language of the wording fields: one of {', '.join(LANGUAGES)}. Without it (or with another value) the `lang` "
-    "cookie, then Accept-Language, then English decide. The answer says which in `language`; ids, enums, numbers, "
-    "emails and addresses are the same in every language."
+    f"The language of the wording fields: one of {', '.join(LANGUAGES)}. Without it (or with another value) a question "
+    "written in Spanish is answered in Spanish; otherwise the `lang` cookie, then Accept-Language, then English decide. "
+    "The answer says which in `language`; ids, enums, numbers, emails and addresses are the same in every language."
 )
 NOT_STARTED = "The service is still starting; try again in a minute."
 NEEDS_STAFF = "No staff session and no valid `Authorization: Bearer <STAFF_PASSWORD>`."
