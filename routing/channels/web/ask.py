@@ -72,8 +72,14 @@ def answer_language(request: Request, question: str) -> str:
     """
     if LANGUAGE_COOKIE in request.query_params or not question.strip():
         return i18n.current()
-    found = detect_text(_NAMES.sub(" ", question[:MAX_QUERY_CHARS]))
+    found = written_in(question[:MAX_QUERY_CHARS])
     return found if found != i18n.SOURCE else i18n.current()
+
+
+@functools.lru_cache(maxsize=4096)
+def written_in(question: str) -> str:
+    """The language a question is written in; popular questions come back often, so each is read once."""
+    return detect_text(_NAMES.sub(" ", question))
 
 
 async def api_route(request: Request) -> Response:
