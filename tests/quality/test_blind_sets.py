@@ -54,11 +54,11 @@ FLOORS = {
     # the pages (a login problem is for the Client Services Unit), where the other writers chose otherwise.
     "dev_d6.yaml": (0.93, 0.88),
     # Four new sets by new writers (2026-12-04, seventh session), tuned on. dev_d7 (240, every voice): 195/240 =
-    # 81.2%, 29/52 flagged, recall 17/21 and one false emergency, blind; 220/240 = 91.7%, 43/52 flagged, 21/21,
+    # 81.2%, 29/52 flagged, recall 17/21 and one false emergency, blind; 221/240 = 92.1%, 43/52 flagged, 21/21,
     # none false after. dev_d8 (120: 70 emergencies, 50 traps): 86/120, recall 51/70, 3 false emergencies, 5/10
     # flagged, blind; 113/120, 70/70, none false, 10/10 after. dev_d9 (160: 90 near-miss off-topic, 70 indirect):
     # 117/160, 62/90 flagged, blind; 148/160, 85/90 after. dev_d10 (200, weighted to indirect and phone speech):
-    # 159/200 = 79.5%, 33/41 flagged, one false emergency, blind; 178/200 = 89.0%, 39/41, none false after.
+    # 159/200 = 79.5%, 33/41 flagged, one false emergency, blind; 180/200 = 90.0%, 39/41, none false after.
     "dev_d7.yaml": (0.91, 0.82),
     "dev_d8.yaml": (0.94, 0.95),
     "dev_d9.yaml": (0.92, 0.94),
