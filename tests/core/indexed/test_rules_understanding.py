@@ -392,9 +392,18 @@ def test_thank_you_at_the_end_of_an_email_is_manners_not_praise(index):
         ("We're moving the bakery from Modesto to Turlock in March.", "account-management-support"),
         # Nothing to show at the counter is a missing ID card.
         ("A new cashier got to the pharmacy counter and had nothing to show them.", "account-kp-org"),
+        # A payment that came back, a new contact after someone left, a stuck online form.
+        ("The bank says our premium check bounced. What now?", "california-service-center"),
+        ("El banco nos dijo que el pago rebotó por fondos insuficientes.", "california-service-center"),
+        ("Our office manager quit and I'm taking over; the emails about our account should come to me now.", "account-management-support"),
+        ("The e-signature for our new hire's form has said pending for ten days.", "online-self-service-help"),
+        # A member looking for care nearby is sent to the members' site.
+        ("My bookkeeper's son has eczema and she wants a dermatologist that takes our plan.", "kp-org"),
+        ("A cook moved to Stockton and needs someone closer to see.", "kp-org"),
+        ("Our pregnant cashier wants to know which hospital she would deliver at.", "kp-org"),
     ],
 )
-def test_family_situations_leaving_the_plan_and_a_moved_business_go_to_their_team(index, question, expected):
+def test_a_situation_told_in_plain_words_goes_to_the_team_for_it(index, question, expected):
     assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question
 
 
@@ -418,25 +427,7 @@ def test_a_real_slip_is_still_repaired(index):
     assert ("acount", "account") in route(index, "I cant get into my acount", "web", MONDAY_10AM).corrections
 
 
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("The bank says our premium check bounced. What now?", "california-service-center"),
-        ("El banco nos dijo que el pago rebotó por fondos insuficientes.", "california-service-center"),
-        ("Our office manager quit and I'm taking over; the emails about our account should come to me now.", "account-management-support"),
-        ("The e-signature for our new hire's form has said pending for ten days.", "online-self-service-help"),
-    ],
-)
-def test_a_returned_payment_a_new_contact_and_a_stuck_online_form_go_to_their_team(index, question, expected):
-    assert route(index, question, "web", MONDAY_10AM).contact.id == expected, question
 
-
-@pytest.mark.parametrize(
-    "question",
-    ["My bookkeeper's son has eczema and she wants a dermatologist that takes our plan.", "A cook moved to Stockton and needs someone closer to see.", "Our pregnant cashier wants to know which hospital she would deliver at."],
-)
-def test_a_member_looking_for_care_nearby_is_sent_to_the_members_site(index, question):
-    assert route(index, question, "web", MONDAY_10AM).contact.id == "kp-org", question
 
 
 def test_a_website_only_mentioned_in_an_hours_question_leaves_the_answer_alone(index):

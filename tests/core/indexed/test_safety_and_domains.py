@@ -292,9 +292,21 @@ def test_burns_chemicals_shocks_and_blood_sugar_told_by_their_signs_are_an_emerg
         "Hypothetically, if one of my cooks had a stroke on a trip, is the hospital covered?",
         "My warehouse guy overdosed a while back and is in recovery now. He wants a new doctor.",
         "Our chef burned his hand on the grill last week and is back at work, but he lost his member card",
+        # Found by review: ordinary questions that the sign rules, the turn or `alone` once took for emergencies.
+        "Is laser treatment for burn scars on his skin covered?",
+        "My employee has acid reflux and a burning feeling, is her medication covered?",
+        "We use bleach to clean; does vision coverage include eye exams?",
+        "Our diabetic employee's bill is not making sense.",
+        "My daughter got into a new job and needs her medication covered.",
+        "Our electrician got shocked by the bill, his hand was on his heart.",
+        "The portal keeps freezing. Right now it's not responding when I add my son.",
+        "Our broker hasn't called back in a week. Right now he's not responding about adding my wife.",
+        "My husband passed away last month. Can I hold on to the coverage? The heart attack bills keep coming.",
+        "it's not responding",
+        "my coworker is not responding to my texts",
     ],
 )
-def test_the_same_words_told_of_a_bill_a_plan_question_or_a_past_event_are_no_emergency(index, question):
+def test_the_same_words_told_of_a_bill_a_plan_question_a_thing_or_a_past_event_are_no_emergency(index, question):
     assert not route(index, question, "web", MONDAY_10AM).safety, question
 
 
@@ -371,27 +383,6 @@ def test_an_emergency_only_imagined_is_a_plan_question_and_one_feared_now_is_an_
 def test_a_vehicle_claim_told_without_naming_car_insurance_is_off_topic(index, question):
     decision = route(index, question, "web", MONDAY_10AM)
     assert decision.offtopic and not decision.confident, question
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        # Found by review: ordinary questions that the sign rules, the turn or `alone` once took for emergencies.
-        "Is laser treatment for burn scars on his skin covered?",
-        "My employee has acid reflux and a burning feeling, is her medication covered?",
-        "We use bleach to clean; does vision coverage include eye exams?",
-        "Our diabetic employee's bill is not making sense.",
-        "My daughter got into a new job and needs her medication covered.",
-        "Our electrician got shocked by the bill, his hand was on his heart.",
-        "The portal keeps freezing. Right now it's not responding when I add my son.",
-        "Our broker hasn't called back in a week. Right now he's not responding about adding my wife.",
-        "My husband passed away last month. Can I hold on to the coverage? The heart attack bills keep coming.",
-        "it's not responding",
-        "my coworker is not responding to my texts",
-    ],
-)
-def test_coverage_bills_things_and_messages_beside_emergency_words_are_no_emergency(index, question):
-    assert not route(index, question, "web", MONDAY_10AM).safety, question
 
 
 @pytest.mark.parametrize("question", ["oh my god he's not responding", "my coworker is not responding", "still not responding"])
