@@ -143,8 +143,8 @@ class Mailroom:
         while batch.waiting:
             taken, batch.waiting = batch.waiting, []
             try:
-                # Rows for workers that are asleep are claimed in the same commit and handed to them:
-                # no second synced commit to claim each one.
+                # Rows the sender has room for (one waiting per worker) are claimed in the same commit and
+                # handed to it: no second synced commit to claim each one.
                 sender = self.sender
                 results, claimed = await asyncio.to_thread(
                     self.outbox.add_claiming, [row for row, _ in taken], sender.owner, sender.lease_seconds, sender.idle()

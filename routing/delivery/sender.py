@@ -104,10 +104,18 @@ class Sender:
         self._wake.set()
 
     def idle(self) -> int:
-        """How many new rows to claim for this sender as they are inserted: one per sleeping worker with nothing handed to it yet."""
+        """How many new rows to claim for this sender as they are inserted: up to one waiting per worker.
+
+        Busy workers are counted too. Under load every worker is busy, so counting
+        only sleeping ones meant each row cost a claim commit of its own, and that
+        commit was most of what a forward waited for. A row handed to a busy worker
+        waits here instead of in the table, for no longer than one attempt, and its
+        lease is renewed before it is sent (``_handed_item``). Another process's
+        sender cannot take it meanwhile, so at most ``workers`` rows are held ahead.
+        """
         if self._stopping or not self._tasks:
             return 0
-        return max(0, self.sleeping - len(self._handed))
+        return max(0, self.workers - len(self._handed))
 
     def hand(self, items: Sequence[Item]) -> None:
         """Rows already claimed for this sender (``Outbox.add_claiming``): sent next, without a claim of their own."""

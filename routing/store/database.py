@@ -38,6 +38,11 @@ _TYPES = {
 }
 
 
+def column_type(dialect: str, kind: str) -> str:
+    """The type name each engine spells a column kind with ("real", "blob"), for statements that must say it."""
+    return _TYPES[dialect][kind]
+
+
 @dataclass(frozen=True)
 class Result:
     rows: list[Row]

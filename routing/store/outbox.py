@@ -29,6 +29,7 @@ exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import time
@@ -38,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from routing.store.database import POSTGRESQL, Database, Row
+from routing.store.database import POSTGRESQL, Database, Row, column_type
 
 QUEUED, SENDING, SENT, FAILED, WRITTEN = "queued", "sending", "sent", "failed", "written"
 STATUSES = (QUEUED, SENDING, SENT, FAILED, WRITTEN)
@@ -68,6 +69,11 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
 """
+
+
+# Rows per INSERT statement: thirteen parameters each, well under SQLite's and PostgreSQL's limits.
+_ROWS_PER_INSERT = 200
+_THIRTEEN = "(" + ", ".join("?" * 13) + ")"
 
 
 def new_reference() -> str:
@@ -158,28 +164,53 @@ class Outbox(Database):
         accepted (queued); the second is the claimed ones, as their lease holder sees them.
         """
         moment = time.time() if now is None else now
-        found: list[tuple[Item, bool]] = []
-        claimed: list[Item] = []
-        with self.engine.transaction() as tx:
-            for new in rows:
-                created = tx.run(
-                    "INSERT INTO outbox (id, dedupe_key, contact_id, to_address, envelope_from, fields, message,"
-                    " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (dedupe_key) DO NOTHING",
-                    (new.id, new.dedupe_key, new.contact_id, new.to, new.envelope_from, json.dumps(dict(new.fields)), new.message, moment, moment),
-                ).rowcount == 1
-                row = tx.run("SELECT * FROM outbox WHERE dedupe_key = ?", (new.dedupe_key,)).one()
-                assert row is not None
+        # The first row of each key is the one stored; a repeat later in ``rows`` gets that row back.
+        first: dict[str, New] = {}
+        for new in rows:
+            first.setdefault(new.dedupe_key, new)
+        unique = list(first.values())
+        to_claim = {new.id for new in unique[:claims]}
+        # Everything is made ready before the transaction, and each chunk is one statement: the
+        # thread holding the write lock gives up the interpreter lock once per statement, and on a
+        # busy server each time costs a wait for the event loop to hand it back.
+        values = [
+            (new.id, new.dedupe_key, new.contact_id, new.to, new.envelope_from, json.dumps(dict(new.fields)), new.message, moment, moment,
+             *((SENDING, owner, moment + lease_seconds, 1) if new.id in to_claim else (QUEUED, "", 0.0, 0)))
+            for new in unique
+        ]
+        stored: dict[str, Item] = {}
+        created: set[str] = set()
+        chunks = [values[start:start + _ROWS_PER_INSERT] for start in range(0, len(values), _ROWS_PER_INSERT)]
+        # One chunk is one statement, atomic on its own: no BEGIN and COMMIT to pay for (each is another
+        # hand-back of the interpreter lock). More chunks share a transaction: all are stored or none.
+        with self.engine.transaction() if len(chunks) > 1 else contextlib.nullcontext(self.engine) as tx:
+            for chunk in chunks:
+                inserted = tx.run(
+                    "INSERT INTO outbox (id, dedupe_key, contact_id, to_address, envelope_from, fields, message, next_attempt_at, created_at,"
+                    " status, lease_owner, lease_until, attempts) VALUES " + ", ".join([_THIRTEEN] * len(chunk))
+                    + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING *",
+                    [value for row in chunk for value in row],
+                )
+                for row in inserted.rows:
+                    item = _item(row)
+                    stored[item.dedupe_key] = item
+                    created.add(item.id)
+        # A repeated key's row was committed before (rows are never deleted), so reading it afterwards is reading it at once.
+        known = [key for key in first if key not in stored]
+        for start in range(0, len(known), _ROWS_PER_INSERT):
+            keys = known[start:start + _ROWS_PER_INSERT]
+            for row in self.engine.run("SELECT * FROM outbox WHERE dedupe_key IN (" + ", ".join("?" * len(keys)) + ")", keys).rows:
                 item = _item(row)
-                found.append((item, created))
-                if created and len(claimed) < claims:
-                    tx.run(
-                        "UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-                        (owner, moment + lease_seconds, item.id),
-                    )
-                    claimed.append(replace(item, status=SENDING, lease_owner=owner, lease_until=moment + lease_seconds, attempts=item.attempts + 1))
-            if len(claimed) < sum(created for _, created in found) and self.engine.dialect == POSTGRESQL:
-                tx.run("SELECT pg_notify(?, '')", (self.channel,))  # delivered at commit, not before; only for rows left to claim
+                stored[item.dedupe_key] = item
+        if len(created) > len(created & to_claim) and self.engine.dialect == POSTGRESQL:
+            self.engine.run("SELECT pg_notify(?, '')", (self.channel,))  # after the commit: a woken sender finds the rows
+        claimed = [item for item in stored.values() if item.id in created and item.id in to_claim]
+        # Callers hear a request as it was accepted: queued, not yet attempted, even when it is already claimed.
+        accepted = {item.dedupe_key: replace(item, status=QUEUED, lease_owner="", lease_until=0.0, attempts=0) for item in claimed}
+        found = []
+        for new in rows:
+            item = accepted.get(new.dedupe_key) or stored[new.dedupe_key]
+            found.append((item, new is first[new.dedupe_key] and item.id in created))
         return found, claimed
 
     def get(self, id: str) -> Item | None:
@@ -216,21 +247,37 @@ class Outbox(Database):
         return self.finish_many([(id, owner, status, message)], now)[0]
 
     def finish_many(self, outcomes: Sequence[tuple[str, str, str, str]], now: float | None = None) -> list[bool]:
-        """``finish`` for several (id, owner, status, message) in one transaction: one synced commit for all."""
+        """``finish`` for several (id, owner, status, message): one statement, so one synced commit, per 200 of them."""
         for _, _, status, _ in outcomes:
             if status not in DONE:
                 raise ValueError(f"not a final status: {status}")
         moment = time.time() if now is None else now
+        real = column_type(self.engine.dialect, "real")  # PostgreSQL cannot tell the type of a column of NULLs
+        # The same row twice: only its first outcome is recorded, as one call after another would have it.
+        firsts = list({outcome[0]: outcome for outcome in reversed(outcomes)}.values())[::-1]
+        kept_ids: set[str] = set()
+        for start in range(0, len(firsts), _ROWS_PER_INSERT):
+            chunk = firsts[start:start + _ROWS_PER_INSERT]
+            values = [
+                value
+                for id, owner, status, message in chunk
+                for value in (id, owner, status, message, None if status == FAILED else moment, message if status == FAILED else "")
+            ]
+            # One statement for the lot: each outcome is its own row's, and a row no longer ours is left alone.
+            updated = self.engine.run(
+                "WITH done (id, owner, status, message, sent_at, last_error) AS (VALUES "
+                + ", ".join([f"(?, ?, ?, ?, CAST(? AS {real}), ?)"] * len(chunk)) + ")"
+                " UPDATE outbox SET status = done.status, status_message = done.message, sent_at = done.sent_at,"
+                " last_error = done.last_error, lease_owner = '', lease_until = 0"
+                " FROM done WHERE outbox.id = done.id AND outbox.status = 'sending' AND outbox.lease_owner = done.owner"
+                " RETURNING outbox.id",
+                values,
+            )
+            kept_ids.update(row["id"] for row in updated.rows)
         kept = []
-        with self.engine.transaction() as tx:
-            for id, owner, status, message in outcomes:
-                sent_at = None if status == FAILED else moment
-                last_error = message if status == FAILED else ""
-                kept.append(tx.run(
-                    "UPDATE outbox SET status = ?, status_message = ?, sent_at = ?, last_error = ?, lease_owner = '', lease_until = 0"
-                    " WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-                    (status, message, sent_at, last_error, id, owner),
-                ).rowcount == 1)
+        for id, _, _, _ in outcomes:
+            kept.append(id in kept_ids)
+            kept_ids.discard(id)
         return kept
 
     def renew(self, id: str, owner: str, lease_seconds: float, now: float | None = None) -> bool:
