@@ -57,6 +57,12 @@ TIED = 3
 AFTER = 2
 
 
+# Function words end what a thing owns ("the car insurance for the kids"). The search's stop list also holds
+# nouns too common in this help desk's questions to tell topics apart; here they are nouns like any other
+# ("a Delta Dental group plan", "our Verizon business plan").
+_FUNCTION_WORDS = STOPWORDS - {"business", "company", "group", "staff", "team", "employee", "employees", "worker", "workers"}
+
+
 def spans(words: Sequence[str], phrases: Iterable[Words]) -> list[tuple[int, int]]:
     """Where each of these phrases stands in the question: (start, end) for every occurrence."""
     found = []
@@ -72,10 +78,65 @@ def compound(surface: Sequence[str], at: list[tuple[int, int]]) -> set[int]:
     for start, end in at:
         owned.update(range(start, end))
         j = end
-        while j < len(surface) and j < end + AFTER and surface[j] not in STOPWORDS and surface[j] not in TYING:
+        while j < len(surface) and j < end + AFTER and surface[j] not in _FUNCTION_WORDS and surface[j] not in TYING:
             owned.add(j)
             j += 1
     return owned
+
+
+# How people say what their own business is: "we're a nail salon", "I run a small stock brokerage", "this is Dana
+# from the bakery". The other domain's thing said that way is the employer (who has a health plan), not the subject.
+_INTRODUCING = (("we", "are"), ("were",), ("i", "run"), ("we", "run"), ("i", "own"), ("we", "own"), ("i", "manage"), ("somos",), ("tengo",))
+_CALLING = frozenset({"is", "im", "calling", "soy", "habla"})  # "this is Dana from the ...", "calling from the ..."
+_GREETINGS = frozenset({"hi", "hey", "hello", "hola", "good", "buenos", "buenas"})
+_OPENING = 6  # words into the question within which a caller says who they are
+_ARTICLES = frozenset({"a", "an", "the", "our", "my", "un", "una", "el", "la", "mi", "nuestro", "nuestra"})
+# Describing words allowed between the article and the thing ("a small family nail salon").
+DESCRIBING = 2
+
+
+def introduced(surface: Sequence[str], start: int) -> bool:
+    """True when the thing at ``start`` is told as the speaker's own business ("we're a nail salon")."""
+    j = start - 1
+    while j >= 0 and start - 1 - j < DESCRIBING and surface[j] not in _ARTICLES:
+        j -= 1
+    if j < 0 or surface[j] not in _ARTICLES:
+        return False
+    before = tuple(surface[max(0, j - 2) : j])
+    if any(before[len(before) - len(cue) :] == cue for cue in _INTRODUCING):
+        return True
+    # "this is Dana from the nail salon", "hey it's Lena from the salon": a caller saying who they are, first thing.
+    # Who, not what: "this is a charge from the gym" is the gym's charge.
+    if not (1 <= j <= _OPENING and surface[j - 1] in ("from", "de")) or not _ARTICLES.isdisjoint(surface[: j - 1]):
+        return False
+    return surface[0] in _GREETINGS or not _CALLING.isdisjoint(surface[: j - 1])
+
+
+# Jobs: "our vet tech", "my pharmacy clerk" name someone who works for the employer, not the other thing.
+_JOBS = frozenset({"tech", "techs", "technician", "technicians", "assistant", "assistants", "receptionist", "receptionists", "manager",
+                   "managers", "clerk", "clerks", "driver", "drivers", "instructor", "instructors", "groomer", "groomers", "cook", "cooks",
+                   "teller", "tellers", "mechanic", "mechanics", "nurse", "nurses", "hygienist", "hygienists", "aide", "aides"})
+_OWNING = frozenset({"our", "my", "nuestro", "nuestra", "mi"})
+_NEGATING = frozenset({"not", "no", "isnt", "nothing"})
+
+
+def set_aside(surface: Sequence[str], start: int, end: int) -> bool:
+    """True when the thing said at ``start:end`` is not what the question is about.
+
+    It is the speaker's own business ("we're a nail salon"), one of the employer's people by their job ("our vet
+    tech's son turns 26"), or said to be not the subject ("Not a gym card question, I swear.").
+    """
+    if introduced(surface, start):
+        return True
+    if end < len(surface) and surface[end] in _JOBS and start > 0 and surface[start - 1] in _OWNING:
+        return True
+    return any(surface[j] in _NEGATING for j in range(max(0, start - 2), start))
+
+
+def only_set_aside(words: Sequence[str], surface: Sequence[str], other: Iterable[Words]) -> bool:
+    """True when every other-domain thing the question says is set aside (``set_aside``)."""
+    at = spans(words, tuple(other))
+    return bool(at) and all(set_aside(surface, start, end) for start, end in at)
 
 
 def tied(surface: Sequence[str], at: list[tuple[int, int]], reach: int = TIED) -> set[int]:
@@ -85,7 +146,7 @@ def tied(surface: Sequence[str], at: list[tuple[int, int]], reach: int = TIED) -
         for prep in range(start - 1, max(-1, start - 2 - BETWEEN), -1):
             if surface[prep] in TYING:
                 j = prep - 1
-                while j >= 0 and j > prep - 1 - reach and surface[j] not in STOPWORDS and surface[j] not in TYING:
+                while j >= 0 and j > prep - 1 - reach and surface[j] not in _FUNCTION_WORDS and surface[j] not in TYING:
                     owned.add(j)
                     j -= 1
                 break
@@ -105,13 +166,22 @@ def keeps_plan_need(
     phrases it says; ``plan_words``: the plan-naming phrases it says; ``matched``: the terms the best
     topic matched.
     """
-    other = tuple(other)
-    at = spans(words, other)
+    return names_plan_beside(words, surface, other, plan_words) or enough_plan_words(words, surface, other, matched)
+
+
+def names_plan_beside(words: Sequence[str], surface: Sequence[str], other: Iterable[Words], plan_words: Iterable[Words]) -> bool:
+    """True when a word that names the plan itself stands outside what the other domain's thing owns."""
+    at = spans(words, tuple(other))
     # A plan word right before "on my car insurance" is the car insurance's ("the deductible on my car insurance").
     own = compound(surface, at) | tied(surface, at, reach=1)
-    if any(not own.issuperset(range(s, e)) for s, e in spans(words, plan_words)):
-        return True
-    own |= tied(surface, at)
+    return any(not own.issuperset(range(s, e)) for s, e in spans(words, plan_words))
+
+
+def enough_plan_words(words: Sequence[str], surface: Sequence[str], other: Iterable[Words], matched: Iterable[str]) -> bool:
+    """True when enough of the best topic's words stand outside what the other domain's thing owns."""
+    other = tuple(other)
+    at = spans(words, other)
+    own = compound(surface, at) | tied(surface, at)
     # A word of the other domain's phrases is that domain's wherever it stands ("move my brokerage account").
     wanted = set(matched).difference(*other)
     plan = {words[i] for i in range(len(words)) if i not in own and words[i] in wanted}

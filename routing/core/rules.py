@@ -302,6 +302,8 @@ def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> 
     if decision.safety:
         return decision, analysis
     other = _other_domain(phrases, said)
+    if other is not None and domains.only_set_aside(analysis.words, analysis.surface, said & phrases.any_other):
+        other = None  # "this is Dana from the nail salon": a nail salon is an employer, with a plan
     if other is not None and not _plan_need_stays(index, phrases, analysis, said, hits, question):
         domain, phrase = other
         return _off_topic(directory, domain, phrase, base), analysis
@@ -315,20 +317,24 @@ MAX_SENTENCES = 6
 def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis, said: frozenset[Words], hits: list[Hit], question: str) -> bool:
     """A question that names another domain's thing: whether it still asks the plan for something."""
     matched = hits[0].matched if hits else ()
-    if domains.keeps_plan_need(analysis.words, analysis.surface, said & phrases.any_other, said & phrases.plan_words, matched):
+    other = said & phrases.any_other
+    if domains.names_plan_beside(analysis.words, analysis.surface, other, said & phrases.plan_words):
         return True
     # A synonym may have put a plan word into its canonical words ("pay the premium late" reads as a payment
     # arrangement): the words as said are read again for the plan's own words.
     plain = analyze(question, index.vocab, synonyms=False)
     plain_said = phrases.said(plain)
-    if domains.keeps_plan_need(plain.words, plain.surface, plain_said & phrases.any_other, plain_said & phrases.plan_words, ()):
+    if domains.names_plan_beside(plain.words, plain.surface, plain_said & phrases.any_other, plain_said & phrases.plan_words):
         return True
     # The other thing only sets the scene and the request is the plan's: "Walk-ins at our hair salon
     # dropped off. Can we go to something cheaper now?" (a hair salon is an employer too).
     # In one sentence the two are bound together ("My Netflix account got locked, can you help me sign in?").
     told = domains.sentences(question[: MAX_QUERY_CHARS * 4])[:MAX_SENTENCES]  # each sentence costs a reading and a search
     if len(told) < 2:
-        return False
+        # Told in one breath, enough of the plan's words beside the other thing is a plan need of its own.
+        return domains.enough_plan_words(analysis.words, analysis.surface, other, matched)
+    # Told in sentences, the count of plan words says less than which sentence asks what: "Our Verizon plan
+    # renews next month. Can I drop down to fewer lines?" has plenty, and all of them are the phone plan's.
     plan_request = False
     # A scene whose other thing owns one of the plan's words ("I lost my gym membership card.", "Our cell phone
     # plan renews next month.") is what a next question for the same team asks about ("How do I get a

@@ -181,6 +181,15 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
         for said, meant in list(pairs)
         if len(said) > 1 and (reread := tuple(w for t in said for w in single.get(t, (t,)))) != said and reread != meant and reread not in own
     ]
+    # Another domain's thing is kept as said: a synonym must not swallow part of it, or the thing is no longer
+    # seen ("a life insurance broker" would read as a broker of record). Such a phrase rewrites to itself, and
+    # longest first, it wins over the shorter variant inside it.
+    rewrites = _by_first(pairs)
+    for domain in directory.other_domains:
+        for phrase in domain.phrases:
+            tokens = tuple(words_of(phrase))
+            if len(tokens) > 1 and any(token in rewrites for token in tokens):  # a variant could start inside it
+                pairs.append((tokens, tokens))
     by_first = _by_first(pairs)
     words: set[str] = set()
     core_texts = [canonical for canonical, _ in directory.synonyms]
@@ -248,7 +257,7 @@ def _synonyms_once(tokens: Sequence[str], synonyms: dict[str, tuple[tuple[tuple[
         if i < done:  # inside a variant already replaced
             continue
         for variant, canonical in synonyms[said[i]]:
-            if said[i : i + len(variant)] == variant and not _inside(said, i, canonical):
+            if said[i : i + len(variant)] == variant and (variant == canonical or not _inside(said, i, canonical)):
                 result += said[done:i]
                 result += canonical
                 done = i + len(variant)

@@ -46,3 +46,46 @@ def test_the_plan_named_outside_the_thing_keeps_the_plan_need():
 def test_a_plan_word_tied_to_the_thing_is_the_things():
     words, surface = _words("what is the deductible on my car insurance")
     assert not domains.keeps_plan_need(words, surface, [_phrase("car insurance")], [_phrase("deductible")], [_phrase("deductible")[0]])
+
+
+def _aside(text: str, thing: str) -> bool:
+    words, surface = _words(text)
+    return domains.only_set_aside(words, surface, [_phrase(thing)])
+
+
+def test_the_speakers_own_business_told_as_such_is_not_the_subject():
+    assert _aside("we're a nail salon with six people, how do we add a new hire", "nail salon")
+    assert _aside("I run a small family gym and need to add my new trainer", "gym")
+    assert _aside("hi this is Dana from the nail salon, my employee left", "nail salon")
+    assert _aside("hey it's Lena from the yoga studio", "yoga studio")
+    # The thing itself: a charge, a letter, a membership.
+    assert not _aside("this is a charge from the gym, can you help", "gym")
+    assert not _aside("I got a letter from the gym about my membership fee", "gym")
+    assert not _aside("our gym membership renews next month", "gym")
+    # "From the" late in a long question is where something came from, not who is calling.
+    assert not _aside("my manager says there is a new bill waiting for us from the gym", "gym")
+
+
+def test_one_of_the_employers_people_named_by_their_job_is_not_the_thing():
+    assert _aside("our vet tech's son turns 26 next month", "vet")
+    assert not _aside("the vet tech at the clinic overcharged me for my dog", "vet")
+
+
+def test_a_thing_said_to_be_not_the_subject_is_set_aside():
+    assert _aside("Not a car insurance question: our ID cards never arrived.", "car insurance")
+    assert not _aside("My car insurance card never arrived.", "car insurance")
+
+
+def test_plan_words_beside_the_thing_are_counted_apart_from_a_plan_named_beside_it():
+    words, surface = _words("our verizon business plan renews next month and we want fewer lines midyear")
+    verizon = [_phrase("verizon")]
+    matched = [_phrase(w)[0] for w in ("renews", "midyear", "fewer", "lines")]
+    # "business plan" is the carrier's: the plan is not named beside it, though enough of its words are.
+    assert not domains.names_plan_beside(words, surface, verizon, [_phrase("business plan")])
+    assert domains.enough_plan_words(words, surface, verizon, matched)
+
+
+def test_a_common_noun_after_the_thing_is_still_the_things():
+    words, surface = _words("we have a separate delta dental group plan")
+    at = domains.spans(words, [_phrase("delta dental")])
+    assert {"group", "plan"} <= {surface[i] for i in domains.compound(surface, at)}

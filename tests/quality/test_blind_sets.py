@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh10 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh11 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -63,6 +63,11 @@ FLOORS = {
     "dev_d8.yaml": (0.94, 0.95),
     "dev_d9.yaml": (0.92, 0.94),
     "dev_d10.yaml": (0.88, 0.95),
+    # dev_d11 (200, by a new writer, eighth session: 70 indirect, 40 near-miss off-topic, 30 traps): 156/200 =
+    # 78.0%, 26/40 flagged, recall 5/5 and 2 false emergencies, blind; 178/200 = 89.0%, 39/40, 5/5, none false
+    # after its first round (a business, a job or a thing set aside; a synonym never swallows another domain's
+    # thing; sentences weighed before a count of plan words; a website that hangs or shows nothing).
+    "dev_d11.yaml": (0.88, 0.95),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),
@@ -90,6 +95,9 @@ FLOORS = {
     # flagged, recall 11/12, one false emergency with the session's starting code (0013934); 139/150 = 92.7%,
     # 19/20 flagged, 12/12, one false emergency at its end.
     "test_fresh10.yaml": (0.91, 0.90),
+    # An eleventh, by a new writer, scored when added (2026-12-04, eighth session) before that session's tuning:
+    # 142/150 = 94.7%, 19/20 flagged, recall 12/12, no false emergency at b36345a. Summary only.
+    "test_fresh11.yaml": (0.93, 0.90),
 }
 
 

@@ -388,3 +388,68 @@ def test_a_vehicle_claim_told_without_naming_car_insurance_is_off_topic(index, q
 @pytest.mark.parametrize("question", ["oh my god he's not responding", "my coworker is not responding", "still not responding"])
 def test_a_person_not_responding_is_an_emergency(index, question):
     assert route(index, question, "ivr", MONDAY_10AM).safety, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Told in sentences: every plan word is the other thing's, and the question points back at it.
+        "Our AT&T business plan renews in March. Can we go down to four lines midyear?",
+        "We also carry a separate VSP vision plan. How do I add our new cashier to it?",
+        # A synonym must not swallow the other thing ("insurance agent" would read as a broker of record).
+        "Can you suggest a life insurance agent for my business partner?",
+        # Things the plan never deals with, named by kind.
+        "How do I renew my pharmacist license?",
+        "Where can I find a good recipe for sourdough?",
+        "How do I add my new bakery to Google Maps?",
+        "Is our bakery eligible for the small business health care tax credit?",
+        "Who handles the renewal on our crop insurance?",
+        "How should I word a termination letter for a server who stopped showing up?",
+    ],
+)
+def test_other_things_told_in_the_plans_words_are_off_topic(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.offtopic and not decision.confident and not decision.safety, question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The speaker's own business, one of their people by job, or a thing said to be beside the point.
+        ("hey it's Lena from the nail salon, my nail tech quit and wants the cobra thing", {"client-services-unit"}),
+        ("We're a small gym with nine trainers. How do we add a new hire to our plan?", {"account-kp-org", "california-service-center"}),
+        ("Our vet tech just had a baby, how do we add her to the plan?", {"account-kp-org", "california-service-center"}),
+        ("Not a car insurance question: the ID cards for our two new hires never arrived.", {"account-kp-org", "california-service-center"}),
+    ],
+)
+def test_a_business_a_job_or_a_thing_set_aside_leaves_the_plan_question(index, question, expected):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.contact.id in expected and decision.confident and not decision.offtopic, (question, decision.contact.id)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "If one of my cooks ever fell off a step stool, would the plan pay for the ambulance?",
+        "How do I file a workers' comp claim for the cook who cut his hand?",
+    ],
+)
+def test_a_maybe_or_the_paperwork_after_an_injury_is_no_emergency(index, question):
+    assert not route(index, question, "web", MONDAY_10AM).safety, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I uploaded the new hire's form but it isn't showing in our history on the site.",
+        "The payment page on account.kp.org froze halfway through.",
+        "Every time I click submit on the employer site I just get a spinning wheel.",
+    ],
+)
+def test_a_website_that_hangs_or_shows_nothing_is_for_the_help_line(index, question):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == "online-self-service-help", question
+
+
+def test_a_bill_an_employee_got_for_their_care_is_for_member_services(index):
+    decision = route(index, "My dishwasher went to urgent care in May and now got a bill he can't make sense of.", "web", MONDAY_10AM)
+    assert decision.contact.id == "member-services"
