@@ -8,6 +8,7 @@ formats this one decision and never decides on its own.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypedDict
@@ -167,7 +168,7 @@ class _PhraseIndex:
     """
 
     directory: Directory
-    by_first: dict[str, tuple[Words, ...]]
+    by_first: dict[str, tuple[tuple[int, frozenset[Words]], ...]]  # first word → (length, the phrases of that length)
     rules: tuple[_RuleWords, ...]  # in the order of ``directory.rules``
     other: tuple[tuple[OtherDomain, str, Words], ...]
     any_other: frozenset[Words]
@@ -215,7 +216,7 @@ class _PhraseIndex:
         for said in every:
             if said:  # a phrase of no words is never said
                 grouped.setdefault(said[0], {})[said] = None
-        by_first = {first: tuple(found) for first, found in grouped.items()}
+        by_first = {first: _by_length(found) for first, found in grouped.items()}
         gates: dict[Words, list[int]] = {}
         ungated: list[int] = []
         for position, rule_words in enumerate(rules):
@@ -230,7 +231,24 @@ class _PhraseIndex:
                    safety.safety_pairs(directory.rules), plan_words, {phrase: tuple(at) for phrase, at in gates.items()}, tuple(ungated), asking)
 
     def said(self, analysis: Analysis) -> frozenset[Words]:
-        return frozenset(p for w in analysis.places for p in self.by_first.get(w, ()) if analysis.says(p))
+        # One slice per length of phrase that starts with the word, not one comparison per phrase: the
+        # commonest first words ("not", "can't", "my") start dozens of phrases.
+        words = analysis.words
+        by_first = self.by_first
+        found = []
+        for i, word in enumerate(words):
+            for length, phrases in by_first.get(word, ()):
+                said = words[i : i + length]
+                if said in phrases:
+                    found.append(said)
+        return frozenset(found)
+
+
+def _by_length(phrases: Iterable[Words]) -> tuple[tuple[int, frozenset[Words]], ...]:
+    grouped: dict[int, set[Words]] = {}
+    for phrase in phrases:
+        grouped.setdefault(len(phrase), set()).add(phrase)
+    return tuple((length, frozenset(found)) for length, found in sorted(grouped.items()))
 
 
 # One phrase index per search index (each has its own directory and vocabulary), dropped with it.

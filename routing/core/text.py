@@ -136,12 +136,16 @@ class Words(Protocol):
     def __len__(self) -> int: ...
 
 
+# First word → (length, {variant: canonical}) for each length of variant starting with it, longest first.
+Rewrites = dict[str, tuple[tuple[int, dict[tuple[str, ...], tuple[str, ...]]], ...]]
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """What the directory's words look like, for synonyms and typo repair."""
 
     # variant tokens → canonical tokens, longest variant first, grouped by the variant's first token
-    synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
+    synonyms: Rewrites
     words: frozenset[str]  # every known surface word
     stems: frozenset[str]  # every known stemmed word
     deletes: dict[str, tuple[str, ...]]  # one-deletion variants → known words (SymSpell)
@@ -223,12 +227,12 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
     )
 
 
-def _by_first(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
-    """Variants grouped by their first word, longest first, each variant once."""
-    grouped: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {}
-    for said, meant in sorted(pairs, key=lambda p: -len(p[0])):
-        grouped.setdefault(said[0], {}).setdefault(said, meant)
-    return {first: tuple(found.items()) for first, found in grouped.items()}
+def _by_first(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> Rewrites:
+    """Variants grouped by their first word and then by length, longest first, each variant once (the first given)."""
+    grouped: dict[str, dict[int, dict[tuple[str, ...], tuple[str, ...]]]] = {}
+    for said, meant in pairs:
+        grouped.setdefault(said[0], {}).setdefault(len(said), {}).setdefault(said, meant)
+    return {first: tuple(sorted(by_length.items(), reverse=True)) for first, by_length in grouped.items()}
 
 
 def deletions(word: str) -> set[str]:
@@ -246,7 +250,7 @@ def apply_synonyms(tokens: Sequence[str], vocab: Vocabulary) -> list[str]:
     return once if once == list(tokens) else _synonyms_once(once, vocab.synonyms)
 
 
-def _synonyms_once(tokens: Sequence[str], synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]) -> list[str]:
+def _synonyms_once(tokens: Sequence[str], synonyms: Rewrites) -> list[str]:
     said = tuple(tokens)
     starts = [i for i, token in enumerate(said) if token in synonyms]
     if not starts:
@@ -256,11 +260,14 @@ def _synonyms_once(tokens: Sequence[str], synonyms: dict[str, tuple[tuple[tuple[
     for i in starts:
         if i < done:  # inside a variant already replaced
             continue
-        for variant, canonical in synonyms[said[i]]:
-            if said[i : i + len(variant)] == variant and (variant == canonical or not _inside(said, i, canonical)):
+        # One slice per length, longest first, instead of one comparison per variant.
+        for length, variants in synonyms[said[i]]:
+            variant = said[i : i + length]
+            canonical = variants.get(variant)
+            if canonical is not None and (variant == canonical or not _inside(said, i, canonical)):
                 result += said[done:i]
                 result += canonical
-                done = i + len(variant)
+                done = i + length
                 break
     result += said[done:]
     return result
