@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TypedDict
 
 from routing.core import domains, i18n, safety, wording
+from routing.core.email.group_names import signature_start
 from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized
 from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
@@ -271,15 +272,29 @@ def warm_phrases(index: Searcher) -> None:
 
 
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
-    decision, analysis = _route_once(index, question, channel, now)
-    parts = clauses(question)
+    text = without_signature(question)
+    decision, analysis = _route_once(index, text, channel, now)
+    parts = clauses(text)
     if len(parts) > 1 and not decision.offtopic:
         decision = _two_needs(index, decision, parts, channel, now)
     if decision.also_needed or decision.safety:
         decision = replace(decision, clarify=None)
     if _asks_hours(analysis) and not decision.safety and not decision.offtopic:
-        decision = _hours_answer(_site_named(index.directory, question, decision))
-    return decision
+        decision = _hours_answer(_site_named(index.directory, text, decision))
+    return decision if text == question else replace(decision, query=question)
+
+
+def without_signature(text: str) -> str:
+    """A written request without its sign-off and what follows: "Thanks, / Omar / Sierra Vet Clinic" is who, not what.
+
+    Only from a closing line on ("Thanks,", "Best regards"), and only below the first line: a business name in
+    the signature must not make a plan question look like another domain's.
+    """
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    start = signature_start(lines, frozenset())
+    return "\n".join(lines[:start]) if start else text
 
 
 def _site_named(directory: Directory, question: str, decision: Decision) -> Decision:
@@ -359,6 +374,7 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
     # replacement?"), unless that question names the plan itself. One for another team asks the plan ("Our yoga
     # studio lost two instructors. Can we move to a cheaper plan?").
     owned: set[str] = set()
+    owned_words: set[str] = set()  # the words the scene's other thing owns ("phone plan", "bill" in "our phone plan bill")
     for sentence in told:
         said_there = analyze(sentence, index.vocab)
         other_there = phrases.said(said_there) & phrases.any_other
@@ -366,10 +382,15 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
             if domains.is_question(sentence):
                 return False  # the other thing is what is asked about
             owned.update(_owned_plan_team(index, said_there, other_there))
+            at = domains.spans(said_there.words, other_there)
+            owned_words.update(said_there.words[i] for i in domains.compound(said_there.surface, at) | domains.tied(said_there.surface, at))
             continue
         if domains.is_question(sentence) and domains.POINTING.isdisjoint(tokenize(sentence)):  # "How do I cancel it?" asks about the other thing
             found = index.search(said_there.terms)
             if found and found[0].contact_id in owned and not _names_plan(index, phrases, sentence):
+                continue
+            # "Can we switch to a cheaper plan?" after "Our phone plan bill is too high.": the plan asked about is the phone plan.
+            if found and not owned_words.isdisjoint(analyze(sentence, index.vocab, synonyms=False).terms) and not _names_plan(index, phrases, sentence):
                 continue
             if found and phrases.asking.issuperset(found[0].matched):  # "Who do I talk to?" asks whom, about the other thing
                 continue

@@ -50,7 +50,11 @@ _STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": 
           # Porter makes "ate" the preposition "at": "buy bleach at a discount" would read as swallowing it.
           "ate": "ate",
           # "died" is over and "dies" may be about to happen: "he collapsed, what if he dies" is no past event.
-          "died": "died"}
+          "died": "died",
+          # Someone "noticed" something; a "notice" is a letter (the notices an account's contact receives).
+          "noticed": "noticed",
+          # A "deductible" is the plan's; to "deduct" is payroll's ("deduct 401(k) contributions").
+          "deductible": "deductible", "deductibles": "deductible"}
 
 # Numbers as people say them on the phone: "fifty five hundred" is 5500, "twenty six" is 26.
 _UNITS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -299,6 +303,29 @@ def _correct(word: str, vocab: Vocabulary) -> str:
     return best[0] if best else word
 
 
+# Two words typed without the space between them ("howdo", "emailreminders"): each part a word of three
+# letters or more, or one of English's little two-letter words (not "re": "renuevo" is Spanish, not "re nuevo").
+MIN_PART = 3
+_SHORT_WORDS = frozenset({"do", "my", "id", "to", "on", "in", "an", "of", "me", "we", "is", "it", "at", "or", "up", "us", "be", "by", "go", "no", "so", "if", "he", "am"})
+MIN_JOINED = 5
+
+
+def joined(word: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """The two known words ``word`` is when the space between them was missed, or None.
+
+    Only for a word nobody knows (not the directory's, not English, not repairable), and only into two
+    words the directory or the plain little words of English know, so a name is not cut into pieces.
+    """
+    if len(word) < MIN_JOINED or not word.isalpha() or word in vocab.words or word in vocab.kept or is_english(word, vocab.english):
+        return None
+    def part(piece: str) -> bool:
+        return piece in _SHORT_WORDS or (len(piece) >= MIN_PART and (piece in vocab.words or piece in STOPWORDS))
+
+    splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1) if part(word[:i]) and part(word[i:])]
+    # The most even split: "emailreminders" is "email reminders", not a short word and a long one.
+    return max(splits, key=lambda parts: min(len(parts[0]), len(parts[1])), default=None)
+
+
 def _inflection(typed: str, known: str) -> bool:
     """True when two words are one word's Spanish forms, not a slip: "física" and "físico", "pasa" and "pasar".
 
@@ -388,7 +415,12 @@ def analyze(text: str, vocab: Vocabulary, fix_typos: bool = True, synonyms: bool
             better = correct(token, vocab)
             if better != token:
                 corrections.append((token, better))
-            fixed.append(better)
+                fixed.append(better)
+                continue
+            parts = joined(token, vocab)
+            if parts:
+                corrections.append((token, " ".join(parts)))
+            fixed += parts or (token,)
         tokens = fixed
     if synonyms:
         tokens = apply_synonyms(tokens, vocab)

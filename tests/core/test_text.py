@@ -137,3 +137,30 @@ def test_let_someone_go_is_said_in_a_row_however_the_person_is_named():
 )
 def test_a_typo_near_several_words_is_the_directorys_own_word_with_the_dropped_letter_back(vocab, typed, meant):
     assert correct(typed, vocab) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("howdo", ("how", "do")), ("emailreminders", ("email", "reminders")), ("idcards", ("id", "cards")), ("getcopies", ("get", "copies"))],
+)
+def test_two_words_typed_without_a_space_are_read_as_two(vocab, typed, meant):
+    from routing.core.text import joined
+
+    assert joined(typed, vocab) == meant
+    analysis = analyze(f"{typed} for our group", vocab)
+    assert (typed, " ".join(meant)) in analysis.corrections
+
+
+@pytest.mark.parametrize("word", ["sandoval", "martinez", "renuevo", "camioneta", "netflix", "billing"])
+def test_names_spanish_and_known_words_are_not_cut_in_two(vocab, word):
+    from routing.core.text import joined
+
+    assert joined(word, vocab) is None
+
+
+def test_deductible_and_noticed_keep_their_own_stems(vocab):
+    # Porter folds "deductible" into "deduct" (payroll's) and "noticed" into "notices" (the plan's letters).
+    from routing.core.text import stem
+
+    assert "deduct" not in analyze("what is our deductible", vocab).words
+    assert stem("noticed") != stem("notices") and stem("notice") == stem("notices")

@@ -66,8 +66,12 @@ FLOORS = {
     # dev_d11 (200, by a new writer, eighth session: 70 indirect, 40 near-miss off-topic, 30 traps): 156/200 =
     # 78.0%, 26/40 flagged, recall 5/5 and 2 false emergencies, blind; 178/200 = 89.0%, 39/40, 5/5, none false
     # after its first round (a business, a job or a thing set aside; a synonym never swallows another domain's
-    # thing; sentences weighed before a count of plan words; a website that hangs or shows nothing).
-    "dev_d11.yaml": (0.88, 0.95),
+    # thing; sentences weighed before a count of plan words; a website that hangs or shows nothing), 182/200 after
+    # its second. dev_d12 (200, by another new writer: 50 typo, 50 indirect, 30 messy email, 30 phone, 20 trap,
+    # 20 off-topic): 176/200 = 88.0%, 16/20 flagged when added mid-session; 183/200 = 91.5%, 19/20 after its round
+    # (signatures left out, two words typed as one, an employee's own question, care "included").
+    "dev_d11.yaml": (0.90, 0.95),
+    "dev_d12.yaml": (0.90, 0.90),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),

@@ -39,6 +39,11 @@ def index(tmp_path_factory):
         ("the physical therapist was amazing and I want her manager to know", "member-services"),
         ("Is urgent care covered for our staff when they travel?", "client-services-unit"),
         ("Is emergency room coverage included in our plan?", "client-services-unit"),
+        ("Our cashier has a question about her own coverage, who should she call?", "member-services"),
+        ("Is chiropractic care included in the plan we picked?", "client-services-unit"),
+        ("We're still being charged for a server who left in April.", "california-service-center"),
+        ("The March invoice came in at twice what we usually pay.", "california-service-center"),
+        ("I bought the cafe from the old owner and I should be the one signing for the insurance now.", "account-management-support"),
     ],
 )
 def test_a_situation_reaches_the_team_for_it(index, question, expected):

@@ -352,6 +352,23 @@ def test_a_child_into_someones_medicine_is_an_emergency_and_a_childs_refill_is_n
         "How much overtime does a line cook get for a 10-hour shift?",
         "The city sent a water shutoff notice to the bakery.",
         "¿Cuándo se pagan los impuestos de nómina?",
+
+        # Told in sentences: every plan word is the other thing's, and the question points back at it.
+        "Our AT&T business plan renews in March. Can we go down to four lines midyear?",
+        "We also carry a separate VSP vision plan. How do I add our new cashier to it?",
+        # A synonym must not swallow the other thing ("insurance agent" would read as a broker of record).
+        "Can you suggest a life insurance agent for my business partner?",
+        # Things the plan never deals with, named by kind.
+        "How do I renew my pharmacist license?",
+        "Where can I find a good recipe for sourdough?",
+        "How do I add my new bakery to Google Maps?",
+        "Is our bakery eligible for the small business health care tax credit?",
+        "Who handles the renewal on our crop insurance?",
+        "How should I word a termination letter for a server who stopped showing up?",
+
+        "How do I set up QuickBooks to deduct our employees' 401(k) contributions?",
+        "How do I sign my son up for summer camp at the YMCA?",
+        "Our cell phone plan bill jumped this month. Can we switch to a cheaper plan mid-contract?",
     ],
 )
 def test_other_businesses_things_that_share_the_plans_words_are_off_topic(index, question):
@@ -388,28 +405,6 @@ def test_a_vehicle_claim_told_without_naming_car_insurance_is_off_topic(index, q
 @pytest.mark.parametrize("question", ["oh my god he's not responding", "my coworker is not responding", "still not responding"])
 def test_a_person_not_responding_is_an_emergency(index, question):
     assert route(index, question, "ivr", MONDAY_10AM).safety, question
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        # Told in sentences: every plan word is the other thing's, and the question points back at it.
-        "Our AT&T business plan renews in March. Can we go down to four lines midyear?",
-        "We also carry a separate VSP vision plan. How do I add our new cashier to it?",
-        # A synonym must not swallow the other thing ("insurance agent" would read as a broker of record).
-        "Can you suggest a life insurance agent for my business partner?",
-        # Things the plan never deals with, named by kind.
-        "How do I renew my pharmacist license?",
-        "Where can I find a good recipe for sourdough?",
-        "How do I add my new bakery to Google Maps?",
-        "Is our bakery eligible for the small business health care tax credit?",
-        "Who handles the renewal on our crop insurance?",
-        "How should I word a termination letter for a server who stopped showing up?",
-    ],
-)
-def test_other_things_told_in_the_plans_words_are_off_topic(index, question):
-    decision = route(index, question, "web", MONDAY_10AM)
-    assert decision.offtopic and not decision.confident and not decision.safety, question
 
 
 @pytest.mark.parametrize(
@@ -453,3 +448,15 @@ def test_a_website_that_hangs_or_shows_nothing_is_for_the_help_line(index, quest
 def test_a_bill_an_employee_got_for_their_care_is_for_member_services(index):
     decision = route(index, "My dishwasher went to urgent care in May and now got a bill he can't make sense of.", "web", MONDAY_10AM)
     assert decision.contact.id == "member-services"
+
+
+def test_a_signature_is_who_wrote_not_what_they_ask(index):
+    from routing.core.rules import without_signature
+
+    email = ("Subject: new hire form\n\nHello, I filled out the enrollment form for our new groomer. Where should it go, email or fax?"
+             "\n\nThanks,\nOmar\nFront Office, Bayview Vet Hospital")
+    assert "Bayview" not in without_signature(email) and "groomer" in without_signature(email)
+    decision = route(index, email, "email", MONDAY_10AM)
+    assert decision.contact.id == "california-service-center" and not decision.offtopic
+    assert decision.query == email  # the answer still quotes the whole message
+    assert without_signature("Thanks for the help last week, where is my bill?") == "Thanks for the help last week, where is my bill?"
