@@ -78,9 +78,29 @@ def compound(surface: Sequence[str], at: list[tuple[int, int]]) -> set[int]:
     for start, end in at:
         owned.update(range(start, end))
         j = end
-        while j < len(surface) and j < end + AFTER and surface[j] not in _FUNCTION_WORDS and surface[j] not in TYING:
+        while j < len(surface) and j < end + AFTER and surface[j] not in _FUNCTION_WORDS and surface[j] not in TYING and surface[j] not in _SENDING:
             owned.add(j)
             j += 1
+        owned |= _sent(surface, j)
+    return owned
+
+
+# What the thing sends is its own: "the water district sent a past due bill", "Verizon charged us a late fee".
+_SENDING = frozenset({"sent", "sends", "mailed", "emailed", "charged", "billed", "issued", "gave"})
+_RECEIVING = frozenset({"us", "me", "a", "an", "the", "our", "my", "another", "new"})
+
+
+def _sent(surface: Sequence[str], at: int) -> set[int]:
+    """The nouns after a sending verb at ``at`` (past "us" and an article), at most ``TIED``; none without the verb."""
+    if at >= len(surface) or surface[at] not in _SENDING:
+        return set()
+    j = at + 1
+    while j < len(surface) and surface[j] in _RECEIVING:
+        j += 1
+    owned: set[int] = set()
+    while j < len(surface) and len(owned) < TIED and surface[j] not in _FUNCTION_WORDS and surface[j] not in TYING:
+        owned.add(j)
+        j += 1
     return owned
 
 
@@ -167,6 +187,17 @@ def keeps_plan_need(
     topic matched.
     """
     return names_plan_beside(words, surface, other, plan_words) or enough_plan_words(words, surface, other, matched)
+
+
+def things(words: Sequence[str], other: Iterable[Words]) -> int:
+    """How many other-domain things the question names: phrases that overlap or touch are one thing ("AT&T phone plan")."""
+    at = sorted(spans(words, tuple(other)))
+    count, reach = 0, -1
+    for start, end in at:
+        if start > reach:
+            count += 1
+        reach = max(reach, end)
+    return count
 
 
 def names_plan_beside(words: Sequence[str], surface: Sequence[str], other: Iterable[Words], plan_words: Iterable[Words]) -> bool:

@@ -359,6 +359,9 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
     plain_said = phrases.said(plain)
     if domains.names_plan_beside(plain.words, plain.surface, plain_said & phrases.any_other, plain_said & phrases.plan_words):
         return True
+    # Two other things and no plan named ("our workers' comp carrier wants a payroll audit"): the plan's words are theirs.
+    if domains.things(analysis.words, other) > 1:
+        return False
     # The other thing only sets the scene and the request is the plan's: "Walk-ins at our hair salon
     # dropped off. Can we go to something cheaper now?" (a hair salon is an employer too).
     # In one sentence the two are bound together ("My Netflix account got locked, can you help me sign in?").

@@ -54,7 +54,9 @@ _STEMS = {"accountant": "accountant", "accountants": "accountant", "appointed": 
           # Someone "noticed" something; a "notice" is a letter (the notices an account's contact receives).
           "noticed": "noticed",
           # A "deductible" is the plan's; to "deduct" is payroll's ("deduct 401(k) contributions").
-          "deductible": "deductible", "deductibles": "deductible"}
+          "deductible": "deductible", "deductibles": "deductible",
+          # The carrier, not "up": "UPS lost a box", and "we closed up shop" is no UPS store.
+          "ups": "ups"}
 
 # Numbers as people say them on the phone: "fifty five hundred" is 5500, "twenty six" is 26.
 _UNITS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

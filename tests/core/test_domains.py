@@ -89,3 +89,19 @@ def test_a_common_noun_after_the_thing_is_still_the_things():
     words, surface = _words("we have a separate delta dental group plan")
     at = domains.spans(words, [_phrase("delta dental")])
     assert {"group", "plan"} <= {surface[i] for i in domains.compound(surface, at)}
+
+
+def test_phrases_that_touch_are_one_thing_and_apart_are_two():
+    words, _ = _words("our at&t phone plan bill")
+    assert domains.things(words, [_phrase("at&t"), _phrase("phone plan")]) == 1
+    words, _ = _words("our workers comp carrier wants a payroll audit")
+    assert domains.things(words, [_phrase("workers comp"), _phrase("workers comp carrier"), _phrase("payroll audit")]) == 2
+
+
+def test_what_the_thing_sends_is_its_own():
+    words, surface = _words("the water district sent us a past due bill for the yard")
+    at = domains.spans(words, [_phrase("water district")])
+    assert {"past", "due", "bill"} <= {surface[i] for i in domains.compound(surface, at)}
+    words, surface = _words("the water district is late and we got a past due bill")
+    at = domains.spans(words, [_phrase("water district")])
+    assert "bill" not in {surface[i] for i in domains.compound(surface, at)}

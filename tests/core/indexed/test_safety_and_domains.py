@@ -369,6 +369,11 @@ def test_a_child_into_someones_medicine_is_an_emergency_and_a_childs_refill_is_n
         "How do I set up QuickBooks to deduct our employees' 401(k) contributions?",
         "How do I sign my son up for summer camp at the YMCA?",
         "Our cell phone plan bill jumped this month. Can we switch to a cheaper plan mid-contract?",
+        # What another thing sends is its own; UPS is a carrier, not "up"; the IRS and a child's school are not the plan's.
+        "The water district sent us a past due bill for the warehouse, who do I call?",
+        "UPS lost two boxes of our gloves, how do I file a claim?",
+        "How do I update our EIN with the IRS?",
+        "What's the enrollment deadline for my kid's preschool?",
     ],
 )
 def test_other_businesses_things_that_share_the_plans_words_are_off_topic(index, question):
