@@ -44,6 +44,10 @@ def index(tmp_path_factory):
         ("We're still being charged for a server who left in April.", "california-service-center"),
         ("The March invoice came in at twice what we usually pay.", "california-service-center"),
         ("I bought the cafe from the old owner and I should be the one signing for the insurance now.", "account-management-support"),
+        # From a new-user trial of the running app: a new owner who signs now, in English and Spanish; a baby, in Spanish as in English.
+        ("I just bought this business and now I'm the one who has to sign everything", "account-management-support"),
+        ("el dueño anterior vendió el negocio y ahora yo firmo todo", "account-management-support"),
+        ("tuvimos un bebé y quiero agregarlo al plan", "california-service-center"),
     ],
 )
 def test_a_situation_reaches_the_team_for_it(index, question, expected):
