@@ -197,7 +197,8 @@ def test_the_plans_words_that_belong_to_another_domains_thing_do_not_make_it_a_p
         ("We switched to Chase Bank, how do I update our autopay?", "account-kp-org"),
         # A business that names another domain is still an employer: its request is the plan's.
         ("i run a little hair salon and uh we're short on money this month can i like pay the premium late or in pieces", "california-service-center"),
-        ("Mucho gusto, quiero agregar a mi esposa al seguro", "account-kp-org"),
+        # A spouse to cover is an enrollment application (account.kp.org beside it), in Spanish as in English.
+        ("Mucho gusto, quiero agregar a mi esposa al seguro", "california-service-center"),
         # The Spanish verb "cobrar" is a charge on the bill, not COBRA.
         ("la factura nos cobra por 9 empleados pero solo tengo 7", "california-service-center"),
         ("¿Por qué nos cobran por dos empleados que ya no trabajan aquí?", "california-service-center"),
