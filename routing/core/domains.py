@@ -106,9 +106,10 @@ def _sent(surface: Sequence[str], at: int) -> set[int]:
 
 # How people say what their own business is: "we're a nail salon", "I run a small stock brokerage", "this is Dana
 # from the bakery". The other domain's thing said that way is the employer (who has a health plan), not the subject.
-_INTRODUCING = (("we", "are"), ("were",), ("i", "run"), ("we", "run"), ("i", "own"), ("we", "own"), ("i", "manage"), ("somos",), ("tengo",))
-_CALLING = frozenset({"is", "im", "calling", "soy", "habla"})  # "this is Dana from the ...", "calling from the ..."
-_GREETINGS = frozenset({"hi", "hey", "hello", "hola", "good", "buenos", "buenas"})
+# Not "we run a payroll audit", nor "tengo" ("I have" a loan, a licence): only words that say what a business is.
+_INTRODUCING = (("we", "are"), ("were",), ("i", "run"), ("i", "own"), ("we", "own"), ("somos",))
+# "this is Dana from the ...", "hey it's Lena from the ...", "calling from the ...": a cue, then a name or two.
+_CALLING = frozenset({"is", "it", "its", "im", "calling", "soy", "habla"})
 _OPENING = 6  # words into the question within which a caller says who they are
 _ARTICLES = frozenset({"a", "an", "the", "our", "my", "un", "una", "el", "la", "mi", "nuestro", "nuestra"})
 # Describing words allowed between the article and the thing ("a small family nail salon").
@@ -125,19 +126,19 @@ def introduced(surface: Sequence[str], start: int) -> bool:
     before = tuple(surface[max(0, j - 2) : j])
     if any(before[len(before) - len(cue) :] == cue for cue in _INTRODUCING):
         return True
-    # "this is Dana from the nail salon", "hey it's Lena from the salon": a caller saying who they are, first thing.
-    # Who, not what: "this is a charge from the gym" is the gym's charge.
-    if not (1 <= j <= _OPENING and surface[j - 1] in ("from", "de")) or not _ARTICLES.isdisjoint(surface[: j - 1]):
+    # "this is Dana from the nail salon": a caller saying who they are, first thing. Who, not what: "this is a
+    # charge from the gym", "good morning, bill from the vet is wrong" are the thing's.
+    if not (2 <= j <= _OPENING and surface[j - 1] in ("from", "de")) or not _ARTICLES.isdisjoint(surface[: j - 1]):
         return False
-    return surface[0] in _GREETINGS or not _CALLING.isdisjoint(surface[: j - 1])
+    return any(surface[k] in _CALLING and 1 <= j - 1 - k - 1 <= 2 for k in range(j - 2))
 
 
 # Jobs: "our vet tech", "my pharmacy clerk" name someone who works for the employer, not the other thing.
 _JOBS = frozenset({"tech", "techs", "technician", "technicians", "assistant", "assistants", "receptionist", "receptionists", "manager",
                    "managers", "clerk", "clerks", "driver", "drivers", "instructor", "instructors", "groomer", "groomers", "cook", "cooks",
                    "teller", "tellers", "mechanic", "mechanics", "nurse", "nurses", "hygienist", "hygienists", "aide", "aides"})
-_OWNING = frozenset({"our", "my", "nuestro", "nuestra", "mi"})
-_NEGATING = frozenset({"not", "no", "isnt", "nothing"})
+_OWNING = frozenset({"our", "nuestro", "nuestra"})  # the employer's people; "my gym instructor" is the gym's
+_NEGATING = frozenset({"not", "isnt"})  # "Not a gym card question"; not "no direct deposit this week"
 
 
 def set_aside(surface: Sequence[str], start: int, end: int) -> bool:

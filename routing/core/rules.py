@@ -294,7 +294,25 @@ def without_signature(text: str) -> str:
         return text
     lines = text.split("\n")
     start = signature_start(lines, frozenset())
-    return "\n".join(lines[:start]) if start else text
+    if not start or not any(line.strip() for line in lines[:start]):
+        return text
+    # Only a tail shaped like a signature goes (names, titles, a company, a phone or an address), never a
+    # sentence said after "Thanks" ("Thanks / also my coworker collapsed and isn't breathing").
+    return "\n".join(lines[:start]) if all(_signature_line(line) for line in lines[start + 1 :]) else text
+
+
+# A signature line: short, not a question, and mostly capitalised words, digits or an address.
+SIGNATURE_WORDS = 8
+
+
+def _signature_line(line: str) -> bool:
+    words = line.split()
+    if not words:
+        return True
+    if len(words) > SIGNATURE_WORDS or line.rstrip().endswith(("?", "!")):
+        return False
+    shaped = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit() or "@" in w or w[:1] in "(+-–—|")
+    return 2 * shaped >= len(words) and (words[0][:1].isupper() or not words[0][:1].isalpha())
 
 
 def _site_named(directory: Directory, question: str, decision: Decision) -> Decision:
@@ -359,16 +377,14 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
     plain_said = phrases.said(plain)
     if domains.names_plan_beside(plain.words, plain.surface, plain_said & phrases.any_other, plain_said & phrases.plan_words):
         return True
-    # Two other things and no plan named ("our workers' comp carrier wants a payroll audit"): the plan's words are theirs.
-    if domains.things(analysis.words, other) > 1:
-        return False
     # The other thing only sets the scene and the request is the plan's: "Walk-ins at our hair salon
     # dropped off. Can we go to something cheaper now?" (a hair salon is an employer too).
     # In one sentence the two are bound together ("My Netflix account got locked, can you help me sign in?").
     told = domains.sentences(question[: MAX_QUERY_CHARS * 4])[:MAX_SENTENCES]  # each sentence costs a reading and a search
     if len(told) < 2:
-        # Told in one breath, enough of the plan's words beside the other thing is a plan need of its own.
-        return domains.enough_plan_words(analysis.words, analysis.surface, other, matched)
+        # Told in one breath, enough of the plan's words beside the other thing is a plan need of its own,
+        # unless two other things are named ("our workers' comp carrier wants a payroll audit"): the words are theirs.
+        return domains.things(analysis.words, other) < 2 and domains.enough_plan_words(analysis.words, analysis.surface, other, matched)
     # Told in sentences, the count of plan words says less than which sentence asks what: "Our Verizon plan
     # renews next month. Can I drop down to fewer lines?" has plenty, and all of them are the phone plan's.
     plan_request = False

@@ -310,6 +310,8 @@ def _correct(word: str, vocab: Vocabulary) -> str:
 MIN_PART = 3
 _SHORT_WORDS = frozenset({"do", "my", "id", "to", "on", "in", "an", "of", "me", "we", "is", "it", "at", "or", "up", "us", "be", "by", "go", "no", "so", "if", "he", "am"})
 MIN_JOINED = 5
+# Spanish forms that split into English-looking pieces ("facturado", "despedido", "jubilada", "contiene").
+_SPANISH_ENDINGS = ("ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "iene", "ienen", "mos")
 
 
 def joined(word: str, vocab: Vocabulary) -> tuple[str, str] | None:
@@ -318,10 +320,13 @@ def joined(word: str, vocab: Vocabulary) -> tuple[str, str] | None:
     Only for a word nobody knows (not the directory's, not English, not repairable), and only into two
     words the directory or the plain little words of English know, so a name is not cut into pieces.
     """
-    if len(word) < MIN_JOINED or not word.isalpha() or word in vocab.words or word in vocab.kept or is_english(word, vocab.english):
+    if (len(word) < MIN_JOINED or not word.isascii() or not word.isalpha() or word in vocab.words or word in vocab.kept
+            or stem(word) in vocab.stems or is_english(word, vocab.english) or word.endswith(_SPANISH_ENDINGS)):
         return None
+
     def part(piece: str) -> bool:
-        return piece in _SHORT_WORDS or (len(piece) >= MIN_PART and (piece in vocab.words or piece in STOPWORDS))
+        # English parts only: the directory's English words and the little words ("ver", "nos", "tiene" are Spanish).
+        return piece in _SHORT_WORDS or (len(piece) >= MIN_PART and (piece in vocab.core or piece in STOPWORDS))
 
     splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1) if part(word[:i]) and part(word[i:])]
     # The most even split: "emailreminders" is "email reminders", not a short word and a long one.

@@ -111,10 +111,15 @@ class Sender:
         commit was most of what a forward waited for. A row handed to a busy worker
         waits here instead of in the table, for no longer than one attempt, and its
         lease is renewed before it is sent (``_handed_item``). Another process's
-        sender cannot take it meanwhile, so at most ``workers`` rows are held ahead.
+        sender cannot take it meanwhile, so at most ``workers`` rows are held ahead,
+        and on PostgreSQL, where senders on other machines share the table, only
+        rows for sleeping workers are taken.
         """
         if self._stopping or not self._tasks:
             return 0
+        if isinstance(self.outbox.engine, PostgresEngine):
+            # Shared by senders on other machines: rows no worker here is free for stay in the table for them.
+            return max(0, self.sleeping - len(self._handed))
         return max(0, self.workers - len(self._handed))
 
     def hand(self, items: Sequence[Item]) -> None:

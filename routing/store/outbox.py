@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import secrets
 import time
 from collections.abc import Mapping, Sequence
@@ -40,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from routing.store.database import POSTGRESQL, Database, Row, column_type
+
+log = logging.getLogger("routing.outbox")
 
 QUEUED, SENDING, SENT, FAILED, WRITTEN = "queued", "sending", "sent", "failed", "written"
 STATUSES = (QUEUED, SENDING, SENT, FAILED, WRITTEN)
@@ -203,7 +206,12 @@ class Outbox(Database):
                 item = _item(row)
                 stored[item.dedupe_key] = item
         if len(created) > len(created & to_claim) and self.engine.dialect == POSTGRESQL:
-            self.engine.run("SELECT pg_notify(?, '')", (self.channel,))  # after the commit: a woken sender finds the rows
+            # After the commit, so a woken sender finds the rows. Only a wake-up: if it fails, the rows are stored
+            # all the same and the senders' poll finds them, so the callers must still hear they were accepted.
+            try:
+                self.engine.run("SELECT pg_notify(?, '')", (self.channel,))
+            except Exception:
+                log.warning("could not notify the senders of %d new row(s); their poll will find them", len(created), exc_info=True)
         claimed = [item for item in stored.values() if item.id in created and item.id in to_claim]
         # Callers hear a request as it was accepted: queued, not yet attempted, even when it is already claimed.
         accepted = {item.dedupe_key: replace(item, status=QUEUED, lease_owner="", lease_until=0.0, attempts=0) for item in claimed}

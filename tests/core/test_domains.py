@@ -64,16 +64,22 @@ def test_the_speakers_own_business_told_as_such_is_not_the_subject():
     assert not _aside("our gym membership renews next month", "gym")
     # "From the" late in a long question is where something came from, not who is calling.
     assert not _aside("my manager says there is a new bill waiting for us from the gym", "gym")
+    assert not _aside("good morning, bill from the vet is wrong", "vet")
+    # What a business does, or what someone has, is not what it is.
+    assert not _aside("we run a payroll audit every quarter", "payroll audit")
+    assert not _aside("tengo un préstamo con el banco", "préstamo")
 
 
 def test_one_of_the_employers_people_named_by_their_job_is_not_the_thing():
     assert _aside("our vet tech's son turns 26 next month", "vet")
     assert not _aside("the vet tech at the clinic overcharged me for my dog", "vet")
+    assert not _aside("my gym instructor charged me twice", "gym")
 
 
 def test_a_thing_said_to_be_not_the_subject_is_set_aside():
     assert _aside("Not a car insurance question: our ID cards never arrived.", "car insurance")
     assert not _aside("My car insurance card never arrived.", "car insurance")
+    assert not _aside("No direct deposit this week, who do I call?", "direct deposit")
 
 
 def test_plan_words_beside_the_thing_are_counted_apart_from_a_plan_named_beside_it():

@@ -141,7 +141,7 @@ def test_a_typo_near_several_words_is_the_directorys_own_word_with_the_dropped_l
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("howdo", ("how", "do")), ("emailreminders", ("email", "reminders")), ("idcards", ("id", "cards")), ("getcopies", ("get", "copies"))],
+    [("howdo", ("how", "do")), ("emailreminders", ("email", "reminders")), ("getcopies", ("get", "copies")), ("myemployee", ("my", "employee"))],
 )
 def test_two_words_typed_without_a_space_are_read_as_two(vocab, typed, meant):
     from routing.core.text import joined
@@ -151,8 +151,10 @@ def test_two_words_typed_without_a_space_are_read_as_two(vocab, typed, meant):
     assert (typed, " ".join(meant)) in analysis.corrections
 
 
-@pytest.mark.parametrize("word", ["sandoval", "martinez", "renuevo", "camioneta", "netflix", "billing"])
-def test_names_spanish_and_known_words_are_not_cut_in_two(vocab, word):
+# Each of these splits into two known-looking pieces: names ("den ver"), English compounds ("drop down"), and
+# Spanish forms ("factura do", "con tiene", "me nos").
+@pytest.mark.parametrize("word", ["sandoval", "denver", "dropdown", "screenshot", "startup", "renuevo", "facturado", "despedido", "contiene", "menos"])
+def test_names_compounds_and_spanish_words_are_not_cut_in_two(vocab, word):
     from routing.core.text import joined
 
     assert joined(word, vocab) is None

@@ -80,3 +80,13 @@ def test_outcomes_recorded_together_touch_only_rows_still_ours(open_store: Opene
     assert left is not None and left.status == QUEUED
     assert written is not None and (written.status, written.lease_owner, written.lease_until) == (WRITTEN, "", 0.0)
     assert box.finish_many([]) == []
+
+
+def test_claims_at_insert_reach_across_statements_and_stop_at_the_count(open_store: Opener) -> None:
+    box: Outbox = open_store(Outbox)
+    rows = [new(f"c-{n}") for n in range(450)]
+    found, claimed = box.add_claiming(rows, "sender-a", 15.0, 300, now=1_800_000_000.0)
+    assert len(claimed) == 300 and {item.id for item in claimed} == {row.id for row in rows[:300]}
+    assert all(created for _, created in found) and all(item.status == QUEUED for item, _ in found)
+    counts = box.counts()
+    assert (counts[SENDING], counts[QUEUED]) == (300, 150)

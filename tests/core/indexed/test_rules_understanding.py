@@ -234,6 +234,14 @@ def test_a_clear_question_asks_nothing_back(index):
         "he is talking about killing himself",
         "cut his hand real bad bleeding everywhere",
         "Call an ambulance, my coworker collapsed and is not breathing!",
+
+        # Found by a review: paperwork, "ever" and a sign-off beside a real emergency must not cancel it.
+        "My cook cut his hand and is bleeding everywhere, do I need to file a workers comp claim?",
+        "My employee collapsed and isn't breathing, do I need an incident report?",
+        "He collapsed and is not breathing! Has he ever had a seizure before?",
+        "Question about our bill.\nThanks\nAlso my coworker collapsed and isn't breathing",
+        "Hola\nGracias\nmi empleado no respira",
+        " \nThanks\nmy employee collapsed and is not breathing",
     ],
 )
 def test_every_way_of_saying_an_emergency_is_caught(index, question):

@@ -199,6 +199,10 @@ def test_the_plans_words_that_belong_to_another_domains_thing_do_not_make_it_a_p
         ("i run a little hair salon and uh we're short on money this month can i like pay the premium late or in pieces", "california-service-center"),
         # A spouse to cover is an enrollment application (account.kp.org beside it), in Spanish as in English.
         ("Mucho gusto, quiero agregar a mi esposa al seguro", "california-service-center"),
+        # Found by a review: a licensed broker, two of the month's bills as the scene, COBRA from a gym's employer.
+        ("I'm a licensed broker, how do I become broker of record for a group?", "account-management-support"),
+        ("Between the PG&E bill and the rent increase we're short this month. Can we set up a payment arrangement?", "california-service-center"),
+        ("My employee just quit our gym job, can he get COBRA?", "client-services-unit"),
         # The Spanish verb "cobrar" is a charge on the bill, not COBRA.
         ("la factura nos cobra por 9 empleados pero solo tengo 7", "california-service-center"),
         ("¿Por qué nos cobran por dos empleados que ya no trabajan aquí?", "california-service-center"),
