@@ -325,8 +325,13 @@ def joined(word: str, vocab: Vocabulary) -> tuple[str, str] | None:
         return None
 
     def part(piece: str) -> bool:
-        # English parts only: the directory's English words and the little words ("ver", "nos", "tiene" are Spanish).
-        return piece in _SHORT_WORDS or (len(piece) >= MIN_PART and (piece in vocab.core or piece in STOPWORDS))
+        # A short piece only as one of English's little words ("ver", "nos" are Spanish); a longer one as a word the
+        # directory knows, its safety phrases' too ("notbreathing", "passedout").
+        if len(piece) < MIN_PART:
+            return piece in _SHORT_WORDS  # not "re": "renuevo" is Spanish, not "re nuevo"
+        if len(piece) == MIN_PART:
+            return piece in STOPWORDS
+        return piece in vocab.words or piece in STOPWORDS
 
     splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1) if part(word[:i]) and part(word[i:])]
     # The most even split: "emailreminders" is "email reminders", not a short word and a long one.

@@ -470,3 +470,9 @@ def test_a_signature_is_who_wrote_not_what_they_ask(index):
     assert decision.contact.id == "california-service-center" and not decision.offtopic
     assert decision.query == email  # the answer still quotes the whole message
     assert without_signature("Thanks for the help last week, where is my bill?") == "Thanks for the help last week, where is my bill?"
+
+
+def test_a_cut_told_plainly_is_an_emergency_and_its_paperwork_is_not(index):
+    assert route(index, "my guy cut his hand bad", "ivr", MONDAY_10AM).safety
+    assert route(index, "he is notbreathing", "web", MONDAY_10AM).safety  # two words typed as one, a safety phrase's
+    assert not route(index, "How do I file a workers' comp claim for an employee who cut his hand on the job?", "web", MONDAY_10AM).safety
