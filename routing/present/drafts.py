@@ -60,9 +60,10 @@ def ask_sender_draft(result: Triage, directory: Directory) -> Draft | None:
 def _body(result: Triage, directory: Directory) -> str:
     parsed = result.email
     team = result.team or result.contact
-    include: tuple[str, ...] = ()
-    if result.address is not None:
-        include = result.address.include
+    # The team's own request where its listing makes one (amt@kp.org: "include your group name and ID"); else the
+    # desk asks in its own name, for what it needs to forward: never a request the pages do not make.
+    include: tuple[str, ...] = result.address.include if result.address is not None else ()
+    asked_by_team = bool(include)
     if not include:
         include = tuple(FIELD_WORDS[k] for k in (GROUP_NAME, GROUP_ID))
     given = [w for w in parsed.from_name.split(",")[-1].split() if fold(w) not in HONORIFICS]
@@ -75,7 +76,9 @@ def _body(result: Triage, directory: Directory) -> str:
     asked = {"include": _join([_field_phrase(w) for w in include]), "missing": _join([_field_phrase(FIELD_WORDS[m]) for m in result.missing])}
     lines += [
         "",
-        _("The team asks every email to include the %(include)s, because that is how they find your account. Your message did not include the %(missing)s.")
+        (_("The team asks every email to include the %(include)s, because that is how they find your account. Your message did not include the %(missing)s.")
+         if asked_by_team else
+         _("To pass it on we need the %(include)s, because that is how the team finds your account. Your message did not include the %(missing)s."))
         % asked,
         "",
         _("Please reply to this email with:"),

@@ -36,7 +36,7 @@ Panadería El Sol
 
 # Every fixed sentence of the English ask: none of them may reach a Spanish sender.
 ENGLISH_ASK = (
-    "Hello", "Thank you for your message", "It is for", "The team asks every email", "Please reply to this email",
+    "Hello", "Thank you for your message", "It is for", "The team asks every email", "To pass it on we need", "Please reply to this email",
     "Group name:", "Group ID:", "We already have", "As soon as we have it", "Small business support", "Re: ",
 )
 

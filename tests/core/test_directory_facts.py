@@ -198,6 +198,9 @@ def test_amt_mail_asks_for_group_name_and_id(directory: Directory):
     # Seed 000: "email … amt@kp.org and include your group name and ID".
     (email,) = directory.contact("account-management-support").emails
     assert email.include == ("group name", "group ID")
+    # No other listing asks for them, so no other email carries the advice.
+    others = [e.address for c in directory.contacts for e in c.emails if e.include and e.address != "amt@kp.org"]
+    assert others == []
 
 
 def test_links_of_the_two_sites(directory: Directory):

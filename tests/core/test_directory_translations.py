@@ -31,7 +31,7 @@ def _items(directory: Directory) -> list[tuple[str, object, tuple[str, ...]]]:
         found.append((f"contact {contact.id}", contact, ("name", "summary") + (("named",) if contact.kind.value in ("team", "help_line") else ())))
         found += [(f"topic {t.id}", t, ("title", "words")) for t in contact.topics]
         found += [(f"phone {p.display} of {contact.id}", p, ("label",)) for p in contact.phones if p.label]
-        found += [(f"email {e.address} of {contact.id}", e, ("purpose", "include")) for e in contact.emails]
+        found += [(f"email {e.address} of {contact.id}", e, ("purpose", "include") if e.include else ("purpose",)) for e in contact.emails]
         found += [(f"fax {f.display} of {contact.id}", f, ("purpose",)) for f in contact.faxes]
         found += [(f"link {link.title}", link, ("note",)) for link in contact.links if link.note]
         found += [(f"other way {w.name}", w, ("name", "how", "purpose")) for w in contact.other_ways]

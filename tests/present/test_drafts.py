@@ -51,7 +51,8 @@ def test_an_english_sender_gets_the_english_reply_word_for_word(index: SearchInd
     assert lines[0] == "Hello Ana,"
     assert lines[2] == "Thank you for your message about “Renewal materials”."
     assert (
-        "The team asks every email to include the group name and group ID, because that is how they find your account. "
+        # The Client Services Unit's listing asks for nothing: the desk asks in its own name, for what it needs to forward.
+        "To pass it on we need the group name and group ID, because that is how the team finds your account. "
         "Your message did not include the group ID."
     ) in lines
     assert "We already have:" in lines and "  Group name: Ortiz Landscaping LLC" in lines

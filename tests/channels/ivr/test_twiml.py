@@ -199,7 +199,8 @@ def test_a_closed_team_says_when_it_opens_where_to_write_and_hangs_up(directory,
     said = spoken(root)
     for sentence in expected:
         assert sentence in said
-    assert "include your group name and group ID" in said
+    # Only amt@kp.org's listing asks for the group name and ID (seed-000); the others are not given words they lack.
+    assert ("include your group name and group ID" in said) == (key == "3")
     assert "online, any time, at account dot k p dot org" in said
     assert said.endswith(directory.ivr.goodbye)
     assert last_verb(root) == "Hangup" and not dialed(root)

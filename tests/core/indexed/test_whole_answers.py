@@ -96,8 +96,8 @@ def test_the_way_to_send_follows_the_purposes_in_the_directory_not_the_code(tmp_
     # Swap what the email and the fax are for: the answer swaps with them.
     index = _edited(
         tmp_path,
-        'purpose: "Enrollment applications, member terminations and account changes"\n        include: [group name, group ID]',
-        'purpose: "All other information"\n        include: [group name, group ID]',
+        'purpose: "Enrollment applications, member terminations and account changes"\n        # No "include"',
+        'purpose: "All other information"\n        # No "include"',
         (
             '{number: "+18553555334", display: "1-855-355-5334", purpose: "All other information"',
             '{number: "+18553555334", display: "1-855-355-5334", purpose: "Enrollment applications, member terminations and account changes"',
