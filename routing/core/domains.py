@@ -174,22 +174,6 @@ def tied(surface: Sequence[str], at: list[tuple[int, int]], reach: int = TIED) -
     return owned
 
 
-def keeps_plan_need(
-    words: Sequence[str],
-    surface: Sequence[str],
-    other: Iterable[Words],
-    plan_words: Iterable[Words],
-    matched: Iterable[str],
-) -> bool:
-    """True when the question, beside another domain's thing, still names the plan or enough of its words.
-
-    ``words`` and ``surface``: the question's stemmed and unstemmed words; ``other``: the other domains'
-    phrases it says; ``plan_words``: the plan-naming phrases it says; ``matched``: the terms the best
-    topic matched.
-    """
-    return names_plan_beside(words, surface, other, plan_words) or enough_plan_words(words, surface, other, matched)
-
-
 def things(words: Sequence[str], other: Iterable[Words]) -> int:
     """How many other-domain things the question names: phrases that overlap or touch are one thing ("AT&T phone plan")."""
     at = sorted(spans(words, tuple(other)))

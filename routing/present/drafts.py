@@ -60,7 +60,7 @@ def ask_sender_draft(result: Triage, directory: Directory) -> Draft | None:
 def _body(result: Triage, directory: Directory) -> str:
     parsed = result.email
     team = result.team or result.contact
-    # The team's own request where its listing makes one (amt@kp.org: "include your group name and ID"); else the
+    # The team's own request where its listing in directory.yaml makes one (an email's ``include``); else the
     # desk asks in its own name, for what it needs to forward: never a request the pages do not make.
     include: tuple[str, ...] = result.address.include if result.address is not None else ()
     asked_by_team = bool(include)

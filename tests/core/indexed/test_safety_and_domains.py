@@ -370,7 +370,6 @@ def test_a_child_into_someones_medicine_is_an_emergency_and_a_childs_refill_is_n
         "Is our bakery eligible for the small business health care tax credit?",
         "Who handles the renewal on our crop insurance?",
         "How should I word a termination letter for a server who stopped showing up?",
-
         "How do I set up QuickBooks to deduct our employees' 401(k) contributions?",
         "How do I sign my son up for summer camp at the YMCA?",
         "Our cell phone plan bill jumped this month. Can we switch to a cheaper plan mid-contract?",
