@@ -14,9 +14,10 @@ download request access service services center unit support representative busi
 emergency medical sounds like does closest match matched nothing start any first way comes always
 """
 ENGLISH_IN_SPANISH = frozenset(_WORDS.split())
-# Facts and names that stay as they are in every language: sites, a site's own section names, programs' names.
+# Facts and names that stay as they are in every language: sites, a site's own section names, programs' names,
+# and a request's reference (random letters: "FW-1D0BY0WG" once read as the English "by").
 _FACTS = re.compile(
-    r"\S+@\S+|https?://\S+|\b(?:account\.)?kp\.org\b|Manage Members|Forms and Documents|Manage Accounts|Employee Enrollment Worksheets"
+    r"\bFW-[0-9A-Z]{8}\b|\S+@\S+|https?://\S+|\b(?:account\.)?kp\.org\b|Manage Members|Forms and Documents|Manage Accounts|Employee Enrollment Worksheets"
     r"|COBRA/Cal-COBRA|Cal-COBRA|COBRA|Kaiser Permanente|Memorial Day|Martin Luther King Jr\.|EIN|A-5500"
 )
 
