@@ -174,11 +174,14 @@ def ask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--at", help="evaluate hours at this instant, ISO-8601 with an offset (default: now or ROUTING_NOW)")
     parser.add_argument("--channel", default="web", choices=("web", "ivr", "email"), help="the channel asking (default: web)")
     parser.add_argument("--json", action="store_true", help="print JSON (the same as GET /api/route) instead of text")
-    parser.add_argument("--lang", default="en", choices=LANGUAGES, help="the language of the answer's wording (default: en)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help="the language of the answer's wording (default: the question's, as on the web page)"
+    )
     directory_argument(parser)
 
 
 def ask(args: argparse.Namespace) -> int:
+    from routing.core.email.language import question_language
     from routing.core.rules import route
     from routing.core.text import MAX_QUERY_CHARS
     from routing.present.answers import answer_lines, decision_json
@@ -195,11 +198,12 @@ def ask(args: argparse.Namespace) -> int:
     if directory is None:
         return 1
     index = open_index(directory, settings.index_dir)
-    if args.lang != SOURCE:
+    language = args.lang or question_language(question)
+    if language != SOURCE:
         from routing.store import catalogs
 
         catalogs.install_all()
-    with speaking(args.lang):
+    with speaking(language):
         answer = decision_json(route(index, question, args.channel, instant), directory)
         print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else "\n".join(answer_lines(answer)))
     return 0

@@ -154,14 +154,23 @@ def test_hours_says_each_thing_once(capsys):
     assert "Member Services Center\n  Hours not listed\n" in "\n\n".join(blocks) + "\n"
 
 
-def test_ask_answers_in_spanish_with_the_same_ids(capsys, tmp_path, monkeypatch):
+def test_ask_answers_a_spanish_question_in_spanish_with_the_same_ids(capsys, tmp_path, monkeypatch):
+    # As on the web page: the question's language decides, and --lang overrules it.
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
     question = ["ask", "necesito una copia de la factura", "--at", "2026-11-28T10:00:00-08:00", "--json"]
-    assert main([*question, "--lang", "es"]) == 0
-    spanish = json.loads(capsys.readouterr().out)
     assert main(question) == 0
+    spanish = json.loads(capsys.readouterr().out)
+    assert main([*question, "--lang", "en"]) == 0
     english = json.loads(capsys.readouterr().out)
     assert (spanish["language"], english["language"]) == ("es", "en")
     assert spanish["contact"]["id"] == english["contact"]["id"] == "california-service-center"
     assert spanish["reason"] == "El Centro de Servicio de California puede ayudarle a recibir copias de las facturas."
     assert spanish["contact"]["status_line"] == "Cerrado · abre el lunes a las 8:00 a. m., hora del Pacífico"
+
+
+def test_ask_answers_an_english_question_in_english_even_with_a_spanish_business_name(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
+    assert main(["ask", "Panadería La Estrella needs a copy of our bill", "--at", "2026-11-28T10:00:00-08:00", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["language"] == "en"
+    assert answer["contact"]["id"] == "california-service-center"

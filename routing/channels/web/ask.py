@@ -19,7 +19,7 @@ from routing import metrics
 from routing.channels.http import LANGUAGE_COOKIE, render, requested_instant
 from routing.clock import now as clock_now
 from routing.core import i18n
-from routing.core.email.language import detect_text
+from routing.core.email.language import question_language
 from routing.core.i18n import _
 from routing.core.model import CHANNELS, ContactKind, Directory
 from routing.core.rules import route
@@ -39,13 +39,7 @@ _examples: dict[tuple[str, str], list[str]] = {}  # by directory version and lan
 
 
 log = logging.getLogger("routing.ask")
-# A name of two or more capitalised words, with the small words names hold ("Taqueria La Estrella de San
-# Jose"): Spanish in a business's name does not make an English question Spanish. A sentence's first
-# article or possessive is no name ("El IRS me mandó una carta" stays Spanish).
-_NAMES = re.compile(
-    r"\b(?!(?:El|La|Los|Las|Mi|Mis|Un|Una|Su|Sus|Nuestro|Nuestra|Nuestros|Nuestras|De|Del)\b)"
-    r"[A-ZÁÉÍÓÚÑ][\w'’]*(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)?[A-ZÁÉÍÓÚÑ][\w'’]*)+"
-)
+
 
 
 def read_question(params: Any) -> tuple[str, datetime, str]:
@@ -72,14 +66,8 @@ def answer_language(request: Request, question: str) -> str:
     """
     if LANGUAGE_COOKIE in request.query_params or not question.strip():
         return i18n.current()
-    found = written_in(question[:MAX_QUERY_CHARS])
+    found = question_language(question[:MAX_QUERY_CHARS])
     return found if found != i18n.SOURCE else i18n.current()
-
-
-@functools.lru_cache(maxsize=4096)
-def written_in(question: str) -> str:
-    """The language a question is written in; popular questions come back often, so each is read once."""
-    return detect_text(_NAMES.sub(" ", question))
 
 
 async def api_route(request: Request) -> Response:

@@ -11,6 +11,7 @@ an English reply above "El … escribió:" is an English email.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from routing.core.email.parse import ParsedEmail
@@ -35,6 +36,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SPANISH_MARKS = re.compile(r"[ñ¿¡]")
 MAX_CHARS = 4000  # the start of the message says which language it is in; a long one is not read to its end
 MIN_WORDS = 2  # fewer marked words than this say nothing: the email is read as the source language
+# A name of two or more capitalised words, with the small words names hold ("Taqueria La Estrella de San
+# Jose"): Spanish in a business's name does not make an English question Spanish. A sentence's first
+# article or possessive is no name ("El IRS me mandó una carta" stays Spanish).
+_NAMES = re.compile(
+    r"\b(?!(?:El|La|Los|Las|Mi|Mis|Un|Una|Su|Sus|Nuestro|Nuestra|Nuestros|Nuestras|De|Del)\b)"
+    r"[A-ZÁÉÍÓÚÑ][\w'’]*(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)?[A-ZÁÉÍÓÚÑ][\w'’]*)+"
+)
 
 
 def detect_text(text: str) -> str:
@@ -52,3 +60,9 @@ def detect(parsed: ParsedEmail) -> str:
     """The language of what the sender wrote: the newest text (the forwarded message when they wrote none) and the subject."""
     own = parsed.newest.strip() or parsed.forwarded
     return detect_text(f"{parsed.subject}\n{own}")
+
+
+@functools.lru_cache(maxsize=4096)
+def question_language(question: str) -> str:
+    """The language a question is written in, names aside; popular questions come back often, so each is read once."""
+    return detect_text(_NAMES.sub(" ", question))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.core.email.language import MAX_CHARS, detect, detect_text
+from routing.core.email.language import MAX_CHARS, detect, detect_text, question_language
 from routing.core.email.parse import parse
 
 
@@ -50,3 +50,15 @@ def test_a_spanish_forward_note_is_read_in_spanish() -> None:
 def test_a_long_email_is_read_only_from_its_start() -> None:
     # The English after the first MAX_CHARS characters is never counted, however much of it there is.
     assert detect_text("Hola, necesito la factura de marzo para la empresa." + " " * MAX_CHARS + "the " * 100_000) == "es"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Taqueria La Estrella de San Jose needs a copy of the bill", "en"),  # a Spanish name in an English question
+        ("El IRS me mandó una carta sobre el seguro", "es"),  # a sentence's first article is no name
+        ("¿Dónde mando la forma de baja de un empleado?", "es"),
+    ],
+)
+def test_a_question_is_read_in_its_own_language_names_aside(question: str, language: str) -> None:
+    assert question_language(question) == language
