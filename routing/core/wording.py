@@ -217,7 +217,7 @@ def off_topic(domain: OtherDomain | str, general: Contact) -> str:
     name = i18n.localized(domain, "name") if isinstance(domain, OtherDomain) else domain
     return said(
         _(
-            "This sounds like %(domain)s, which this help desk does not handle: it is for the small-business health plan "
+            "This sounds like a question about %(domain)s, which this help desk does not handle: it is for the small-business health plan "
             "(its bills, coverage, members and employer account). For anything about your plan, %(general)s can help."
         )
         % {"domain": name, "general": named(general)}

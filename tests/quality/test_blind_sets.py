@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh12 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh13 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 """
@@ -107,6 +107,9 @@ FLOORS = {
     # flagged, recall 11/12 with the session's starting code (b36345a, in a worktree); 138/150 = 92.0%, 14/20, 12/12
     # with its final code.
     "test_fresh12.yaml": (0.90, 0.65),
+    # A thirteenth, by a new writer at the start of the ninth session (2026-12-04), before its tuning: 139/150 =
+    # 92.7%, 18/20 flagged, recall 11/12, no false emergency at a98a246's decisions. Summary only.
+    "test_fresh13.yaml": (0.90, 0.85),
 }
 
 

@@ -188,7 +188,7 @@ def test_another_domains_question_hears_plainly_what_this_line_is_for_then_the_m
     call = Call(phone)
     root = call.say(call.dial_in(), "um my car insurance bill went up who do i call")
     spoken = [s.text or "" for s in root.iter("Say")]
-    assert spoken[0].startswith("This sounds like other kinds of insurance, which this help desk does not handle")
+    assert spoken[0].startswith("This sounds like a question about other kinds of insurance, which this help desk does not handle")
     assert "Sorry, I didn't get that." not in spoken
     assert not dialed(root) and any("press 1" in s for s in spoken)  # the menu again, nobody dialled
 

@@ -307,6 +307,20 @@ def test_another_domain_is_said_plainly_and_never_answered_confidently(index, qu
     assert decision.contact.id == "small-business-representative"
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("renew my driver's license", "cars and the DMV"),
+        ("vet appointment for my dog", "pets, animals and plants"),
+        ("My flight got cancelled, can I rebook?", "travel"),
+        ("Cobra Kai", "gyms, sports and fitness"),
+    ],
+)
+def test_an_off_topic_answer_names_the_kind_of_thing_the_question_is_about(index, question, kind):
+    # The kind is the directory's name for what was asked about, not a label for several unrelated things.
+    assert route(index, question, "web", MONDAY_10AM).reason.startswith(f"This sounds like a question about {kind}, which")
+
+
 def test_a_plan_question_that_names_a_card_or_a_bank_is_still_answered(index):
     assert route(index, "Can we pay our premium with a credit card?", "web", MONDAY_10AM).contact.id == "account-kp-org"
     assert route(index, "Can I pay our group's bill online from a business checking account?", "web", MONDAY_10AM).contact.id == "account-kp-org"
