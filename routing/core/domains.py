@@ -136,7 +136,13 @@ def introduced(surface: Sequence[str], start: int) -> bool:
 # Jobs: "our vet tech", "my pharmacy clerk" name someone who works for the employer, not the other thing.
 _JOBS = frozenset({"tech", "techs", "technician", "technicians", "assistant", "assistants", "receptionist", "receptionists", "manager",
                    "managers", "clerk", "clerks", "driver", "drivers", "instructor", "instructors", "groomer", "groomers", "cook", "cooks",
-                   "teller", "tellers", "mechanic", "mechanics", "nurse", "nurses", "hygienist", "hygienists", "aide", "aides"})
+                   "teller", "tellers", "mechanic", "mechanics", "nurse", "nurses", "hygienist", "hygienists", "aide", "aides",
+                   # Every job the directory's synonyms know reads as "employee" by then ("our shipping clerk").
+                   "employee", "employees"})
+# Places where an employer's own work is done: "our yoga studio's balance", "our coffee shop" is the employer itself.
+# Not "company" or "agency": "our alarm company", "our staffing agency" serve the employer.
+_BUSINESS_KINDS = frozenset({"studio", "studios", "salon", "salons", "shop", "shops", "store", "stores", "cafe", "office", "practice",
+                             "clinic", "restaurant", "bar"})
 _OWNING = frozenset({"our", "nuestro", "nuestra"})  # the employer's people; "my gym instructor" is the gym's
 _NEGATING = frozenset({"not", "isnt"})  # "Not a gym card question"; not "no direct deposit this week"
 
@@ -144,12 +150,12 @@ _NEGATING = frozenset({"not", "isnt"})  # "Not a gym card question"; not "no dir
 def set_aside(surface: Sequence[str], start: int, end: int) -> bool:
     """True when the thing said at ``start:end`` is not what the question is about.
 
-    It is the speaker's own business ("we're a nail salon"), one of the employer's people by their job ("our vet
-    tech's son turns 26"), or said to be not the subject ("Not a gym card question, I swear.").
+    It is the speaker's own business ("we're a nail salon", "our yoga studio's balance"), one of the employer's people
+    by their job ("our vet tech's son turns 26"), or said to be not the subject ("Not a gym card question, I swear.").
     """
     if introduced(surface, start):
         return True
-    if end < len(surface) and surface[end] in _JOBS and start > 0 and surface[start - 1] in _OWNING:
+    if start > 0 and surface[start - 1] in _OWNING and ((end < len(surface) and surface[end] in _JOBS) or surface[end - 1] in _BUSINESS_KINDS):
         return True
     return any(surface[j] in _NEGATING for j in range(max(0, start - 2), start))
 

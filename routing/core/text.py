@@ -479,9 +479,10 @@ _ASKS = re.compile(
     r"\?|^(?:\W*(?:and|so|um|uh|also|oh)\s+)*(?:how|what|where|who|which|when|can|could|do|does|is|are|should|will|would)\b"
     r"|\b(?:need|needs|needed|want|wants|wanted|wanna|like\s+to|would\s+like|i'd\s+like|we'd\s+like|can\s+i|can\s+we|can\s+you|can't|cannot|cant"
     r"|please|help|is\s+there|are\s+there|send|set\s+up|order|change|update|ask|asked|asking|tell|doesn't|doesnt"
-    r"|don't|isn't|won't|wont|wrong|locked|error|stuck|crashed|broken|keeps|ran\s+out|run\s+out|running\s+out|lost|missing|necesito|necesitamos|quiero|queremos|quisiera|cómo|dónde|quién|puedo|podemos|ayuda)\b",
+    r"|don't|isn't|won't|wont|wrong|locked|error|stuck|crashed|broken|keeps|(?:have|got)\s+(?:\w+\s+){0,2}questions?|tengo\s+(?:\w+\s+){0,2}preguntas?|ran\s+out|run\s+out|running\s+out|lost|missing|necesito|necesitamos|quiero|queremos|quisiera|cómo|dónde|quién|puedo|podemos|ayuda)\b",
     re.IGNORECASE,
 )
+_THEN = re.compile(r"\b(?:then|after\s+that|luego)\b", re.IGNORECASE)  # the additive connectors that tell a sequence
 _ONLY_CONNECTOR = re.compile(r"^(?:and|also|plus|then|and\s+also|oh\s+and|y|también|además|y\s+también)$", re.IGNORECASE)
 _COMMA_AND = re.compile(r",\s*and\s+|,\s*y\s+", re.IGNORECASE)
 _BUT = re.compile(r"(?:,\s*|\s+)(?:but|pero)\s+", re.IGNORECASE)
@@ -511,6 +512,14 @@ def clauses(text: str) -> tuple[Clause, ...]:
             body, kind = piece
             if not _WORD.search(body.lower()):
                 continue
+            if kind == "then":
+                # "It spins for a minute and then throws an error": what happened next in a story, not a second
+                # request, unless the piece before asked for something itself ("Send me the bill, then ...").
+                if piece_number > 0 and found and not found[-1].asks:
+                    before = found.pop()
+                    found.append(replace(before, text=f"{before.text} then {body}", asks=bool(_ASKS.search(body))))
+                    continue
+                kind = "adds"
             asks = kind == "adds" or bool(_ASKS.search(body))
             if piece_number > 0 and kind != "adds" and found and _POINTS_BACK.search(body):
                 before = found.pop()
@@ -525,7 +534,7 @@ def clauses(text: str) -> tuple[Clause, ...]:
 
 def _split(sentence: str) -> list[tuple[str, str]]:
     marks = sorted(
-        [(m.start(), m.end(), "adds") for m in _ADDITIVE.finditer(sentence)]
+        [(m.start(), m.end(), "then" if _THEN.search(m.group()) else "adds") for m in _ADDITIVE.finditer(sentence)]
         + [(m.start(), m.end(), "and") for m in _COMMA_AND.finditer(sentence)]
         + [(m.start(), m.end(), "and") for m in _AND_NEW.finditer(sentence)]
         + [(m.start(), m.end(), "but") for m in _BUT.finditer(sentence)],

@@ -79,6 +79,16 @@ def test_one_of_the_employers_people_named_by_their_job_is_not_the_thing():
     assert _aside("our vet tech's son turns 26 next month", "vet")
     assert not _aside("the vet tech at the clinic overcharged me for my dog", "vet")
     assert not _aside("my gym instructor charged me twice", "gym")
+    # A job the synonyms already read as "employee" counts the same.
+    assert _aside("Our shipping clerk passed away last month and I need to end his coverage.", "shipping")
+
+
+def test_the_employers_own_place_of_work_is_not_the_thing():
+    assert _aside("Our yoga studio's balance shows a credit we can't explain", "yoga studio")
+    assert _aside("our coffee shop hired two baristas", "coffee shop")
+    # The businesses that serve the employer are the thing itself.
+    assert not _aside("Our alarm company says our emergency contact list is out of date", "alarm company")
+    assert not _aside("my yoga studio raised the class price", "yoga studio")
 
 
 def test_a_thing_said_to_be_not_the_subject_is_set_aside():

@@ -49,3 +49,18 @@ def test_a_connector_said_alone_joins_the_request_after_it():
 def test_a_plain_and_is_not_saying_also():
     found = clauses("What do they pay to see a specialist, and do they need a referral?")
     assert found[1].adds and not found[1].said_also
+
+
+def test_what_happened_next_in_a_story_is_not_a_second_request():
+    # "and then" after a piece that asks for nothing tells what happened next: one problem, one clause.
+    parts = clauses("I tried all morning. It spins for a minute and then throws an error.")
+    assert [p.text for p in parts] == ["I tried all morning.", "It spins for a minute then throws an error."]
+    # After a request, "and then" still starts the next one.
+    parts = clauses("I need a copy of the bill and then I want to change our address.")
+    assert [(p.text, p.adds) for p in parts] == [("I need a copy of the bill", False), ("I want to change our address.", True)]
+
+
+def test_having_questions_is_asking():
+    parts = clauses("I have general questions about renewing our coverage, and the enrollment page also keeps throwing an error.")
+    assert parts[0].asks and parts[1].adds
+    assert not clauses("Renewal question, and I don't mean our business license")[0].asks

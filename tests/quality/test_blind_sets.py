@@ -72,6 +72,9 @@ FLOORS = {
     # (signatures left out, two words typed as one, an employee's own question, care "included").
     "dev_d11.yaml": (0.90, 0.95),
     "dev_d12.yaml": (0.90, 0.90),
+    # dev_d13 (200, by a new writer, ninth session: 70 indirect, 40 near-miss off-topic, 30 traps, 20 phone, 15 two
+    # needs, 15 Spanish, 10 emergencies): 168/200 = 84.0%, 37/40 flagged, recall 9/10, 2 false emergencies, blind.
+    "dev_d13.yaml": (0.86, 0.90),
     "test_fresh.yaml": (0.85, 0.55),
     # Written 2026-12-03 before this round of tuning (137/150 = 91.3%, 15/16 off-topic flagged); never tuned on.
     "test_fresh2.yaml": (0.90, 0.85),

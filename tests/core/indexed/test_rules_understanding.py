@@ -473,3 +473,21 @@ def test_a_website_only_mentioned_in_an_hours_question_leaves_the_answer_alone(i
 @pytest.mark.parametrize(("typed", "meant"), [("membe", "member"), ("acount", "account")])
 def test_english_slips_next_to_a_spanish_ending_are_still_repaired(index, typed, meant):
     assert (typed, meant) in route(index, f"I need help with a {typed} for the group", "web", MONDAY_10AM).corrections
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hi im trying to do the renewal online and it keeps giving me some error",
+        "The online payment failed and now we're late.",
+        "every time I open the roster page I get errors",
+        "It spins for a minute on the employer website and then throws an error.",
+    ],
+)
+def test_an_error_or_failure_beside_the_website_is_website_trouble(index, question):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == "online-self-service-help"
+
+
+def test_an_error_on_the_bill_is_not_the_websites(index):
+    decision = route(index, "I paid online but there is an error on our bill this month", "web", MONDAY_10AM)
+    assert decision.contact.id != "online-self-service-help"

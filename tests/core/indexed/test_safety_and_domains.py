@@ -241,11 +241,17 @@ def test_heat_illness_told_by_its_signs_is_an_emergency(index, question):
         ("My receptionist fainted this morning but she's fine, can she book a checkup?", "kp-org"),
         # A vehicle's crash is not the website's.
         ("After the truck crash his ID card was lost, how does he get a new one?", "account-kp-org"),
+        ("Our cashier fainted yesterday, got checked out and is fine. She needs a follow-up appointment.", "kp-org"),
     ],
 )
 def test_emergency_words_that_are_not_an_emergency_now_go_to_the_team(index, question, expected):
     decision = route(index, question, "web", MONDAY_10AM)
     assert not decision.safety and decision.contact.id == expected
+
+
+@pytest.mark.parametrize("question", ["Stroke of bad luck: our bank changed our account number.", "At the stroke of midnight our renewal kicks in."])
+def test_a_stroke_of_luck_is_a_figure_of_speech(index, question):
+    assert not route(index, question, "web", MONDAY_10AM).safety
 
 
 @pytest.mark.parametrize(
@@ -281,6 +287,8 @@ def test_a_plan_named_in_its_own_words_beside_another_domain_keeps_the_plan_need
         "she touched a live wire and her hand is burned",
         "my diabetic bookkeeper is shaking and sweaty and not making sense",
         "se quemó con aceite hirviendo y tiene ampollas en la piel",
+        "the pallet jack pinned her foot against the wall",
+        "a shelf fell on our stocker and he's screaming",
     ],
 )
 def test_burns_chemicals_shocks_and_blood_sugar_told_by_their_signs_are_an_emergency(index, question):
