@@ -239,6 +239,18 @@ class OtherDomain:
     translations: Translations = field(default_factory=_untranslated, hash=False, compare=False, repr=False)
 
 
+# The `examples:` key for questions about something else, which no contact answers.
+OFF_TOPIC = "off-topic"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A question someone asked, and the contact that answers it (or OFF_TOPIC)."""
+
+    text: str
+    contact_id: str
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
@@ -309,6 +321,7 @@ class Directory:
     source_translations: Mapping[str, Translations] = field(default_factory=dict)  # by source id, as items carry theirs
     other_domains: tuple[OtherDomain, ...] = ()  # what this help desk is not for, so it can say so
     plan_words: tuple[str, ...] = ()  # words naming the plan itself: beside another domain's words, the plan need stays
+    examples: tuple[Example, ...] = ()  # questions people asked, with the contact that answers each
     # The languages the directory is translated into, as its `languages:` block names them: {"es": {"name": "Español", ...}}.
     languages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Each item that lacks a translation into one of ``languages``, as "file:line: what": `routing check` reports them.

@@ -15,9 +15,10 @@ from typing import TypedDict
 
 from routing.core import domains, i18n, safety, wording
 from routing.core.email.group_names import signature_start
+from routing.core.examples import ExampleIndex
 from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized
-from routing.core.model import Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
+from routing.core.model import OFF_TOPIC, Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
 from routing.core.search import Hit, Searcher
 from routing.core.text import MAX_QUERY_CHARS, Analysis, Clause, analyze, clauses, index_terms, tokenize, unstem
 
@@ -267,8 +268,56 @@ def _phrases(index: Searcher) -> _PhraseIndex:
 
 
 def warm_phrases(index: Searcher) -> None:
-    """Build the phrase index now (at start), not on the first question."""
+    """Build the phrase and example indexes now (at start), not on the first question."""
     _phrases(index)
+    _examples(index)
+
+
+_EXAMPLE_INDEXES: weakref.WeakKeyDictionary[Searcher, tuple[Directory, ExampleIndex]] = weakref.WeakKeyDictionary()
+
+
+def _examples(index: Searcher) -> ExampleIndex:
+    def build() -> ExampleIndex:
+        return ExampleIndex(index.directory.examples, lambda text: analyze(text, index.vocab).terms)
+
+    try:
+        found = _EXAMPLE_INDEXES.get(index)
+    except TypeError:
+        return build()
+    if found is None or found[0] is not index.directory:
+        found = _EXAMPLE_INDEXES[index] = (index.directory, build())
+    return found[1]
+
+
+# An answer no rule gave and search found only weakly: what the examples most like the question say instead.
+WEAK = 0.55
+EXAMPLE_CONFIDENCE = 0.6
+
+
+def _from_examples(directory: Directory, index: Searcher, analysis: Analysis, hits: list[Hit], base: _Asked, decision: Decision) -> Decision:
+    if decision.rule is not None or decision.confidence > WEAK:
+        return decision
+    if decision.fallback and _asks_hours(analysis):
+        return decision  # "what are your hours?": the general line's, answered with its hours below
+
+    nearest = _examples(index).nearest(analysis.terms)
+    if nearest is None or nearest.contact_id == decision.contact.id:
+        return decision
+    general = directory.contact(directory.fallback)
+    if nearest.contact_id == OFF_TOPIC:
+        reason = wording.not_the_plan(general)
+        return Decision(contact=general, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True, **base)
+    contact = directory.contact(nearest.contact_id)
+    topic = next((directory.topic(h.topic_id)[1] for h in hits if h.contact_id == contact.id), None)
+    return Decision(
+        contact=contact,
+        alternatives=tuple(c for c in _unique([decision.contact, *decision.alternatives], exclude=contact) if c.id != general.id or not decision.fallback)[:3],
+        reason=wording.like_examples(contact, nearest.example),
+        confidence=EXAMPLE_CONFIDENCE,
+        topic=topic,
+        self_service=_self_service(directory, topic) if topic is not None else None,
+        **base,
+    )
 
 
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
@@ -358,6 +407,7 @@ def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> 
     if other is not None and not _plan_need_stays(index, phrases, analysis, said, hits, question):
         domain, phrase = other
         return _off_topic(directory, domain, phrase, base), analysis
+    decision = _from_examples(directory, index, analysis, hits, base, decision)
     return _finish(directory, index, analysis, decision, now), analysis
 
 

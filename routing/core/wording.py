@@ -224,6 +224,33 @@ def off_topic(domain: OtherDomain | str, general: Contact) -> str:
     )
 
 
+def like_examples(contact: Contact, example: str) -> str:
+    """Why a question told in its own words goes where questions like it went, with the nearest one quoted."""
+    return said(_("Questions like yours go to %(who)s, for example: “%(example)s”") % {"who": named(contact), "example": shortened(example)})
+
+
+def not_the_plan(general: Contact) -> str:
+    """A question like the ones about other things, with no one thing named to say what it is about."""
+    return said(
+        _(
+            "This does not sound like a question about the health plan, and this help desk is only for the small-business "
+            "health plan (its bills, coverage, members and employer account). For anything about your plan, %(general)s can help."
+        )
+        % {"general": named(general)}
+    )
+
+
+QUOTED = 120  # the most of an example an answer quotes
+
+
+def shortened(text: str) -> str:
+    """A quotation cut at a word, for an answer's reason."""
+    text = " ".join(text.split())
+    if len(text) <= QUOTED:
+        return text
+    return text[:QUOTED].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def closed_first(contact: Contact) -> str:
     return said(_("%(who)s is closed now, so the online way comes first.") % {"who": named(contact)})
 

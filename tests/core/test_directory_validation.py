@@ -113,3 +113,25 @@ def test_check_command_on_a_missing_file(tmp_path):
     assert result.returncode == 1
     assert "nowhere.yaml:1: cannot read the directory file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _with_examples(block: str) -> str:
+    good = (BAD / "duplicate_contact_id.yaml").read_text().replace("  - id: billing-team\n    name: The website", "  - id: website\n    name: The website")
+    return good.rstrip("\n") + "\n" + block
+
+
+def test_examples_belong_to_a_contact_or_to_off_topic():
+    directory = loads(_with_examples('examples:\n  billing-team: ["why is our bill so high"]\n  off-topic: ["best bank for a checking account"]\n'), "good.yaml")
+    assert [(e.contact_id, e.text) for e in directory.examples] == [
+        ("billing-team", "why is our bill so high"),
+        ("off-topic", "best bank for a checking account"),
+    ]
+    with pytest.raises(DirectoryError) as refused:
+        loads(_with_examples('examples:\n  payments-team: ["why is our bill so high"]\n'), "bad.yaml")
+    assert any("'payments-team', which is not a contact id" in p.message for p in refused.value.problems)
+
+
+def test_one_example_cannot_have_two_answers():
+    with pytest.raises(DirectoryError) as refused:
+        loads(_with_examples('examples:\n  billing-team: ["Why is our bill so high?"]\n  website: ["why is our  bill so high?"]\n'), "bad.yaml")
+    assert any("also listed under 'billing-team'" in p.message for p in refused.value.problems)

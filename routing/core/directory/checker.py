@@ -11,9 +11,11 @@ from routing.core.directory.contacts import ContactChecks
 from routing.core.directory.reader import TRANSLATED
 from routing.core.model import (
     CHANNELS,
+    OFF_TOPIC,
     Contact,
     ContactKind,
     Directory,
+    Example,
     GroupIdFormat,
     IvrConfig,
     IvrLanguage,
@@ -22,6 +24,7 @@ from routing.core.model import (
     RuleCondition,
     Translations,
 )
+from routing.core.text import MAX_QUERY_CHARS
 from routing.core.yaml_source import Path as YPath
 
 
@@ -30,7 +33,8 @@ class Checker(ContactChecks):
         doc = self.mapping(
             self.src.data,
             (),
-            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr", "other_domains", "plan_words", "languages"},
+            {"timezone", "sources", "group_id", "fallback", "holidays", "synonyms", "contacts", "rules", "ivr", "other_domains", "plan_words", "languages",
+             "examples"},
             required=("timezone", "contacts", "fallback", "group_id", "ivr"),
         )
         timezone = self.timezone(doc.get("timezone"), ("timezone",)) or "America/Los_Angeles"
@@ -67,6 +71,7 @@ class Checker(ContactChecks):
             synonyms=self.synonyms(doc.get("synonyms"), ("synonyms",)),
             other_domains=tuple(self.other_domain(v, p) for p, v in self.items(doc.get("other_domains") or [], ("other_domains",))),
             plan_words=tuple(p.lower() for p in self.texts(doc.get("plan_words"), ("plan_words",))),
+            examples=self.examples(doc.get("examples"), ("examples",)),
             holidays=self.holidays(doc.get("holidays"), ("holidays",)),
             group_id=self.group_id(doc.get("group_id"), ("group_id",)),
             fallback=fallback,
@@ -77,6 +82,31 @@ class Checker(ContactChecks):
             untranslated=tuple(str(p) for p in sorted(self.untranslated, key=lambda p: p.line)),
         )
         return directory
+
+    def examples(self, value: Any, path: YPath) -> tuple[Example, ...]:
+        """`examples:` maps a contact id (or off-topic) to questions it answers; one question belongs to one contact."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.problem(path, f"examples should map a contact id (or {OFF_TOPIC}) to the questions it answers.")
+            return ()
+        found: list[Example] = []
+        seen: dict[str, str] = {}
+        for contact_id, questions in value.items():
+            where = path + (str(contact_id),)
+            if contact_id != OFF_TOPIC and contact_id not in self.contact_ids:
+                self.problem(where, f"examples name '{contact_id}', which is not a contact id (nor {OFF_TOPIC}).")
+                continue
+            for number, text in enumerate(self.texts(questions, where)):
+                key = " ".join(text.lower().split())
+                if not key or len(text) > MAX_QUERY_CHARS:
+                    self.problem(where + (number,), f"an example is a question of 1 to {MAX_QUERY_CHARS} characters.")
+                elif key in seen and seen[key] != contact_id:
+                    self.problem(where + (number,), f"this example is also listed under '{seen[key]}'; one question has one answer.")
+                elif key not in seen:
+                    seen[key] = str(contact_id)
+                    found.append(Example(text, str(contact_id)))
+        return tuple(found)
 
     def synonyms(self, value: Any, path: YPath) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if value is None:

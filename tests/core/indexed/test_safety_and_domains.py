@@ -249,8 +249,15 @@ def test_emergency_words_that_are_not_an_emergency_now_go_to_the_team(index, que
     assert not decision.safety and decision.contact.id == expected
 
 
-@pytest.mark.parametrize("question", ["Stroke of bad luck: our bank changed our account number.", "At the stroke of midnight our renewal kicks in."])
-def test_a_stroke_of_luck_is_a_figure_of_speech(index, question):
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Stroke of bad luck: our bank changed our account number.",
+        "At the stroke of midnight our renewal kicks in.",
+        "My managers are burned out badly. Does our plan cover counseling?",
+    ],
+)
+def test_a_stroke_of_luck_or_being_burned_out_is_a_figure_of_speech(index, question):
     assert not route(index, question, "web", MONDAY_10AM).safety
 
 
@@ -288,6 +295,7 @@ def test_a_plan_named_in_its_own_words_beside_another_domain_keeps_the_plan_need
         "my diabetic bookkeeper is shaking and sweaty and not making sense",
         "se quemó con aceite hirviendo y tiene ampollas en la piel",
         "the pallet jack pinned her foot against the wall",
+        "our dishwasher burned her hand really badly on the grill and she looks pale",
         "a shelf fell on our stocker and he's screaming",
     ],
 )

@@ -1,0 +1,92 @@
+"""Questions people have asked, each with the contact that answers it: how a question told in its own words is read.
+
+The rules and the topics' words know the pages' wording and the situations the directory names. A question that
+describes its need some other way ("my nephew starts at the nursery Monday and needs to be on our plan like
+everyone else") matches them only weakly. For such a question the examples most like it are found (BM25 over
+the same analysed words search uses), and when most of the nearest agree on one contact, that contact answers,
+with one of those examples quoted as the reason. Examples never overrule a rule, an emergency, another
+domain's thing, or a confident search answer.
+
+Pure and in memory: a few thousand short examples, their postings kept per word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from routing.core.model import OFF_TOPIC, Example
+
+NEAREST = 5  # the examples that vote
+AGREEMENT = 0.75  # the share of the nearest examples' score one contact must hold
+MIN_SCORE = 10.0  # the best example must share this much meaning (BM25) with the question: a word or two is not enough
+# BM25's usual constants: how fast a repeated word stops counting, and how much a long example is discounted.
+K1 = 1.2
+B = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Nearest:
+    contact_id: str  # or OFF_TOPIC
+    share: float  # of the nearest examples' score
+    example: str  # the closest example that voted for it
+
+
+class ExampleIndex:
+    """The examples' words, for finding the ones most like a question."""
+
+    __slots__ = ("_average", "_examples", "_idf", "_lengths", "_postings")
+
+    def __init__(self, examples: Sequence[Example], terms_of: Callable[[str], Sequence[str]]) -> None:
+        self._examples = tuple(examples)
+        postings: dict[str, list[tuple[int, int]]] = {}
+        lengths: list[int] = []
+        for number, example in enumerate(self._examples):
+            terms = list(terms_of(example.text))
+            lengths.append(len(terms))
+            counts: dict[str, int] = {}
+            for term in terms:
+                counts[term] = counts.get(term, 0) + 1
+            for term, count in counts.items():
+                postings.setdefault(term, []).append((number, count))
+        total = len(self._examples)
+        self._lengths = tuple(lengths)
+        self._average = (sum(lengths) / total) if total else 0.0
+        self._idf = {term: math.log(1 + (total - len(found) + 0.5) / (len(found) + 0.5)) for term, found in postings.items()}
+        self._postings = {term: tuple(found) for term, found in postings.items()}
+
+    def __len__(self) -> int:
+        return len(self._examples)
+
+    def nearest(self, terms: Iterable[str]) -> Nearest | None:
+        """The contact most of the nearest examples name, or None when they disagree or none is near enough."""
+        if not self._examples:
+            return None
+        scores: dict[int, float] = {}
+        for term in set(terms):
+            found = self._postings.get(term)
+            if not found:
+                continue
+            idf = self._idf[term]
+            for number, count in found:
+                norm = K1 * (1 - B + B * self._lengths[number] / self._average)
+                scores[number] = scores.get(number, 0.0) + idf * count * (K1 + 1) / (count + norm)
+        if not scores:
+            return None
+        top = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:NEAREST]
+        if top[0][1] < MIN_SCORE:
+            return None
+        votes: dict[str, float] = {}
+        for number, score in top:
+            contact = self._examples[number].contact_id
+            votes[contact] = votes.get(contact, 0.0) + score
+        winner = max(votes, key=lambda contact: (votes[contact], contact == self._examples[top[0][0]].contact_id))
+        share = votes[winner] / sum(votes.values())
+        if share < AGREEMENT:
+            return None
+        example = next(self._examples[number].text for number, _ in top if self._examples[number].contact_id == winner)
+        return Nearest(winner, share, example)
+
+
+__all__ = ["AGREEMENT", "MIN_SCORE", "NEAREST", "OFF_TOPIC", "Example", "ExampleIndex", "Nearest"]
