@@ -491,3 +491,19 @@ def test_an_error_or_failure_beside_the_website_is_website_trouble(index, questi
 def test_an_error_on_the_bill_is_not_the_websites(index):
     decision = route(index, "I paid online but there is an error on our bill this month", "web", MONDAY_10AM)
     assert decision.contact.id != "online-self-service-help"
+
+
+def test_a_members_own_bill_or_denied_claim_for_care_is_theirs_even_when_it_looks_wrong(index):
+    for question in ["Our baker went to urgent care last week and now she's got a bill she thinks is wrong.",
+                     "My employee's claim for an ER visit in March was denied."]:
+        assert route(index, question, "web", MONDAY_10AM).contact.id == "member-services", question
+
+
+def test_trouble_with_the_site_while_doing_a_task_online_is_the_help_lines(index):
+    for question in ["The site crashed while I was e-signing the enrollment form.", "Your website is down, so the roster will not open."]:
+        assert route(index, question, "web", MONDAY_10AM).contact.id == "online-self-service-help", question
+
+
+def test_changing_the_agent_who_sold_the_plan_is_a_broker_of_record_change(index):
+    decision = route(index, "We're switching agents, the one who sold us our plan retired. How do we make the new one official?", "web", MONDAY_10AM)
+    assert decision.contact.id == "account-management-support"
