@@ -13,6 +13,8 @@ Pure and in memory: a few thousand short examples, their postings kept per word.
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,13 +36,17 @@ class Nearest:
 
 
 class ExampleIndex:
-    """The examples' words, for finding the ones most like a question."""
+    """The examples' words, for finding the ones most like a question.
 
-    __slots__ = ("_average", "_examples", "_idf", "_lengths", "_postings")
+    Each word keeps the examples that say it and its BM25 weight in each, in two arrays: scoring a question is
+    adding up weights, and a few thousand examples cost well under a megabyte.
+    """
+
+    __slots__ = ("_examples", "_postings")
 
     def __init__(self, examples: Sequence[Example], terms_of: Callable[[str], Sequence[str]]) -> None:
         self._examples = tuple(examples)
-        postings: dict[str, list[tuple[int, int]]] = {}
+        found: dict[str, list[tuple[int, int]]] = {}
         lengths: list[int] = []
         for number, example in enumerate(self._examples):
             terms = list(terms_of(example.text))
@@ -49,29 +55,27 @@ class ExampleIndex:
             for term in terms:
                 counts[term] = counts.get(term, 0) + 1
             for term, count in counts.items():
-                postings.setdefault(term, []).append((number, count))
+                found.setdefault(term, []).append((number, count))
         total = len(self._examples)
-        self._lengths = tuple(lengths)
-        self._average = (sum(lengths) / total) if total else 0.0
-        self._idf = {term: math.log(1 + (total - len(found) + 0.5) / (len(found) + 0.5)) for term, found in postings.items()}
-        self._postings = {term: tuple(found) for term, found in postings.items()}
+        average = (sum(lengths) / total) if total else 0.0
+        self._postings: dict[str, tuple[array[int], array[float]]] = {}
+        for term, said in found.items():
+            idf = math.log(1 + (total - len(said) + 0.5) / (len(said) + 0.5))
+            weights = [idf * count * (K1 + 1) / (count + K1 * (1 - B + B * lengths[number] / average)) for number, count in said]
+            self._postings[sys.intern(term)] = (array("I", (number for number, _ in said)), array("f", weights))
 
     def __len__(self) -> int:
         return len(self._examples)
 
     def nearest(self, terms: Iterable[str]) -> Nearest | None:
         """The contact most of the nearest examples name, or None when they disagree or none is near enough."""
-        if not self._examples:
-            return None
         scores: dict[int, float] = {}
         for term in set(terms):
             found = self._postings.get(term)
-            if not found:
+            if found is None:
                 continue
-            idf = self._idf[term]
-            for number, count in found:
-                norm = K1 * (1 - B + B * self._lengths[number] / self._average)
-                scores[number] = scores.get(number, 0.0) + idf * count * (K1 + 1) / (count + norm)
+            for number, weight in zip(*found, strict=True):
+                scores[number] = scores.get(number, 0.0) + weight
         if not scores:
             return None
         top = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:NEAREST]
