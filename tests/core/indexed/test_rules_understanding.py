@@ -507,3 +507,8 @@ def test_trouble_with_the_site_while_doing_a_task_online_is_the_help_lines(index
 def test_changing_the_agent_who_sold_the_plan_is_a_broker_of_record_change(index):
     decision = route(index, "We're switching agents, the one who sold us our plan retired. How do we make the new one official?", "web", MONDAY_10AM)
     assert decision.contact.id == "account-management-support"
+
+
+def test_what_we_owe_is_the_bill(index):
+    decision = route(index, "What we owe went up by $300 this month and nobody explained it.", "web", MONDAY_10AM)
+    assert decision.contact.id == "california-service-center"
