@@ -117,8 +117,9 @@ FLOORS = {
     # with its final code.
     "test_fresh12.yaml": (0.90, 0.65),
     # A thirteenth, by a new writer at the start of the ninth session (2026-12-04), before its tuning: 139/150 =
-    # 92.7%, 18/20 flagged, recall 11/12, no false emergency at a98a246's decisions. Summary only.
-    "test_fresh13.yaml": (0.90, 0.85),
+    # 92.7%, 18/20 flagged, recall 11/12, no false emergency at a98a246's decisions; 142/150 = 94.7%, 18/20, 11/12,
+    # none false at the session's end (with the examples). Summary only.
+    "test_fresh13.yaml": (0.92, 0.85),
 }
 
 
