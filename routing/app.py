@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -19,7 +20,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from routing.channels import http, imap_fetch, ops
+from routing.channels import http, ops
 from routing.channels.ivr import webhooks as ivr
 from routing.channels.staff import api as staff_api
 from routing.channels.staff import console as staff
@@ -40,6 +41,9 @@ from routing.store.answer_cache import AnswerCache
 from routing.store.live_directory import LiveDirectory
 from routing.store.rate_limits import RateLimiter
 from routing.store.stores import open_stores
+
+if TYPE_CHECKING:
+    from routing.channels.imap_fetch import Fetcher
 
 log = logging.getLogger("routing")
 
@@ -149,11 +153,14 @@ def show_new_password(settings: Settings) -> None:
         print(f"Staff console password (generated, set STAFF_PASSWORD to choose one): {settings.staff_password}", flush=True)
 
 
-def _start_fetcher(svc: Services) -> tuple[imap_fetch.Fetcher | None, asyncio.Task[None] | None]:
+def _start_fetcher(svc: Services) -> tuple[Fetcher | None, asyncio.Task[None] | None]:
     """The IMAP fetcher, when IMAP_HOST is set: it takes mail in through the same intake, and sends through the app's mailroom."""
     settings = svc.settings
     if not settings.fetches_imap:
         return None, None
+    # Imported only here: the IMAP client library is 1.5 MB a server without IMAP_HOST never needs.
+    from routing.channels import imap_fetch
+
     take = imap_fetch.intake(settings, svc.triage_log, svc.directory, svc.mailroom)
     fetcher = imap_fetch.Fetcher(settings, svc.stores.mailbox_state, take)
     log.info("IMAP fetcher started: %s; processed mail is %s", imap_fetch.where(settings), imap_fetch.done_words(settings))
