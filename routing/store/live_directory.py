@@ -18,6 +18,7 @@ from pathlib import Path
 from routing.core.model import Directory
 from routing.errors import DirectoryError
 from routing.logs import Phase
+from routing.store.memory import give_back_freed_memory
 from routing.store.model_cache import open_directory
 from routing.store.search_index import SearchIndex
 
@@ -85,6 +86,8 @@ class LiveDirectory:
         self._snapshot = Snapshot(directory=directory, index=index, loaded_at=datetime.now(UTC))
         self._seen_hash = digest
         self.errors = []
+        # The load's garbage (and, on a reload, the directory just replaced) is freed by now; let the pages go.
+        give_back_freed_memory()
 
     def _refuse(self, problems: list[str], digest: str) -> None:
         # Remember the bad version so the log is not flooded every interval.
