@@ -7,6 +7,7 @@ formats this one decision and never decides on its own.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -323,6 +324,11 @@ def _from_examples(directory: Directory, index: Searcher, analysis: Analysis, hi
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
     text = without_signature(question)
     decision, analysis = _route_once(index, text, channel, now)
+    if text != question and not decision.safety:
+        # Whatever was read as a signature is still read for danger: a safety word is never left out with it.
+        whole, whole_analysis = _route_once(index, question, channel, now)
+        if whole.safety:
+            decision, analysis = whole, whole_analysis
     parts = clauses(text)
     if len(parts) > 1 and not decision.offtopic:
         decision = _two_needs(index, decision, parts, channel, now)
@@ -337,8 +343,11 @@ def without_signature(text: str) -> str:
     """A written request without its sign-off and what follows: "Thanks, / Omar / Sierra Vet Clinic" is who, not what.
 
     Only from a closing line on ("Thanks,", "Best regards"), and only below the first line: a business name in
-    the signature must not make a plan question look like another domain's.
+    the signature must not make a plan question look like another domain's. A mail program's tagline ("Sent
+    from my iPhone") goes wherever it is, and a sign-off run into the last sentence ("... Please update. --
+    Jess Morales, Heartland Grocery") goes when what follows it is shaped like a signature.
     """
+    text = _inline_sign_off(_TAGLINE.sub("", text))
     if "\n" not in text:
         return text
     lines = text.split("\n")
@@ -352,6 +361,28 @@ def without_signature(text: str) -> str:
 
 # A signature line: short, not a question, and mostly capitalised words, digits or an address.
 SIGNATURE_WORDS = 8
+
+# What a mail program adds under a message written on a phone: not the sender's words.
+_TAGLINE = re.compile(
+    r"(?:^|(?<=\s))(?:sent\s+(?:from|with|via)\s+(?:my\s+)?(?:iphone|ipad|android|galaxy|samsung|pixel|mobile|phone|smartphone|"
+    r"outlook|gmail|yahoo|mail\s+for|blackberry)[^\n]*|get\s+outlook\s+for\s+(?:ios|android)[^\n]*|"
+    r"enviado\s+desde\s+mi\s+(?:iphone|ipad|android|celular|teléfono|telefono|samsung|galaxy)[^\n]*)",
+    re.IGNORECASE,
+)
+# A sign-off after the last sentence, on the same line: "... Regards, Helen Park, Park & Associates", "... - Angela, Paper Trail Printing".
+_INLINE_SIGN_OFF = re.compile(
+    r"(?<=[.!?])\s+(?:(?:--?|–|—)\s*|(?:thanks?(?:\s+you)?|thank\s+you|regards|best(?:\s+regards)?|kind\s+regards|cheers|sincerely|gracias|saludos|atentamente)\s*[,.!]\s*)"
+    r"(?P<tail>[^.?!\n]*)$",
+    re.IGNORECASE,
+)
+
+
+def _inline_sign_off(text: str) -> str:
+    body = text.rstrip()
+    found = _INLINE_SIGN_OFF.search(body)
+    if found is None or not found.group("tail").strip() or not _signature_line(found.group("tail").replace(",", " ")):
+        return text
+    return body[: found.start()]
 
 
 def _signature_line(line: str) -> bool:

@@ -487,6 +487,33 @@ def test_a_signature_is_who_wrote_not_what_they_ask(index):
     assert without_signature("Thanks for the help last week, where is my bill?") == "Thanks for the help last week, where is my bill?"
 
 
+@pytest.mark.parametrize(
+    ("email", "team"),
+    [
+        # A phone's mail tagline names a phone: it must not make the question another domain's.
+        ("Subject: can't get in\n\nit keeps saying my account is locked when I try the employer site. Sent from my iPhone",
+         "online-self-service-help"),
+        ("Subject: Re: form error\n\nWhen I click sign on the enrollment form online it says session expired.\n\nSent from Outlook for Android",
+         "online-self-service-help"),
+        # A sign-off run into the last sentence: the business in it is who wrote, not what they ask about.
+        ("Subject: new office manager\n\nI'm replacing Karen as the main contact for our account. Please update. -- Jess Morales, Heartland Grocery",
+         "account-management-support"),
+    ],
+)
+def test_a_mail_tagline_or_an_inline_sign_off_is_not_the_question(index, email, team):
+    decision = route(index, email, "email", MONDAY_10AM)
+    assert decision.contact.id == team and not decision.offtopic, decision.reason
+
+
+def test_what_follows_thanks_in_a_sentence_stays_and_danger_is_read_in_a_signature_too(index):
+    from routing.core.rules import without_signature
+
+    assert without_signature("We pay 3 - 4 people. Thanks, but why is the bill so high") == "We pay 3 - 4 people. Thanks, but why is the bill so high"
+    assert without_signature("Where is our bill? - Ana, Ortiz Landscaping") == "Where is our bill?"
+    # Shaped like a signature, but it says someone is in danger: the answer is still the emergency one.
+    assert route(index, "Who do I call about our bill? -- My Coworker Collapsed, Not Breathing", "email", MONDAY_10AM).safety
+
+
 def test_a_cut_told_plainly_is_an_emergency_and_its_paperwork_is_not(index):
     assert route(index, "my guy cut his hand bad", "ivr", MONDAY_10AM).safety
     assert route(index, "he is notbreathing", "web", MONDAY_10AM).safety  # two words typed as one, a safety phrase's
