@@ -518,3 +518,24 @@ def test_a_cut_told_plainly_is_an_emergency_and_its_paperwork_is_not(index):
     assert route(index, "my guy cut his hand bad", "ivr", MONDAY_10AM).safety
     assert route(index, "he is notbreathing", "web", MONDAY_10AM).safety  # two words typed as one, a safety phrase's
     assert not route(index, "How do I file a workers' comp claim for an employee who cut his hand on the job?", "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Honestly this invoice is going to give me a stroke. Why is it higher than last month?",
+        "I nearly had a heart attack when I saw the bill this month.",
+        "One of my cooks has epilepsy and gets seizures now and then. Which neurologists are in network?",
+        "We lost our foreman to suicide last spring. Does the plan cover grief counseling for the crew?",
+        "Is suicide prevention training something our plan offers to employers?",
+    ],
+)
+def test_a_figure_of_speech_a_condition_lived_with_or_a_past_loss_is_not_an_emergency(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert not decision.safety, decision.reason
+
+
+def test_a_chemical_on_the_skin_doing_harm_now_is_an_emergency(index):
+    assert route(index, "the drain cleaner splashed on his arm and the skin is blistering", "ivr", MONDAY_10AM).safety
+    assert route(index, "She got sprayed with antifreeze and her eyes are burning", "web", MONDAY_10AM).safety
+    assert route(index, "He is having a seizure right now on the floor", "web", MONDAY_10AM).safety
