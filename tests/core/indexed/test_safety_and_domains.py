@@ -539,3 +539,22 @@ def test_a_chemical_on_the_skin_doing_harm_now_is_an_emergency(index):
     assert route(index, "the drain cleaner splashed on his arm and the skin is blistering", "ivr", MONDAY_10AM).safety
     assert route(index, "She got sprayed with antifreeze and her eyes are burning", "web", MONDAY_10AM).safety
     assert route(index, "He is having a seizure right now on the floor", "web", MONDAY_10AM).safety
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We're a six-person bakery and have never offered health benefits. What would it cost?",
+        "i want to get health insurance for my three workers how much is it",
+        "Tengo un taller con cuatro empleados y quiero saber cuánto cuesta un plan de salud.",
+    ],
+)
+def test_a_business_without_the_plan_yet_is_told_the_general_line_and_that_no_sales_line_is_listed(index, question):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.contact.id == "small-business-representative" and decision.confident
+    assert decision.rule is not None and decision.rule.id == "a-plan-for-a-new-group"
+
+
+def test_cutting_the_cost_of_the_plan_we_have_is_not_a_new_group(index):
+    decision = route(index, "Our startup is struggling and we need to cut what we spend on the health plan.", "web", MONDAY_10AM)
+    assert decision.rule is None or decision.rule.id != "a-plan-for-a-new-group"
