@@ -4,8 +4,9 @@ The rules and the topics' words know the pages' wording and the situations the d
 describes its need some other way ("my nephew starts at the nursery Monday and needs to be on our plan like
 everyone else") matches them only weakly. For such a question the examples most like it are found (BM25 over
 the same analysed words search uses), and when most of the nearest agree on one contact, that contact answers,
-with one of those examples quoted as the reason. Examples never overrule a rule, an emergency, another
-domain's thing, or a confident search answer.
+with one of those examples quoted as the reason. Examples never overrule a rule, an emergency or another
+domain's thing, and they answer only where search was weak (no more than one word in three of a topic's).
+They never call a question that names the plan, or whose search answer they do not speak to, "not the plan's".
 
 Pure and in memory: a few thousand short examples, their postings kept per word.
 """
@@ -13,6 +14,7 @@ Pure and in memory: a few thousand short examples, their postings kept per word.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +35,7 @@ class Nearest:
     contact_id: str  # or OFF_TOPIC
     share: float  # of the nearest examples' score
     example: str  # the closest example that voted for it
+    voters: tuple[int, ...] = ()  # the examples that voted for it, by number
 
 
 class ExampleIndex:
@@ -89,8 +92,35 @@ class ExampleIndex:
         share = votes[winner] / sum(votes.values())
         if share < AGREEMENT:
             return None
-        example = next(self._examples[number].text for number, _ in top if self._examples[number].contact_id == winner)
-        return Nearest(winner, share, example)
+        voters = tuple(number for number, _ in top if self._examples[number].contact_id == winner)
+        return Nearest(winner, share, self._examples[voters[0]].text, voters)
+
+    def text(self, number: int) -> str:
+        return self._examples[number].text
+
+    def say_any(self, numbers: Iterable[int], terms: Iterable[str]) -> bool:
+        """Whether any of these examples says any of these (analysed) words."""
+        wanted = set(numbers)
+        for term in terms:
+            found = self._postings.get(term)
+            if found is not None and not wanted.isdisjoint(found[0]):
+                return True
+        return False
 
 
-__all__ = ["AGREEMENT", "MIN_SCORE", "NEAREST", "OFF_TOPIC", "Example", "ExampleIndex", "Nearest"]
+# Said aloud, not written: a quoted reason reads as a sentence someone typed.
+_FILLERS = frozenset(("um", "umm", "uh", "uhh", "uhm", "hmm", "er", "erm", "eh", "este", "pues", "o sea"))
+_WORD = re.compile(r"[\w']+")
+
+
+def quotable(text: str) -> bool:
+    """Whether an example reads well quoted as a reason: one typed sentence or two, not an email, a transcript or a list of needs."""
+    low = text.lower()
+    if "\n" in text or low.startswith(("subject:", "re:", "fw:", "fwd:", "asunto:")) or not text[:1].isupper():
+        return False
+    if low.count("?") > 1 or " and also " in low or " y también " in low:
+        return False
+    return _FILLERS.isdisjoint(_WORD.findall(low))
+
+
+__all__ = ["AGREEMENT", "MIN_SCORE", "NEAREST", "OFF_TOPIC", "Example", "ExampleIndex", "Nearest", "quotable"]

@@ -16,7 +16,8 @@ from typing import TypedDict
 
 from routing.core import domains, i18n, safety, wording
 from routing.core.email.group_names import signature_start
-from routing.core.examples import ExampleIndex
+from routing.core.email.language import question_language
+from routing.core.examples import ExampleIndex, quotable
 from routing.core.hours import describe_week, status
 from routing.core.i18n import _, localized
 from routing.core.model import OFF_TOPIC, Contact, ContactKind, Directory, HoursKind, OtherDomain, Rule, Topic
@@ -295,7 +296,9 @@ WEAK = 0.55
 EXAMPLE_CONFIDENCE = 0.6
 
 
-def _from_examples(directory: Directory, index: Searcher, analysis: Analysis, hits: list[Hit], base: _Asked, decision: Decision) -> Decision:
+def _from_examples(
+    directory: Directory, index: Searcher, analysis: Analysis, hits: list[Hit], base: _Asked, decision: Decision, *, about_plan: bool = False,
+) -> Decision:
     if decision.rule is not None or decision.confidence > WEAK:
         return decision
     if decision.fallback and _asks_hours(analysis):
@@ -304,16 +307,31 @@ def _from_examples(directory: Directory, index: Searcher, analysis: Analysis, hi
     nearest = _examples(index).nearest(analysis.terms)
     if nearest is None or nearest.contact_id == decision.contact.id:
         return decision
+    # "Not the plan's" only where nothing of the plan's was found: examples vote on how a question is framed
+    # ("can you recommend a good ..."), and a doctor for an employee is the plan's whatever the framing.
+    if nearest.contact_id == OFF_TOPIC and (about_plan or (hits and not decision.fallback and not _examples(index).say_any(nearest.voters, hits[0].matched))):
+        return decision
     general = directory.contact(directory.fallback)
     if nearest.contact_id == OFF_TOPIC:
         reason = wording.not_the_plan(general)
         return Decision(contact=general, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True, **base)
     contact = directory.contact(nearest.contact_id)
-    topic = next((directory.topic(h.topic_id)[1] for h in hits if h.contact_id == contact.id), None)
+    examples = _examples(index)
+    quoted = _quoted(index, [examples.text(n) for n in nearest.voters], question_language(base["query"]))
+    # The topic is the one the quoted example is about (its own best topic with this contact), not whatever the
+    # question's words happened to hit: the contact card leads with it, and offers its self-service way.
+    about = quoted or nearest.example
+    topic = next((directory.topic(h.topic_id)[1] for h in index.search(analyze(about, index.vocab).terms) if h.contact_id == contact.id), None)
+    if quoted:
+        reason = wording.like_examples(contact, quoted)
+    elif topic is not None:
+        reason = wording.handled_by(contact, topic)
+    else:
+        reason = wording.like_examples(contact, nearest.example)
     return Decision(
         contact=contact,
         alternatives=tuple(c for c in _unique([decision.contact, *decision.alternatives], exclude=contact) if c.id != general.id or not decision.fallback)[:3],
-        reason=wording.like_examples(contact, nearest.example),
+        reason=reason,
         confidence=EXAMPLE_CONFIDENCE,
         topic=topic,
         self_service=_self_service(directory, topic) if topic is not None else None,
@@ -433,13 +451,24 @@ def _route_once(index: Searcher, question: str, channel: str, now: datetime) -> 
     if decision.safety:
         return decision, analysis
     other = _other_domain(phrases, said)
+    # Once the plan itself is named, or the other domain's thing is the employer itself, the question is about
+    # the plan: an example may say which team, never that it is not the plan's.
+    about_plan = not said.isdisjoint(phrases.plan_words)
     if other is not None and domains.only_set_aside(analysis.words, analysis.surface, said & phrases.any_other):
-        other = None  # "this is Dana from the nail salon": a nail salon is an employer, with a plan
+        other, about_plan = None, True  # "this is Dana from the nail salon": a nail salon is an employer, with a plan
     if other is not None and not _plan_need_stays(index, phrases, analysis, said, hits, question):
         domain, phrase = other
         return _off_topic(directory, domain, phrase, base), analysis
-    decision = _from_examples(directory, index, analysis, hits, base, decision)
+    decision = _from_examples(directory, index, analysis, hits, base, decision, about_plan=about_plan)
     return _finish(directory, index, analysis, decision, now), analysis
+
+
+def _quoted(index: Searcher, texts: list[str], language: str) -> str:
+    """The first of these examples that reads well as a reason: typed cleanly, in the question's language, no word mended."""
+    for text in texts:
+        if quotable(text) and question_language(text) == language and not analyze(text, index.vocab).corrections:
+            return text
+    return ""
 
 
 # A scene and its request are told in the first few sentences; the rest of a long message is not read for it.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from routing.core.examples import ExampleIndex
+import pytest
+
+from routing.core.examples import ExampleIndex, quotable
 from routing.core.model import OFF_TOPIC, Example
 
 # Other people's questions about other things: with a few thousand examples, as the directory has, a rare word
@@ -53,3 +55,25 @@ def test_off_topic_examples_answer_off_topic():
     )
     found = index.nearest(["which", "bank", "has", "the", "best", "small", "business", "checking", "account"])
     assert found is not None and found.contact_id == OFF_TOPIC
+
+
+@pytest.mark.parametrize(
+    ("text", "reads_well"),
+    [
+        ("My line cook quit on Friday. Can he keep his insurance?", True),
+        ("Mi cocinero renunció. ¿Puede quedarse con su seguro?", True),
+        ("um hi my accountant says she needs um some form", False),  # a transcript
+        ("Subject: Haven't received anything / Our plan year starts soon", False),  # an email
+        ("cant sigh in to acount.kp.org keeps saying invalid pasword", False),  # typed in a rush
+        ("Can I get a copy of our bill? And also, who changes our broker?", False),  # two needs
+    ],
+)
+def test_only_an_example_that_reads_as_a_typed_question_is_quoted_as_a_reason(text: str, reads_well: bool) -> None:
+    assert quotable(text) is reads_well
+
+
+def test_the_voters_are_the_examples_that_voted_for_the_winner():
+    index = _index(("baker quit keep insurance", "client-services-unit"), ("cook quit keep insurance", "client-services-unit"), ("quit bill", "california-service-center"))
+    found = index.nearest(["baker", "cook", "quit", "keep", "insurance"])
+    assert found is not None and {index.text(n) for n in found.voters} == {"baker quit keep insurance", "cook quit keep insurance"}
+    assert index.say_any(found.voters, ["baker"]) and not index.say_any(found.voters, ["bill"])

@@ -58,7 +58,22 @@ def test_a_question_told_in_its_own_words_goes_where_questions_like_it_went(inde
     assert decision.reason.startswith("Questions like yours go to ") and "for example: “" in decision.reason
 
 
-def test_examples_never_overrule_an_emergency_or_a_confident_answer(index: SearchIndex) -> None:
+@pytest.mark.parametrize(
+    ("question", "team"),
+    [
+        # The nearest examples ask "can you recommend a good accountant ...": the framing, not the subject.
+        ("Can you recommend a good doctor for my employee's back pain?", "kp-org"),
+        # The plan named: an example may pick the team, never say it is not the plan's.
+        ("The gym down the street wants our employees list for a corporate membership discount through our health plan.", None),
+    ],
+)
+def test_an_off_topic_vote_never_overrules_the_plan_named_or_a_topic_it_does_not_speak_to(index: SearchIndex, question: str, team: str | None) -> None:
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert not decision.offtopic, decision.reason
+    assert team is None or decision.contact.id == team
+
+
+def test_examples_never_overrule_an_emergency_or_a_rule(index: SearchIndex) -> None:
     decision = route(index, "my dishwasher collapsed and isn't breathing, he wanted to tell kaiser the nurse was kind", "web", MONDAY_10AM)
     assert decision.safety and decision.contact.id == "emergency"
     decision = route(index, "We need to change our broker of record", "web", MONDAY_10AM)
