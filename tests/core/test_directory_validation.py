@@ -135,3 +135,12 @@ def test_one_example_cannot_have_two_answers():
     with pytest.raises(DirectoryError) as refused:
         loads(_with_examples('examples:\n  billing-team: ["Why is our bill so high?"]\n  website: ["why is our  bill so high?"]\n'), "bad.yaml")
     assert any("also listed under 'billing-team'" in p.message for p in refused.value.problems)
+
+
+def test_the_emergency_line_has_no_examples():
+    # An example's answer carries no safety notice and no 911 sentence on the phone; only the safety rules may send a caller to 911.
+    real = (ROOT / "directory.yaml").read_text()
+    assert "\nexamples:\n" in real
+    with pytest.raises(DirectoryError) as refused:
+        loads(real.replace("\nexamples:\n", '\nexamples:\n  emergency: ["my cook collapsed in the walk-in"]\n', 1), "bad.yaml")
+    assert any("'emergency' is the emergency line" in p.message for p in refused.value.problems)

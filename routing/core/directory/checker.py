@@ -52,6 +52,7 @@ class Checker(ContactChecks):
             [(("contacts", i), t.id) for i, c in enumerate(contacts) for t in c.topics], "topic id"
         )
         self.contact_ids = {c.id for c in contacts}
+        self.emergency_ids = {c.id for c in contacts if c.kind is ContactKind.EMERGENCY_LINE}
         self.topic_ids = {t.id for c in contacts for t in c.topics}
         self.check_topic_links(contacts)
         self.check_email_covers(contacts)
@@ -96,6 +97,10 @@ class Checker(ContactChecks):
             where = path + (str(contact_id),)
             if contact_id != OFF_TOPIC and contact_id not in self.contact_ids:
                 self.problem(where, f"examples name '{contact_id}', which is not a contact id (nor {OFF_TOPIC}).")
+                continue
+            if contact_id in self.emergency_ids:
+                # An example answers without the safety notice or the phone's 911 sentence: only the safety rules decide an emergency.
+                self.problem(where, f"'{contact_id}' is the emergency line; emergencies are decided by the safety rules, never by examples.")
                 continue
             for number, text in enumerate(self.texts(questions, where)):
                 key = " ".join(text.lower().split())
