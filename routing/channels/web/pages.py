@@ -11,7 +11,7 @@ from starlette.routing import Route
 from routing.channels.http import LANGUAGE_COOKIE, SWITCH_PATH, find_contact, render, requested_instant, with_language, without_language
 from routing.channels.web.ask import as_typed, example_questions
 from routing.core import i18n
-from routing.core.email.language import detect_text
+from routing.core.email.language import question_language
 from routing.core.i18n import N_
 from routing.core.text import MAX_QUERY_CHARS
 from routing.present.json import contact_view
@@ -61,7 +61,7 @@ async def switch_language(request: Request) -> Response:
     query = without_language(query)
     back = with_language(path + (f"?{query}" if query else ""), language)
     asked = next((unquote_plus(value) for key, _eq, value in (part.partition("=") for part in query.split("&")) if key == "q"), "")
-    if language == i18n.SOURCE and asked and detect_text(asked) != i18n.SOURCE:
+    if language == i18n.SOURCE and asked and question_language(asked[:MAX_QUERY_CHARS]) != i18n.SOURCE:
         # A question written in Spanish is answered in Spanish unless the address says otherwise (see
         # ask.answer_language): English for it has to be asked for in the address.
         back = f"{back}{'&' if '?' in back else '?'}{LANGUAGE_COOKIE}={language}"

@@ -11,7 +11,7 @@ import re
 import time
 from html import unescape
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
 from spanish import english_left
@@ -348,6 +348,14 @@ def test_switching_to_english_from_a_spanish_question_shows_it_in_english(client
     response = client.get(back, follow_redirects=False)
     assert parse_qs(urlsplit(response.headers["location"]).query) == {"q": [question], "lang": ["en"]}
     assert '<html lang="en">' in client.get(response.headers["location"]).text
+
+
+def test_switching_to_english_reads_the_question_the_way_the_answer_did_names_aside(client: TestClient) -> None:
+    # An English business name in a Spanish question: the answer is in Spanish, so the switch must ask for English.
+    question = "mi empleada de The Home and Garden Shop for Kids necesita tarjeta"
+    assert '<html lang="es">' in client.get("/search", params={"q": question}).text
+    response = client.get("/language", params={"to": "en", "next": f"/search?q={quote_plus(question)}"}, follow_redirects=False)
+    assert parse_qs(urlsplit(response.headers["location"]).query).get("lang") == ["en"]
 
 
 def test_a_page_answered_in_spanish_for_its_question_does_not_hold_the_next_question_to_spanish(client: TestClient) -> None:
