@@ -155,9 +155,24 @@ def set_aside(surface: Sequence[str], start: int, end: int) -> bool:
     """
     if introduced(surface, start):
         return True
-    if start > 0 and surface[start - 1] in _OWNING and ((end < len(surface) and surface[end] in _JOBS) or surface[end - 1] in _BUSINESS_KINDS):
+    if start > 0 and surface[start - 1] in _OWNING and (_job_follows(surface, end) or surface[end - 1] in _BUSINESS_KINDS):
         return True
     return any(surface[j] in _NEGATING for j in range(max(0, start - 2), start))
+
+
+def _job_follows(surface: Sequence[str], end: int) -> bool:
+    """A job named right after the thing: "our vet tech". Plain "employee" only as a person ("our UPS employee quit"),
+    not describing another thing of the other domain's ("our 401k employee contributions")."""
+    if end >= len(surface) or surface[end] not in _JOBS:
+        return False
+    return surface[end] not in _GENERIC_JOBS or end + 1 == len(surface) or surface[end + 1] in _PERSON_NEXT
+
+
+_GENERIC_JOBS = frozenset({"employee", "employees"})
+# What comes after a person, not after a thing: a possessive, a verb of what they did or want, a relative word.
+_PERSON_NEXT = frozenset({"s", "is", "was", "are", "were", "has", "had", "have", "wants", "wanted", "want", "needs", "needed", "need", "said",
+                          "says", "asked", "asks", "got", "gets", "went", "goes", "quit", "left", "just", "who", "that", "can", "cant", "will",
+                          "would", "keeps", "tried", "moved", "started", "passed", "died", "called", "and", "of"})
 
 
 def only_set_aside(words: Sequence[str], surface: Sequence[str], other: Iterable[Words]) -> bool:

@@ -81,6 +81,10 @@ def test_one_of_the_employers_people_named_by_their_job_is_not_the_thing():
     assert not _aside("my gym instructor charged me twice", "gym")
     # A job the synonyms already read as "employee" counts the same.
     assert _aside("Our shipping clerk passed away last month and I need to end his coverage.", "shipping")
+    # Plain "employee" is a person only when told as one; before another noun it describes the thing.
+    assert _aside("our fedex employee quit last week", "fedex")
+    assert not _aside("Our 401k employee contributions are not showing up", "401k")
+    assert not _aside("Our netflix employee account got locked", "netflix")
 
 
 def test_the_employers_own_place_of_work_is_not_the_thing():
