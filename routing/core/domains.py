@@ -107,7 +107,8 @@ def _sent(surface: Sequence[str], at: int) -> set[int]:
 # How people say what their own business is: "we're a nail salon", "I run a small stock brokerage", "this is Dana
 # from the bakery". The other domain's thing said that way is the employer (who has a health plan), not the subject.
 # Not "we run a payroll audit", nor "tengo" ("I have" a loan, a licence): only words that say what a business is.
-_INTRODUCING = (("we", "are"), ("were",), ("i", "run"), ("i", "own"), ("we", "own"), ("somos",))
+_INTRODUCING = (("we", "are"), ("were",), ("i", "run"), ("i", "own"), ("we", "own"), ("ran",), ("owns",), ("owned",), ("i", "manage"),
+                ("somos",))
 # "this is Dana from the ...", "hey it's Lena from the ...", "calling from the ...": a cue, then a name or two.
 _CALLING = frozenset({"is", "it", "its", "im", "calling", "soy", "habla"})
 _OPENING = 6  # words into the question within which a caller says who they are

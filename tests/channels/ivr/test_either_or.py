@@ -28,7 +28,8 @@ from routing.store import catalogs
 from routing.store.search_index import open_index
 
 MONDAY_10AM = parse_instant("2026-11-23T10:00:00-08:00")
-DEV_SETS = [ROOT / "tests/data/blind/dev_a.yaml", ROOT / "tests/data/blind/dev_b.yaml"]
+# Every development set: which of their questions the router finds ambiguous changes as it learns, and some always are.
+DEV_SETS = sorted((ROOT / "tests/data/blind").glob("dev_*.yaml"))
 # Written here: the development sets hold no Spanish question the router finds ambiguous.
 SPANISH_AMBIGUOUS = ["tengo una pregunta sobre la factura y los beneficios", "pregunta sobre facturación y beneficios"]
 EMERGENCY_WITH_TEAM = "someone collapsed in the office and I also need a copy of our bill"

@@ -512,3 +512,31 @@ def test_changing_the_agent_who_sold_the_plan_is_a_broker_of_record_change(index
 def test_what_we_owe_is_the_bill(index):
     decision = route(index, "What we owe went up by $300 this month and nobody explained it.", "web", MONDAY_10AM)
     assert decision.contact.id == "california-service-center"
+
+
+@pytest.mark.parametrize(
+    ("question", "team"),
+    [
+        # Spreading a payment out, said without "payment arrangement".
+        ("we cant make the whole payment this month can we pay part now and part later", "california-service-center"),
+        ("Could we pay this month's premium over a couple of months?", "california-service-center"),
+        ("can we pay in instalments this month", "california-service-center"),
+        # A bill that grew with nobody added; a bill paid twice, in Spanish.
+        ("Our total this month is higher than last month and we didn't add anybody.", "california-service-center"),
+        ("Pagamos la factura dos veces este mes.", "california-service-center"),
+        # A notice that the bill is overdue is a billing question.
+        ("We got an overdue notice in the mail. Who do we call?", "california-service-center"),
+        # The general line's short name.
+        ("What number do I call for a small business rep?", "small-business-representative"),
+        # A list of everyone covered, asked for in Spanish.
+        ("¿Dónde saco una lista de todos mis empleados con seguro?", "account-kp-org"),
+    ],
+)
+def test_everyday_wording_of_a_listed_task_reaches_its_team(index, question, team):
+    decision = route(index, question, "web", MONDAY_10AM)
+    assert decision.contact.id == team, decision.reason
+
+
+def test_a_business_someone_ran_is_the_employer_not_another_domain(index):
+    decision = route(index, "My mom ran the grocery for twenty years and just retired. How do I get into the Kaiser employer website?", "web", MONDAY_10AM)
+    assert not decision.offtopic, decision.reason
