@@ -138,6 +138,7 @@ class Decision:
     sending: Sending | None = None  # asked how to send something: which written way is for it
     also_needed: tuple[AlsoNeeded, ...] = ()  # a second need the question names: its own contact and reason
     clarify: Clarify | None = None  # two teams fit about equally: which question decides
+    example: str = ""  # the example question whose neighbours decided it, when examples did
     hours_question: bool = False  # asked when the contact is open: the reason states its hours
 
     @property
@@ -314,7 +315,8 @@ def _from_examples(
     general = directory.contact(directory.fallback)
     if nearest.contact_id == OFF_TOPIC:
         reason = wording.not_the_plan(general)
-        return Decision(contact=general, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True, **base)
+        return Decision(contact=general, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True,
+                        example=nearest.example, **base)
     contact = directory.contact(nearest.contact_id)
     examples = _examples(index)
     quoted = _quoted(index, [examples.text(n) for n in nearest.voters], question_language(base["query"]))
@@ -333,6 +335,7 @@ def _from_examples(
         alternatives=tuple(c for c in _unique([decision.contact, *decision.alternatives], exclude=contact) if c.id != general.id or not decision.fallback)[:3],
         reason=reason,
         confidence=EXAMPLE_CONFIDENCE,
+        example=quoted or nearest.example,
         topic=topic,
         self_service=_self_service(directory, topic) if topic is not None else None,
         **base,

@@ -126,6 +126,8 @@ def explanation(decision: Decision) -> dict[str, Any]:
         decided_by = "fallback"
     elif decision.rule is not None and not decision.rule.prefer:
         decided_by = "rule"
+    elif decision.example:
+        decided_by = "examples"
     else:
         decided_by = "search"
     return {
@@ -137,6 +139,7 @@ def explanation(decision: Decision) -> dict[str, Any]:
         "topic": decision.topic.id if decision.topic else None,
         "topics": list(decision.topics),
         "confidence": decision.confidence,
+        "example": decision.example or None,
     }
 
 

@@ -185,3 +185,11 @@ def test_the_technical_detail_goes_to_the_log(client: TestClient, caplog: pytest
         api(client, "we need a payment plan")
     logged = [r.getMessage() for r in caplog.records if r.name == "routing.ask"]
     assert any("payment-arrangement" in line and "california-service-center" in line for line in logged)
+
+
+def test_an_answer_the_examples_gave_says_so_and_names_the_example_for_programs(client: TestClient) -> None:
+    answer = api(client, "I'm sick of mailing you a paper check every single month.")
+    explanation = answer["explanation"]
+    assert explanation["decided_by"] == "examples" and explanation["example"]
+    assert explanation["example"] in answer["reason"]  # the example quoted to the employer is the one named
+    assert api(client, "we need a payment plan")["explanation"]["example"] is None

@@ -227,7 +227,7 @@ def _decision_schema() -> Schema:
         "clarify_question": nullable(string("The question whose answer decides between the two teams in clarify; null when none.")),
         "hours_question": boolean("True when the question asks when a contact is open: the reason states its hours from the directory."),
         "explanation": obj({
-            "decided_by": one_of(["safety_rule", "rule", "search", "fallback", "off_topic"]),
+            "decided_by": one_of(["safety_rule", "rule", "search", "examples", "fallback", "off_topic"]),
             "rule": nullable(string("The id of the rule that decided or reordered the answer.")),
             "rule_description": nullable(string()),
             "rule_matched": array(string(), "The rule's phrases the question said."),
@@ -235,6 +235,7 @@ def _decision_schema() -> Schema:
             "topic": nullable(string()),
             "topics": array(string(), "Every topic id search found, best first."),
             "confidence": number(minimum=0, maximum=1),
+            "example": nullable(string("The example question whose nearest neighbours decided the answer, when examples did (also when they said off-topic).")),
         }, "How the answer was reached, for programs and logs."),
     })
 
