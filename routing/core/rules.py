@@ -591,6 +591,9 @@ def _two_needs(index: Searcher, whole: Decision, parts: tuple[Clause, ...], chan
         and not (whole.rule is not None and not whole.rule.prefer and whole.rule.id not in part_rules and not any(p.said_also for p in parts))
     ):
         primary = replace(first, query=whole.query, corrections=whole.corrections)
+    elif whole.example and not first.example and first.contact.id == whole.contact.id:
+        # The examples agree with the first request read alone, which says why in the directory's own words.
+        primary = replace(first, query=whole.query, corrections=whole.corrections)
     taken = {primary.contact.id, *(h.contact.id for h in primary.shared)}
     also = []
     for _number, part, decision in found:

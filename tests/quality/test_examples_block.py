@@ -78,3 +78,10 @@ def test_examples_never_overrule_an_emergency_or_a_rule(index: SearchIndex) -> N
     assert decision.safety and decision.contact.id == "emergency"
     decision = route(index, "We need to change our broker of record", "web", MONDAY_10AM)
     assert decision.contact.id == "account-management-support" and decision.reason == "Broker of record changes are handled by the Account Management Support Team."
+
+
+def test_a_first_request_read_alone_says_why_when_the_examples_agree_with_it(index: SearchIndex) -> None:
+    decision = route(index, "My worker needs a new member ID card, and she also wants to refill her prescription.", "web", MONDAY_10AM)
+    assert decision.contact.id == "account-kp-org" and not decision.example
+    assert decision.reason == "On account.kp.org, under Manage Members, you can order member ID cards."
+    assert [a.contact.id for a in decision.also_needed] == ["kp-org"]
