@@ -158,6 +158,8 @@ def set_aside(surface: Sequence[str], start: int, end: int) -> bool:
         return True
     if start > 0 and surface[start - 1] in _OWNING and (_job_follows(surface, end) or surface[end - 1] in _BUSINESS_KINDS):
         return True
+    if surface[end - 1] in _TRADES and _ones_own(surface, start, plural=surface[end - 1].endswith("s")):
+        return True
     return any(surface[j] in _NEGATING for j in range(max(0, start - 2), start))
 
 
@@ -167,6 +169,27 @@ def _job_follows(surface: Sequence[str], end: int) -> bool:
     if end >= len(surface) or surface[end] not in _JOBS:
         return False
     return surface[end] not in _GENERIC_JOBS or end + 1 == len(surface) or surface[end + 1] in _PERSON_NEXT
+
+
+# Another domain's thing that is a person of a trade: at a barbershop or a vet clinic they are the employer's people.
+_TRADES = frozenset({"barber", "barbers", "vet", "vets", "veterinarian", "veterinarians", "trainer", "trainers", "realtor", "realtors", "groomer",
+                     "groomers", "preparer", "preparers", "agent", "agents", "barista", "baristas"})
+
+
+def _ones_own(surface: Sequence[str], start: int, plural: bool) -> bool:
+    """Told as one of the speaker's people: "our barber", "one of my barbers", "my barbers" (several are staff, one is a service)."""
+    before = tuple(surface[max(0, start - 2) : start])
+    if before[-1:] and before[-1] in _OWNING:
+        return True
+    if len(before) == 2 and before[0] == "of" and before[1] in ("my", "our", "the", "mis", "nuestros"):
+        return True
+    if before[-1:] != ("my",):
+        return False
+    # One of them is staff when told by what they did or want: "my barber quit", "my barber Jay wants to know".
+    return plural or (start + 1 < len(surface) and (surface[start + 1] in _LIFE_EVENTS or (start + 2 < len(surface) and surface[start + 2] in _LIFE_EVENTS)))
+
+
+_LIFE_EVENTS = frozenset({"wants", "wanted", "moved", "quit", "left", "needs", "asked", "retired", "started", "got"})
 
 
 _GENERIC_JOBS = frozenset({"employee", "employees"})

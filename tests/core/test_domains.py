@@ -87,6 +87,16 @@ def test_one_of_the_employers_people_named_by_their_job_is_not_the_thing():
     assert not _aside("Our netflix employee account got locked", "netflix")
 
 
+def test_a_person_of_another_trade_told_as_one_of_the_speakers_people_is_staff():
+    assert _aside("one of my barbers moved to sacramento and needs a doctor", "barber")
+    assert _aside("one of the vets at our clinic wants to know if acupuncture is covered", "vet")
+    assert _aside("my barber jay wants to know where the closest clinic is", "barber")
+    assert _aside("our barber retired in june", "barber")
+    # One's own barber or vet, doing their trade, is the other domain's.
+    assert not _aside("my barber charged me twice for a haircut", "barber")
+    assert not _aside("the vet charged me for my dog's shots", "vet")
+
+
 def test_the_employers_own_place_of_work_is_not_the_thing():
     assert _aside("Our yoga studio's balance shows a credit we can't explain", "yoga studio")
     assert _aside("our coffee shop hired two baristas", "coffee shop")
