@@ -19,6 +19,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from routing.core.text import MAX_QUERY_CHARS  # noqa: E402 (the repository's own package, found from here)
+
 DIRECTORY = ROOT / "directory.yaml"
 BLIND = ROOT / "tests" / "data" / "blind"
 MARK = "# -- examples (written by tools/build_examples.py; edit the development sets, not this block) --"
@@ -47,6 +51,8 @@ def examples() -> dict[str, list[str]]:
                 continue
             if key(text) in held_out or key(text) in seen:
                 continue  # a held-out question is never an example; of a repeated one, the first writer's answer stands
+            if len(text) > MAX_QUERY_CHARS:
+                continue  # a long pasted email: the router reads no more than this of a question, so neither is an example longer
             seen[key(text)] = expect
             by_contact.setdefault(expect, []).append(text)
     return dict(sorted(by_contact.items()))

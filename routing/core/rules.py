@@ -372,6 +372,10 @@ def without_signature(text: str) -> str:
     if "\n" not in text:
         return text
     lines = text.split("\n")
+    # The signature separator mail programs write ("-- " on its own line): everything below it is the signature.
+    cut = next((i for i, line in enumerate(lines) if i and line.rstrip() == "--" and any(x.strip() for x in lines[:i])), None)
+    if cut is not None:
+        return "\n".join(lines[:cut])
     start = signature_start(lines, frozenset())
     if not start or not any(line.strip() for line in lines[:start]):
         return text

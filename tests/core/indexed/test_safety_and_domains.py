@@ -505,6 +505,13 @@ def test_a_mail_tagline_or_an_inline_sign_off_is_not_the_question(index, email, 
     assert decision.contact.id == team and not decision.offtopic, decision.reason
 
 
+def test_below_the_signature_separator_is_the_signature(index):
+    email = ("Subject: website keeps kicking me out\n\nEvery time I sign in to the employer site it sends me back to the login screen."
+             "\n\n--\nLena Park\nBlackbird Coffee Roasters | Ops\n510.555.0177")
+    decision = route(index, email, "email", MONDAY_10AM)
+    assert decision.contact.id == "online-self-service-help" and not decision.offtopic, decision.reason
+
+
 def test_what_follows_thanks_in_a_sentence_stays_and_danger_is_read_in_a_signature_too(index):
     from routing.core.rules import without_signature
 
