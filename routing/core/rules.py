@@ -376,6 +376,8 @@ def without_signature(text: str) -> str:
     cut = next((i for i, line in enumerate(lines) if i and line.rstrip() == "--" and any(x.strip() for x in lines[:i])), None)
     if cut is not None:
         return "\n".join(lines[:cut])
+    lines = _without_closing_blocks(lines)
+    text = "\n".join(lines)
     start = signature_start(lines, frozenset())
     if not start or not any(line.strip() for line in lines[:start]):
         return text
@@ -386,6 +388,32 @@ def without_signature(text: str) -> str:
 
 # A signature line: short, not a question, and mostly capitalised words, digits or an address.
 SIGNATURE_WORDS = 8
+SIGNATURE_LINES = 6  # the most lines a signature without a closing runs to
+
+# A legal notice a company's mail server adds under every message.
+_DISCLAIMER = re.compile(r"^\s*(?:confidentiality notice|this (?:e-?mail|message)(?: and any attachments?)? (?:is|are|may)|the information (?:in|contained in) this (?:e-?mail|message))", re.IGNORECASE)
+
+
+def _without_closing_blocks(lines: list[str]) -> list[str]:
+    """The message without what closes it with no "Thanks": a legal notice, then a name-and-company block.
+
+    Only the last paragraphs go, each only when it is a disclaimer, or a few lines all shaped like a signature
+    that start with a name; never the first paragraph.
+    """
+    end = len(lines)
+    while True:
+        while end and not lines[end - 1].strip():
+            end -= 1
+        start = end
+        while start and lines[start - 1].strip():
+            start -= 1
+        if start == 0:
+            return lines[:end]
+        block = lines[start:end]
+        named = 0 < len(block) <= SIGNATURE_LINES and all(_signature_line(line) for line in block) and 2 <= len(block[0].split()) <= 4
+        if not (named or _DISCLAIMER.match(block[0])):
+            return lines[:end]
+        end = start
 
 # What a mail program adds under a message written on a phone: not the sender's words.
 _TAGLINE = re.compile(

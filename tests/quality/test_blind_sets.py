@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh13 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh14 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 
@@ -120,6 +120,18 @@ FLOORS = {
     # 92.7%, 18/20 flagged, recall 11/12, no false emergency at a98a246's decisions; 142/150 = 94.7%, 18/20, 11/12,
     # none false at the session's end (with the examples). Summary only.
     "test_fresh13.yaml": (0.92, 0.85),
+    # A fourteenth, by a new writer at the start of the eleventh session (2026-12-07): 135/150 = 90.0%, 20/20
+    # flagged, recall 12/12, no false emergency at 8d377c1 (scored in a worktree with the three questions a dev
+    # writer also wrote taken out of the examples); summary only, never tuned on.
+    "test_fresh14.yaml": (0.90, 0.90),
+    # Three dev sets by new writers (eleventh session), tuned on. dev_d15 (200: 80 indirect, 30 phone, 25
+    # emergencies, 25 traps): 180/200 = 90.0%, recall 24/25, blind; 188/200, 25/25 after. dev_d16 (200: 70
+    # indirect, 35 traps, 30 near-miss off-topic): 153/200 = 76.5%, 22/30 flagged, 4 false emergencies, blind;
+    # 182/200, 29/30, none false after. dev_d17 (200: 70 messy pasted emails, 70 indirect, 30 phone, 30 typo):
+    # 161/200 = 80.5% blind; 168/200 after.
+    "dev_d15.yaml": (0.92, 0.95),
+    "dev_d16.yaml": (0.89, 0.93),
+    "dev_d17.yaml": (0.82, 0.0),
 }
 
 

@@ -512,6 +512,18 @@ def test_below_the_signature_separator_is_the_signature(index):
     assert decision.contact.id == "online-self-service-help" and not decision.offtopic, decision.reason
 
 
+def test_a_name_and_company_block_or_a_legal_notice_closing_an_email_is_not_the_question(index):
+    from routing.core.rules import without_signature
+
+    email = ("Subject: what each employee pays\n\nBefore open enrollment I want every barista to see what comes out of their paycheck"
+             " for each plan. Is there something that shows that per person?\n\nLena Park\nBlackbird Coffee Roasters\n510.555.0177"
+             "\n\nThe information in this email is confidential and may be legally privileged.")
+    assert without_signature(email).endswith("per person?")
+    assert not route(index, email, "email", MONDAY_10AM).offtopic
+    # A last paragraph that is a sentence, not a signature, stays.
+    assert without_signature("Subject: bill\n\nWhy is our bill higher?\n\nWe only have six people now.").endswith("six people now.")
+
+
 def test_what_follows_thanks_in_a_sentence_stays_and_danger_is_read_in_a_signature_too(index):
     from routing.core.rules import without_signature
 
@@ -560,6 +572,17 @@ def test_a_business_without_the_plan_yet_is_told_the_general_line_and_that_no_sa
     decision = route(index, question, "web", MONDAY_10AM)
     assert decision.contact.id == "small-business-representative" and decision.confident
     assert decision.rule is not None and decision.rule.id == "a-plan-for-a-new-group"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My brother owns a separate business across town and wants the same insurance we have. Who can price it for him?",
+        "got a shop with four people no insurance right now how much would it be to get everybody covered",
+    ],
+)
+def test_a_second_business_or_one_with_no_insurance_yet_is_a_new_group(index, question):
+    assert route(index, question, "web", MONDAY_10AM).contact.id == "small-business-representative"
 
 
 def test_cutting_the_cost_of_the_plan_we_have_is_not_a_new_group(index):
