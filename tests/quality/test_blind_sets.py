@@ -128,10 +128,10 @@ FLOORS = {
     # emergencies, 25 traps): 180/200 = 90.0%, recall 24/25, blind; 188/200, 25/25 after. dev_d16 (200: 70
     # indirect, 35 traps, 30 near-miss off-topic): 153/200 = 76.5%, 22/30 flagged, 4 false emergencies, blind;
     # 182/200, 29/30, none false after. dev_d17 (200: 70 messy pasted emails, 70 indirect, 30 phone, 30 typo):
-    # 161/200 = 80.5% blind; 168/200 after.
+    # 161/200 = 80.5% blind; 177/200 after.
     "dev_d15.yaml": (0.92, 0.95),
     "dev_d16.yaml": (0.89, 0.93),
-    "dev_d17.yaml": (0.82, 0.0),
+    "dev_d17.yaml": (0.86, 0.0),
 }
 
 
