@@ -509,7 +509,7 @@ def clauses(text: str) -> tuple[Clause, ...]:
     for number, sentence in enumerate(s for s in _SENTENCE.split(text[: MAX_QUERY_CHARS * 4].strip()) if s.strip()):
         adds = number > 0 and bool(_ADDS_ON.search(sentence))
         for piece_number, piece in enumerate(_split(sentence)):
-            body, kind = piece
+            body, kind, joint = piece
             if not _WORD.search(body.lower()):
                 continue
             if kind == "then":
@@ -517,7 +517,8 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 # request, unless the piece before asked for something itself ("Send me the bill, then ...").
                 if piece_number > 0 and found and not found[-1].asks:
                     before = found.pop()
-                    found.append(replace(before, text=f"{before.text} then {body}", asks=bool(_ASKS.search(body))))
+                    # Joined by the words the person used ("y luego", "and after that"), as they wrote them.
+                    found.append(replace(before, text=f"{before.text} {joint} {body}", asks=bool(_ASKS.search(body))))
                     continue
                 kind = "adds"
             asks = kind == "adds" or bool(_ASKS.search(body))
@@ -532,7 +533,8 @@ def clauses(text: str) -> tuple[Clause, ...]:
     return tuple(found) if len(found) > 1 else (Clause(text, False),)
 
 
-def _split(sentence: str) -> list[tuple[str, str]]:
+def _split(sentence: str) -> list[tuple[str, str, str]]:
+    """The sentence's pieces: each with the kind of connector before it and that connector's own words."""
     marks = sorted(
         [(m.start(), m.end(), "then" if _THEN.search(m.group()) else "adds") for m in _ADDITIVE.finditer(sentence)]
         + [(m.start(), m.end(), "and") for m in _COMMA_AND.finditer(sentence)]
@@ -540,22 +542,22 @@ def _split(sentence: str) -> list[tuple[str, str]]:
         + [(m.start(), m.end(), "but") for m in _BUT.finditer(sentence)],
         key=lambda mark: (mark[0], -mark[1]),  # at one place the longest connector cuts: ", and also" over ", and"
     )
-    pieces: list[tuple[str, str]] = []
-    start, kind = 0, ""
+    pieces: list[tuple[str, str, str]] = []
+    start, kind, joint = 0, "", ""
     for begin, end, mark in marks:
         if begin < start:  # overlapping connectors (", and also"): the first found cuts
             continue
-        pieces.append((sentence[start:begin], kind))
-        start, kind = end, mark
-    pieces.append((sentence[start:], kind))
-    kept: list[tuple[str, str]] = []
+        pieces.append((sentence[start:begin], kind, joint))
+        start, kind, joint = end, mark, sentence[begin:end].strip(" ,")
+    pieces.append((sentence[start:], kind, joint))
+    kept: list[tuple[str, str, str]] = []
     carried = ""
-    for text, kind in ((p.strip(" ,"), k) for p, k in pieces):
+    for text, kind, joint in ((p.strip(" ,"), k, j) for p, k, j in pieces):
         if not text:
             continue
         if _ONLY_CONNECTOR.match(text):  # "Also, can I ...": the connector alone joins the piece after it
             carried = "adds"
             continue
-        kept.append((text, carried or kind))
+        kept.append((text, carried or kind, joint))
         carried = ""
     return kept

@@ -54,7 +54,10 @@ def test_a_plain_and_is_not_saying_also():
 def test_what_happened_next_in_a_story_is_not_a_second_request():
     # "and then" after a piece that asks for nothing tells what happened next: one problem, one clause.
     parts = clauses("I tried all morning. It spins for a minute and then throws an error.")
-    assert [p.text for p in parts] == ["I tried all morning.", "It spins for a minute then throws an error."]
+    # Joined as it was written: the clause is shown back to the person when it is a second need.
+    assert [p.text for p in parts] == ["I tried all morning.", "It spins for a minute and then throws an error."]
+    parts = clauses("Lo intenté toda la mañana. La página se congeló y luego dio un error.")
+    assert [p.text for p in parts] == ["Lo intenté toda la mañana.", "La página se congeló y luego dio un error."]
     # After a request, "and then" still starts the next one.
     parts = clauses("I need a copy of the bill and then I want to change our address.")
     assert [(p.text, p.adds) for p in parts] == [("I need a copy of the bill", False), ("I want to change our address.", True)]
