@@ -43,7 +43,7 @@ from routing.store.search_index import READY, SearchIndex, build_lock, open_inde
 
 log = logging.getLogger("routing.store")
 
-FORMAT = 1
+FORMAT = 2  # 2: the payload's own sha256 follows the header
 MAGIC = b"routing directory cache\n"
 FILE = "model.cache"
 _ROUTING = Path(__file__).resolve().parent.parent
@@ -105,9 +105,15 @@ def _read(index_dir: Path, digest: str, source: str) -> Loaded | None:
             header = _header(digest)
             if handle.read(len(header)) != header or not (target / READY).exists():
                 return None
-            with paused_gc():
-                # Only this app's own file, behind a header naming this exact directory and code (see the module's note).
-                directory, vocab, postings = pickle.load(handle)
+            expected = handle.readline().strip().decode("ascii", "replace")
+            payload = handle.read()
+        # A flipped bit inside a string still unpickles: only the payload's own digest tells damage from data.
+        if hashlib.sha256(payload).hexdigest() != expected:
+            raise ValueError("the cache's contents do not match their digest")
+        with paused_gc():
+            # Only this app's own file, behind a header naming this exact directory and code (see the module's note).
+            directory, vocab, postings = pickle.loads(payload)
+        del payload
         if not (isinstance(directory, Directory) and isinstance(vocab, Vocabulary) and isinstance(postings, dict)):
             raise TypeError("unexpected objects in the cache")
         if directory.version != digest[:16]:
@@ -130,9 +136,11 @@ def _write(target: Path, digest: str, index: SearchIndex) -> None:
     vocab = replace(index.vocab, english=frozenset())  # the English word list is the package's, read at start
     try:
         handle = tempfile.NamedTemporaryFile(dir=target, prefix=f".{FILE}-", delete=False)  # noqa: SIM115
+        payload = pickle.dumps((index.directory, vocab, index.postings()), protocol=pickle.HIGHEST_PROTOCOL)
         with handle:
             handle.write(_header(digest))
-            pickle.dump((index.directory, vocab, index.postings()), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(hashlib.sha256(payload).hexdigest().encode() + b"\n")
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, target / FILE)

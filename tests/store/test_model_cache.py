@@ -89,6 +89,17 @@ def test_a_damaged_cache_falls_back_to_a_full_load_and_is_written_again(
     assert open_directory(copy, tmp_path / "index").cached, "the full load should have written a good cache"
 
 
+@pytest.mark.parametrize("at", [0.1, 0.5, 0.9, 0.999])
+def test_one_changed_byte_anywhere_in_the_cache_is_a_full_load(copy: Path, tmp_path: Path, at: float) -> None:
+    # A byte inside an example's text or a contact's summary still unpickles; the cache must notice anyway.
+    first = open_directory(copy, tmp_path / "index")
+    cache = tmp_path / "index" / first.directory.version / FILE
+    data = bytearray(cache.read_bytes())
+    data[int(len(data) * at)] ^= 0x01
+    cache.write_bytes(bytes(data))
+    assert not open_directory(copy, tmp_path / "index").cached
+
+
 def test_a_cache_from_other_code_is_not_used(copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     open_directory(copy, tmp_path / "index")
     monkeypatch.setattr(model_cache, "code_fingerprint", lambda: "another release")
