@@ -305,12 +305,13 @@ def _from_examples(
     if decision.fallback and _asks_hours(analysis):
         return decision  # "what are your hours?": the general line's, answered with its hours below
 
-    nearest = _examples(index).nearest(analysis.terms)
+    examples = _examples(index)
+    nearest = examples.nearest(analysis.terms)
     if nearest is None or nearest.contact_id == decision.contact.id:
         return decision
     # "Not the plan's" only where nothing of the plan's was found: examples vote on how a question is framed
     # ("can you recommend a good ..."), and a doctor for an employee is the plan's whatever the framing.
-    if nearest.contact_id == OFF_TOPIC and (about_plan or (hits and not decision.fallback and not _examples(index).say_any(nearest.voters, hits[0].matched))):
+    if nearest.contact_id == OFF_TOPIC and (about_plan or (hits and not decision.fallback and not examples.say_any(nearest.voters, hits[0].matched))):
         return decision
     general = directory.contact(directory.fallback)
     if nearest.contact_id == OFF_TOPIC:
@@ -318,7 +319,6 @@ def _from_examples(
         return Decision(contact=general, alternatives=(), reason=reason, confidence=FALLBACK_CONFIDENCE, fallback=True, offtopic=True,
                         example=nearest.example, **base)
     contact = directory.contact(nearest.contact_id)
-    examples = _examples(index)
     quoted = _quoted(index, [examples.text(n) for n in nearest.voters], question_language(base["query"]))
     # The topic is the one the quoted example is about (its own best topic with this contact), not whatever the
     # question's words happened to hit: the contact card leads with it, and offers its self-service way.
@@ -345,7 +345,7 @@ def _from_examples(
 def route(index: Searcher, question: str, channel: str, now: datetime) -> Decision:
     text = without_signature(question)
     decision, analysis = _route_once(index, text, channel, now)
-    if text != question and not decision.safety:
+    if text != question and not decision.safety and not _phrases(index).safety_words.isdisjoint(set(tokenize(question)) - set(tokenize(text))):
         # Whatever was read as a signature is still read for danger: a safety word is never left out with it.
         whole, whole_analysis = _route_once(index, question, channel, now)
         if whole.safety:
@@ -392,6 +392,19 @@ SIGNATURE_LINES = 6  # the most lines a signature without a closing runs to
 
 # A legal notice a company's mail server adds under every message.
 _DISCLAIMER = re.compile(r"^\s*(?:confidentiality notice|this (?:e-?mail|message)(?: and any attachments?)? (?:is|are|may)|the information (?:in|contained in) this (?:e-?mail|message))", re.IGNORECASE)
+# What a mail program adds under a message written on a phone: not the sender's words.
+_TAGLINE = re.compile(
+    r"(?:^|(?<=\s))(?:sent\s+(?:from|with|via)\s+(?:my\s+)?(?:iphone|ipad|android|galaxy|samsung|pixel|mobile|phone|smartphone|"
+    r"outlook|gmail|yahoo|mail\s+for|blackberry)[^\n]*|get\s+outlook\s+for\s+(?:ios|android)[^\n]*|"
+    r"enviado\s+desde\s+mi\s+(?:iphone|ipad|android|celular|teléfono|telefono|samsung|galaxy)[^\n]*)",
+    re.IGNORECASE,
+)
+# A sign-off after the last sentence, on the same line: "... Regards, Helen Park, Park & Associates", "... - Angela, Paper Trail Printing".
+_INLINE_SIGN_OFF = re.compile(
+    r"(?<=[.!?])\s+(?:(?:--?|–|—)\s*|(?:thanks?(?:\s+you)?|thank\s+you|regards|best(?:\s+regards)?|kind\s+regards|cheers|sincerely|gracias|saludos|atentamente)\s*[,.!]\s*)"
+    r"(?P<tail>[^.?!\n]*)$",
+    re.IGNORECASE,
+)
 
 
 def _without_closing_blocks(lines: list[str]) -> list[str]:
@@ -414,20 +427,6 @@ def _without_closing_blocks(lines: list[str]) -> list[str]:
         if not (named or _DISCLAIMER.match(block[0])):
             return lines[:end]
         end = start
-
-# What a mail program adds under a message written on a phone: not the sender's words.
-_TAGLINE = re.compile(
-    r"(?:^|(?<=\s))(?:sent\s+(?:from|with|via)\s+(?:my\s+)?(?:iphone|ipad|android|galaxy|samsung|pixel|mobile|phone|smartphone|"
-    r"outlook|gmail|yahoo|mail\s+for|blackberry)[^\n]*|get\s+outlook\s+for\s+(?:ios|android)[^\n]*|"
-    r"enviado\s+desde\s+mi\s+(?:iphone|ipad|android|celular|teléfono|telefono|samsung|galaxy)[^\n]*)",
-    re.IGNORECASE,
-)
-# A sign-off after the last sentence, on the same line: "... Regards, Helen Park, Park & Associates", "... - Angela, Paper Trail Printing".
-_INLINE_SIGN_OFF = re.compile(
-    r"(?<=[.!?])\s+(?:(?:--?|–|—)\s*|(?:thanks?(?:\s+you)?|thank\s+you|regards|best(?:\s+regards)?|kind\s+regards|cheers|sincerely|gracias|saludos|atentamente)\s*[,.!]\s*)"
-    r"(?P<tail>[^.?!\n]*)$",
-    re.IGNORECASE,
-)
 
 
 def _inline_sign_off(text: str) -> str:
