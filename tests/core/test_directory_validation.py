@@ -144,3 +144,13 @@ def test_the_emergency_line_has_no_examples():
     with pytest.raises(DirectoryError) as refused:
         loads(real.replace("\nexamples:\n", '\nexamples:\n  emergency: ["my cook collapsed in the walk-in"]\n', 1), "bad.yaml")
     assert any("'emergency' is the emergency line" in p.message for p in refused.value.problems)
+
+
+def test_another_domains_phrase_that_a_synonym_rewrites_is_refused():
+    # "plumber" listed as a trade under `employee` reads as "employee": as a repairs phrase it once set aside
+    # every question that said "employee" as not the plan's.
+    real = (ROOT / "directory.yaml").read_text()
+    assert '"handyman",' in real and '"plumber"' in real
+    with pytest.raises(DirectoryError) as refused:
+        loads(real.replace('"handyman",', '"handyman", "plumber",', 1), "bad.yaml")
+    assert any("'plumber' is also a synonym of 'employee'" in p.message for p in refused.value.problems)

@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh14 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh15 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 
@@ -132,6 +132,18 @@ FLOORS = {
     "dev_d15.yaml": (0.92, 0.95),
     "dev_d16.yaml": (0.89, 0.93),
     "dev_d17.yaml": (0.86, 0.0),
+    # A fifteenth held-out set, by a new writer at the start of the twelfth session (2026-12-07), scored once before
+    # any tuning: 145/150 = 96.7%, 20/20 flagged, recall 11/12, no false emergency at ef9a82a. Summary only.
+    "test_fresh15.yaml": (0.94, 0.90),
+    # Two dev sets by new writers (twelfth session), tuned on. dev_d18 (200: 70 indirect, 25 emergencies, 25 traps,
+    # 25 off-topic, 20 phone, 20 email, 15 two needs): 163/200 = 81.5%, recall 20/25, one false emergency, 20/25
+    # flagged, blind; dev_d19 (200: 60 indirect, 25 traps, 25 off-topic, 20 emergencies, 20 Spanish, ...): 174/200 =
+    # 87.0%, recall 17/20, two false emergencies, blind.
+    "dev_d18.yaml": (0.86, 0.90),
+    "dev_d19.yaml": (0.90, 0.95),
+    # dev_d20 (160: 80 emergencies in every voice, 50 traps, 30 near-miss off-topic), by a new writer: 122/160 =
+    # 76.2%, recall 59/80, 3 false emergencies, 24/30 flagged, blind; 153/160, 80/80, none false, 30/30 after.
+    "dev_d20.yaml": (0.93, 0.95),
 }
 
 

@@ -63,14 +63,17 @@ class Checker(ContactChecks):
             self.problem(("fallback",), f"fallback names '{fallback}', which is not a contact id.")
         rules = tuple(self.rule(item, p) for p, item in self.items(doc.get("rules"), ("rules",)))
         self.unique([(("rules", i, "id"), r.id) for i, r in enumerate(rules)], "rule id")
+        synonyms = self.synonyms(doc.get("synonyms"), ("synonyms",))
+        other_domains = tuple(self.other_domain(v, p) for p, v in self.items(doc.get("other_domains") or [], ("other_domains",)))
+        self.domains_apart_from_synonyms(other_domains, synonyms)
         directory = Directory(
             version=self.version,
             source=self.src.file,
             timezone=timezone,
             contacts=contacts,
             rules=tuple(sorted(rules, key=lambda r: not r.safety)),
-            synonyms=self.synonyms(doc.get("synonyms"), ("synonyms",)),
-            other_domains=tuple(self.other_domain(v, p) for p, v in self.items(doc.get("other_domains") or [], ("other_domains",))),
+            synonyms=synonyms,
+            other_domains=other_domains,
             plan_words=tuple(p.lower() for p in self.texts(doc.get("plan_words"), ("plan_words",))),
             examples=self.examples(doc.get("examples"), ("examples",)),
             holidays=self.holidays(doc.get("holidays"), ("holidays",)),
@@ -124,6 +127,23 @@ class Checker(ContactChecks):
             words = self.texts(variants, path + (str(canonical),))
             result.append((str(canonical).lower(), tuple(w.lower() for w in words)))
         return tuple(result)
+
+    def domains_apart_from_synonyms(self, domains: tuple[OtherDomain, ...], synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        """Refuse another domain's phrase that a synonym rewrites into a word of the plan's.
+
+        Synonyms are applied before phrases are matched, so "plumber" listed under `employee` reads as
+        "employee": as another domain's phrase it would set aside every question that says "employee".
+        """
+        phrases = {p: (i, n) for i, domain in enumerate(domains) for n, p in enumerate(domain.phrases)}
+        for canonical, variants in synonyms:
+            if canonical in phrases:
+                continue  # the domain's own word, with its other spellings ("car insurance": "seguro de carro")
+            for variant in variants:
+                if variant in phrases:
+                    i, n = phrases[variant]
+                    self.problem(("other_domains", i, "phrases", n),
+                                 f"'{variant}' is also a synonym of '{canonical}', so it reads as '{canonical}' and would set aside every question "
+                                 f"that says '{canonical}'. Take it out of one of the two lists.")
 
     def source(self, value: Any, path: YPath) -> tuple[str, Translations]:
         """A source's description, shown to people: a text, or {description, es: {description}} with its translation."""

@@ -38,6 +38,15 @@ def index(tmp_path_factory):
         "my baby isn't breathing",
         "her arm and leg on one side went weak all of a sudden",
         "emergency my dad is not responding",
+        # A fall and the harm it did; too much medicine at once; hopelessness told in the third person.
+        "my dad fell down the stairs and he can't get up his leg is bent the wrong way",
+        "un trabajador se cayó del techo y tiene la pierna doblada al revés",
+        "she says she took all her antidepressants and she's saying goodbye",
+        "my wife says she doesnt want to be alive anymore",
+        "I'm standing on the bridge and I don't see a reason to keep going",
+        "mi mamá tiene la boca chueca y no puede hablar bien",
+        "my son swallowed something corrosive from under the sink",
+        "he got stung and he's breaking out in hives and his breathing is wheezy",
     ],
 )
 def test_signs_that_go_together_are_an_emergency(index, question):
@@ -137,6 +146,11 @@ def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index
         "We run a dry cleaner. One of our workers got into a car accident, is he covered?",
         "We sell chemicals and got into a dispute about our bill",
         "An employee hurt himself on the job. Does he file with you or workers comp?",
+        # Over and well, or a figure of speech.
+        "one of my cashiers fainted at work yesterday, she's totally fine today, but she wants a check-up",
+        "The stroke of midnight tonight is our payment deadline. Who can give me some breathing room?",
+        "I overdosed on coffee trying to read this renewal paperwork, who handles renewal changes?",
+        "Our old broker retired and can't get up to speed on our new account, who takes over?",
     ],
 )
 def test_ordinary_words_that_stem_like_a_safety_word_are_no_emergency(index, question):
