@@ -228,6 +228,15 @@ class RuleCondition:
     unless: tuple[str, ...] = ()  # any of these said and the rule does not apply ("last month", "passed away")
     # Any one of these, when the question says nothing else: "not responding" alone is a person, not a website.
     alone: tuple[str, ...] = ()
+    # Signs of different kinds, each a group: at least ``signs_needed`` groups need a phrase said. One sign is
+    # everyday talk ("pale", "fell", "confused"); two kinds at once ("fell" and "cold and bluish") are a body in trouble.
+    signs: tuple[tuple[str, ...], ...] = ()
+    signs_needed: int = 2
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        """Every phrase that makes the condition match (not its unless), as written."""
+        return (*self.phrases, *self.all_words, *self.alone, *(p for group in (*self.concepts, *self.signs) for p in group))
 
 
 @dataclass(frozen=True, slots=True)

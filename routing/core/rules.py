@@ -160,6 +160,8 @@ class _RuleWords:
     any_phrase: frozenset[Words]
     all_words: frozenset[Words]
     alone: tuple[tuple[str, Words], ...] = ()  # enough when the question says nothing else
+    signs: tuple[tuple[tuple[tuple[str, Words], ...], frozenset[Words]], ...] = ()  # groups, like concepts
+    signs_needed: int = 0
 
 
 @dataclass(frozen=True)
@@ -208,8 +210,9 @@ class _PhraseIndex:
             unless = frozenset(words(p) for p in when.unless)
             all_words = frozenset(words(w) for w in when.all_words)
             alone = tuple((p, words(p)) for p in when.alone)
-            rules.append(_RuleWords(unless, concepts, phrases, frozenset(w for _, w in phrases), all_words, alone))
-            every += [*unless, *all_words, *(w for _, w in phrases), *(w for _, group in concepts for w in group), *(w for _, w in alone)]
+            signs = tuple((group, frozenset(w for _, w in group)) for group in (tuple((p, words(p)) for p in g) for g in when.signs))
+            rules.append(_RuleWords(unless, concepts, phrases, frozenset(w for _, w in phrases), all_words, alone, signs, when.signs_needed))
+            every += [*unless, *all_words, *(w for _, w in phrases), *(w for _, group in (*concepts, *signs) for w in group), *(w for _, w in alone)]
         other = tuple((domain, p, words(p)) for domain in directory.other_domains for p in domain.phrases)
         every += [w for _, _, w in other]
         # As said, without synonyms: "medical insurance" folds into plain "coverage" there, and any question
@@ -226,6 +229,8 @@ class _PhraseIndex:
         ungated: list[int] = []
         for position, rule_words in enumerate(rules):
             gate = rule_words.concepts[0][1] if rule_words.concepts else rule_words.any_phrase or rule_words.all_words
+            if not gate and rule_words.signs:
+                gate = frozenset().union(*(group for _, group in rule_words.signs))  # any sign lets the rule be asked
             gate = gate | {w for _, w in rule_words.alone} if gate else frozenset(w for _, w in rule_words.alone)
             if not gate:
                 ungated.append(position)
@@ -778,13 +783,18 @@ def _rule_matches(
         # "it's not responding", "that isn't responding": the state of a thing pointed at, not of a person.
         if bare is not None and domains.POINTING.isdisjoint(asked.surface):
             return (bare,)
-    if not (when.concepts or when.phrases or when.all_words or when.topics):
+    if not (when.concepts or when.phrases or when.all_words or when.topics or when.signs):
         return None  # a rule of `alone` phrases only: said with anything else, it does not apply
     matched: list[str] = []
     for group, group_words in words.concepts:
         if said.isdisjoint(group_words):
             return None
         matched.append(next(p for p, w in group if w in said))
+    if words.signs:
+        shown = [next(p for p, w in group if w in said) for group, group_words in words.signs if not said.isdisjoint(group_words)]
+        if len(shown) < words.signs_needed:
+            return None
+        matched += shown
     if words.phrases:
         if said.isdisjoint(words.any_phrase):
             return None

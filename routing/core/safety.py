@@ -37,7 +37,7 @@ def safety_words(rules: Iterable[Rule]) -> frozenset[str]:
     for rule in rules:
         if rule.safety:
             when = rule.when
-            for phrase in (*when.phrases, *when.all_words, *when.alone, *(p for group in when.concepts for p in group)):
+            for phrase in when.written:
                 found.update(t for t in tokenize(phrase) if len(t) >= SHORTEST_REPAIRED and t not in STOPWORDS)
     return frozenset(found)
 
@@ -62,7 +62,7 @@ def safety_pairs(rules: Iterable[Rule]) -> Pairs:
     for rule in rules:
         if rule.safety:
             when = rule.when
-            for phrase in (*when.phrases, *(p for group in when.concepts for p in group)):
+            for phrase in (*when.phrases, *(p for group in (*when.concepts, *when.signs) for p in group)):
                 tokens = [t for t in tokenize(phrase) if t not in STOPWORDS]
                 # Short words ("la", "en", "dio") are one edit from too many others to vouch for a partner.
                 found.update((a, b) for a, b in pairwise(tokens) if len(a) >= PAIRED and len(b) >= PAIRED)

@@ -211,7 +211,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
         for topic in contact.topics:
             texts += [topic.title, *topic.words]
     for rule in directory.rules:
-        texts += [*rule.when.phrases, *rule.when.all_words, *rule.when.unless, *rule.when.alone, *(p for group in rule.when.concepts for p in group)]
+        texts += [*rule.when.written, *rule.when.unless]
     for canonical, variants in directory.synonyms:
         texts += [canonical, *variants]
     for text in texts:

@@ -111,7 +111,7 @@ class SearchIndex:
                     self._scored[stem] = self._read_postings(searcher, reader, stem)
         for rule in self.directory.rules:
             when = rule.when
-            for phrase in (*when.phrases, *when.all_words, *when.unless, *when.alone, *(p for group in when.concepts for p in group)):
+            for phrase in (*when.written, *when.unless):
                 self.phrase_words(phrase)
         for domain in self.directory.other_domains:
             for phrase in domain.phrases:

@@ -154,3 +154,22 @@ def test_another_domains_phrase_that_a_synonym_rewrites_is_refused():
     with pytest.raises(DirectoryError) as refused:
         loads(real.replace('"handyman",', '"handyman", "plumber",', 1), "bad.yaml")
     assert any("'plumber' is also a synonym of 'employee'" in p.message for p in refused.value.problems)
+
+
+def test_a_rule_cancelled_by_its_own_phrase_under_a_synonym_is_refused():
+    # "refill" and "pills" both read as "prescription": a rule needing "pills" and cancelled by "refill" never matched.
+    real = (ROOT / "directory.yaml").read_text()
+    needle = '"as prescribed", "ran out", "needs a refill"'
+    assert needle in real
+    with pytest.raises(DirectoryError) as refused:
+        loads(real.replace(needle, '"as prescribed", "ran out", "refill"', 1), "bad.yaml")
+    assert any("rule 'took-all-the-pills': unless 'refill' reads as 'prescription'" in p.message for p in refused.value.problems)
+
+
+def test_signs_needed_must_be_a_count_of_the_sign_groups():
+    real = (ROOT / "directory.yaml").read_text()
+    assert real.count("      signs_needed: 2\n") == 1
+    for wrong in ("0", "99", "two", "true"):
+        with pytest.raises(DirectoryError) as refused:
+            loads(real.replace("      signs_needed: 2\n", f"      signs_needed: {wrong}\n", 1), "bad.yaml")
+        assert any("signs_needed should be a whole number from 1 to" in p.message for p in refused.value.problems), wrong

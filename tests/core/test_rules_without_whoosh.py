@@ -52,3 +52,39 @@ def test_a_topic_is_found_through_the_protocol(directory: Directory) -> None:
     decision = route(WordCount(directory), "we want to change our broker of record", "web", datetime.fromisoformat("2026-11-23T10:00:00-08:00"))
     assert decision.contact.id == "account-management-support"
     assert decision.topic is not None and "broker" in decision.topic.title.lower()
+
+
+def test_signs_of_two_kinds_decide_and_one_kind_does_not() -> None:
+    from paths import BAD
+
+    from routing.core.directory import loads
+
+    # The small test directory with one rule of signs (colour, a fall, being sick) before its billing rule.
+    good = (BAD / "duplicate_contact_id.yaml").read_text().replace("  - id: billing-team\n    name: The website", "  - id: website\n    name: The website")
+    rule = """rules:
+  - id: signs
+    description: "Signs of two kinds."
+    when:
+      signs:
+        - [pale, bluish]
+        - [fell, crushed]
+        - [throwing up, vomiting]
+      signs_needed: 2
+      unless: [last week]
+    route: website
+"""
+    directory = loads(good.replace("\nrules:\n", "\n" + rule, 1), "signs.yaml")
+    searcher = WordCount(directory)
+    at = datetime.fromisoformat("2026-11-23T10:00:00-08:00")
+
+    def decided_by_signs(question: str) -> bool:
+        rule = route(searcher, question, "web", at).rule
+        return rule is not None and rule.id == "signs"
+
+    assert decided_by_signs("my dad fell and now he is pale")
+    assert decided_by_signs("she is throwing up and bluish")
+    # One kind, however many of its words: everyday talk.
+    assert not decided_by_signs("he looks pale, bluish even")
+    assert not decided_by_signs("I fell behind")
+    # Two kinds, but over.
+    assert not decided_by_signs("he fell last week and was pale")

@@ -144,6 +144,15 @@ FLOORS = {
     # dev_d20 (160: 80 emergencies in every voice, 50 traps, 30 near-miss off-topic), by a new writer: 122/160 =
     # 76.2%, recall 59/80, 3 false emergencies, 24/30 flagged, blind; 153/160, 80/80, none false, 30/30 after.
     "dev_d20.yaml": (0.93, 0.95),
+    # dev_d21 (120: 90 emergencies, a third of them beside a plan question, 30 traps), written after dev_d20's round:
+    # 95/120, recall 68/90, one false emergency, blind; 117/120, 90/90, none false after. dev_d22 (150: 100 traps
+    # that use danger and medical words, 50 indirect): 125/150, four false emergencies, blind; 128/150, none after.
+    "dev_d21.yaml": (0.95, 0.0),
+    "dev_d22.yaml": (0.84, 0.0),
+    # dev_d23 (120: 80 emergencies told by what is seen, 40 traps), written after dev_d21's round: 83/120, recall
+    # 54/80, one false emergency, blind; 65/80 with the sign groups (danger-signs) before any of its own phrases;
+    # 110/120, 80/80, none false after.
+    "dev_d23.yaml": (0.88, 0.0),
 }
 
 

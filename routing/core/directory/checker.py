@@ -66,6 +66,7 @@ class Checker(ContactChecks):
         synonyms = self.synonyms(doc.get("synonyms"), ("synonyms",))
         other_domains = tuple(self.other_domain(v, p) for p, v in self.items(doc.get("other_domains") or [], ("other_domains",)))
         self.domains_apart_from_synonyms(other_domains, synonyms)
+        self.unless_apart_from_concepts(rules, synonyms)
         directory = Directory(
             version=self.version,
             source=self.src.file,
@@ -145,6 +146,24 @@ class Checker(ContactChecks):
                                  f"'{variant}' is also a synonym of '{canonical}', so it reads as '{canonical}' and would set aside every question "
                                  f"that says '{canonical}'. Take it out of one of the two lists.")
 
+    def unless_apart_from_concepts(self, rules: tuple[Rule, ...], synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        """Refuse a rule whose `unless` phrase reads as one of its own phrases once synonyms are applied.
+
+        "refill" and "pills" both read as "prescription": a rule that needs "pills" and is cancelled by
+        "refill" is cancelled by the very word it matched, so it could never match on it.
+        """
+        reads_as = {variant: canonical for canonical, variants in synonyms for variant in variants}
+        reads_as.update({canonical: canonical for canonical, _ in synonyms})
+        for number, rule in enumerate(rules):
+            own = {reads_as[p]: p for group in (*rule.when.concepts, *rule.when.signs) for p in group if p in reads_as}
+            own.update({reads_as[p]: p for p in rule.when.phrases if p in reads_as})
+            for unless in rule.when.unless:
+                meaning = reads_as.get(unless)
+                if meaning is not None and meaning in own and own[meaning] != unless:
+                    self.problem(("rules", number, "when", "unless"),
+                                 f"rule '{rule.id}': unless '{unless}' reads as '{meaning}', like its own phrase '{own[meaning]}', "
+                                 "so the rule would cancel itself whenever that phrase is said. Use a longer unless phrase.")
+
     def source(self, value: Any, path: YPath) -> tuple[str, Translations]:
         """A source's description, shown to people: a text, or {description, es: {description}} with its translation."""
         if not isinstance(value, dict):
@@ -192,9 +211,14 @@ class Checker(ContactChecks):
     def rule(self, value: Any, path: YPath) -> Rule:
         doc = self.mapping(value, path, {"id", "description", "when", "route", "prefer", "alternatives", "note", "safety", *TRANSLATED}, required=("id", "description", "when"))
         rule_id = self.text(doc.get("id"), path + ("id",))
-        when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now", "concepts", "unless", "alone"})
-        if not any(when.get(k) for k in ("phrases", "all_words", "topics", "concepts", "alone")):
-            self.problem(path + ("when",), f"rule '{rule_id}' needs phrases, all_words, concepts, alone or topics, or it would match every question.")
+        when = self.mapping(doc.get("when") or {}, path + ("when",), {"phrases", "all_words", "topics", "channels", "open_now", "concepts", "unless", "alone", "signs", "signs_needed"})
+        if not any(when.get(k) for k in ("phrases", "all_words", "topics", "concepts", "alone", "signs")):
+            self.problem(path + ("when",), f"rule '{rule_id}' needs phrases, all_words, concepts, alone, signs or topics, or it would match every question.")
+        signs = self.concepts(when.get("signs"), path + ("when", "signs"))
+        needed = when.get("signs_needed", 2)
+        if signs and (not isinstance(needed, int) or isinstance(needed, bool) or not 1 <= needed <= len(signs)):
+            self.problem(path + ("when", "signs_needed"), f"rule '{rule_id}': signs_needed should be a whole number from 1 to {len(signs)}, the number of sign groups.")
+            needed = 2
         channels = self.texts(when.get("channels"), path + ("when", "channels"))
         for i, channel in enumerate(channels):
             if channel not in CHANNELS:
@@ -252,6 +276,8 @@ class Checker(ContactChecks):
                 concepts=self.concepts(when.get("concepts"), path + ("when", "concepts")),
                 unless=tuple(p.lower() for p in self.texts(_flat(when.get("unless")), path + ("when", "unless"))),
                 alone=tuple(p.lower() for p in self.texts(when.get("alone"), path + ("when", "alone"))),
+                signs=signs,
+                signs_needed=needed if isinstance(needed, int) else 2,
             ),
             route=route,
             prefer=tuple(prefer),

@@ -47,6 +47,14 @@ def index(tmp_path_factory):
         "mi mamá tiene la boca chueca y no puede hablar bien",
         "my son swallowed something corrosive from under the sink",
         "he got stung and he's breaking out in hives and his breathing is wheezy",
+        # What is seen, not named; beside a plan question it stays an emergency.
+        "my brother texted goodbye i love you and now he's not answering and he has a gun in the house",
+        "my baby is really floppy and there's a purple rash that doesn't go away",
+        "our farmhand rolled the tractor and he's trapped underneath it",
+        "my grandpa fell down the stairs his hip looks wrong and he cant get up is an er visit covered",
+        "hay humo por toda la casa y mi papá sigue adentro",
+        "mi bebé tiene los labios azules y se le hunden las costillas",
+        "my employee was spraying pesticide and now his pupils are pinpoint, does our plan cover poisoning",
     ],
 )
 def test_signs_that_go_together_are_an_emergency(index, question):
@@ -151,6 +159,11 @@ def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index
         "The stroke of midnight tonight is our payment deadline. Who can give me some breathing room?",
         "I overdosed on coffee trying to read this renewal paperwork, who handles renewal changes?",
         "Our old broker retired and can't get up to speed on our new account, who takes over?",
+        "Pest control company here (poison is literally our business). How do I set up automatic withdrawal?",
+        "We host overdose prevention training for staff. Does our group plan cover addiction treatment?",
+        "my emploee had a hart attack last yr and is back now, does he still qualify for coverage",
+        "our broker had a stroke in the spring and has retired, we need a new broker on file",
+        "Our retiring bookkeeper said goodbye to everyone tonight at her party; who gets the bills now?",
     ],
 )
 def test_ordinary_words_that_stem_like_a_safety_word_are_no_emergency(index, question):
