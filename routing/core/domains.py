@@ -160,7 +160,13 @@ def set_aside(surface: Sequence[str], start: int, end: int) -> bool:
         return True
     if surface[end - 1] in _TRADES and _ones_own(surface, start, plural=surface[end - 1].endswith("s")):
         return True
+    # Part of a company's name: "Knockout Boxing Gym LLC moved", "Poison Oak Pest Control Inc".
+    if any(surface[k] in _COMPANY_SUFFIXES for k in range(end, min(len(surface), end + 2))):
+        return True
     return any(surface[j] in _NEGATING for j in range(max(0, start - 2), start))
+
+
+_COMPANY_SUFFIXES = frozenset({"llc", "inc", "corp", "ltd", "llp", "pllc"})
 
 
 def _job_follows(surface: Sequence[str], end: int) -> bool:

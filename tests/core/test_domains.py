@@ -140,3 +140,11 @@ def test_what_the_thing_sends_is_its_own():
     words, surface = _words("the water district is late and we got a past due bill")
     at = domains.spans(words, [_phrase("water district")])
     assert "bill" not in {surface[i] for i in domains.compound(surface, at)}
+
+
+def test_a_thing_that_is_part_of_a_company_name_is_set_aside():
+    # "Knockout Boxing Gym LLC moved": the gym is the employer, by its name.
+    assert _aside("Knockout Boxing Gym LLC moved to a new building, update our address", "gym")
+    assert _aside("This is Poison Oak Pest Control Inc, we need a new ID card", "pest control")
+    # Without the suffix the gym is the subject.
+    assert not _aside("how much is a gym membership near the office", "gym membership")

@@ -55,6 +55,13 @@ def index(tmp_path_factory):
         "hay humo por toda la casa y mi papá sigue adentro",
         "mi bebé tiene los labios azules y se le hunden las costillas",
         "my employee was spraying pesticide and now his pupils are pinpoint, does our plan cover poisoning",
+        # Signs of two kinds, however worded, and beside a question about coverage or the ambulance.
+        "my coworker cut himself on glass and blood is squirting out of his wrist, does our plan cover the ambulance ride",
+        "the fryer caught fire and the cook's arm got burned, the skin is white and peeling, is a burn center covered",
+        "i got stung by a bee out back at work and my throat feels tight and my face is swelling up",
+        "i was calling about our renewal but my employee just went down and he's not answering me",
+        "my friend texted me goodbye and now she's not picking up, she said last week she bought a gun",
+        "our plumber went into the crawlspace and stopped answering, it smells like rotten eggs down there",
     ],
 )
 def test_signs_that_go_together_are_an_emergency(index, question):
@@ -164,6 +171,10 @@ def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index
         "my emploee had a hart attack last yr and is back now, does he still qualify for coverage",
         "our broker had a stroke in the spring and has retired, we need a new broker on file",
         "Our retiring bookkeeper said goodbye to everyone tonight at her party; who gets the bills now?",
+        "my arm is sore and a little swollen after the flu shot, is that normal?",
+        "One of my staff lost her brother to an overdose. Can she get her Narcan prescription refilled online?",
+        "I've had a pacemaker since 2018 and I'm almost out of my blood thinner. Can I order the refill online?",
+        "My heart skipped a beat when the cancellation notice came. Can someone check our balance?",
     ],
 )
 def test_ordinary_words_that_stem_like_a_safety_word_are_no_emergency(index, question):
