@@ -318,6 +318,10 @@ def _from_examples(
     # ("can you recommend a good ..."), and a doctor for an employee is the plan's whatever the framing.
     if nearest.contact_id == OFF_TOPIC and (about_plan or (hits and not decision.fallback and not examples.say_any(nearest.voters, hits[0].matched))):
         return decision
+    # Nor does a vote that says nothing of what search found: "el formulario de COBRA por correo" names COBRA, and
+    # the nearest examples (a bill copy, a termination form) are alike only in "I need the form".
+    if hits and not decision.fallback and not examples.say_any(nearest.voters, hits[0].matched):
+        return decision
     general = directory.contact(directory.fallback)
     if nearest.contact_id == OFF_TOPIC:
         reason = wording.not_the_plan(general)

@@ -157,6 +157,11 @@ FLOORS = {
     # false emergency, blind; 79/80, none false after (the miss: "landed on his head" beside "added him to the plan
     # last week", where the past marker belongs to another sentence).
     "dev_d24.yaml": (0.95, 0.0),
+    # dev_d25 (100: 70 emergencies, many of them crisis, violence and suicidal talk, 30 traps) and dev_d26 (120
+    # traps full of body, danger and grief words), by new writers after dev_d24's round: recall 52/70 blind, and 2
+    # false emergencies of 120 blind; 70/70 and none false after.
+    "dev_d25.yaml": (0.90, 0.0),
+    "dev_d26.yaml": (0.93, 0.0),
     # A sixteenth held-out set, by a new writer during the twelfth session, scored once with the session's starting
     # code (ef9a82a, in a worktree) before anything was tuned on it: 145/150 = 96.7%, 20/20 flagged, recall 12/12,
     # no false emergency. Summary only.

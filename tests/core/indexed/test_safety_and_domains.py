@@ -62,6 +62,11 @@ def index(tmp_path_factory):
         "i was calling about our renewal but my employee just went down and he's not answering me",
         "my friend texted me goodbye and now she's not picking up, she said last week she bought a gun",
         "our plumber went into the crawlspace and stopped answering, it smells like rotten eggs down there",
+        "my brother went in the river after the dog and he went under and hasn't come back up",
+        "my husband is hitting me and he's in the other room, i'm locked in the bathroom",
+        "question about cobra but wait my mom's face just went crooked on one side and she's talking gibberish",
+        "mi novio me dijo que se va a matar esta noche y ya no contesta",
+        "estoy en la azotea y ya no quiero seguir, ¿mi familia seguirá teniendo el seguro?",
     ],
 )
 def test_signs_that_go_together_are_an_emergency(index, question):
@@ -175,6 +180,10 @@ def test_talk_of_self_harm_is_an_emergency_even_beside_a_coverage_question(index
         "One of my staff lost her brother to an overdose. Can she get her Narcan prescription refilled online?",
         "I've had a pacemaker since 2018 and I'm almost out of my blood thinner. Can I order the refill online?",
         "My heart skipped a beat when the cancellation notice came. Can someone check our balance?",
+        "Help, I'm drowning in paperwork. Where do I send termination forms?",
+        "I'm done with everything on the enrollment form, what next?",
+        "I want to compliment the phlebotomist who drew my blood on Tuesday, she was patient with my needle phobia.",
+        "Busco un cardiólogo cerca de Oakland, tuve un infarto hace dos años.",
     ],
 )
 def test_ordinary_words_that_stem_like_a_safety_word_are_no_emergency(index, question):
