@@ -133,7 +133,8 @@ FLOORS = {
     "dev_d16.yaml": (0.89, 0.93),
     "dev_d17.yaml": (0.86, 0.0),
     # A fifteenth held-out set, by a new writer at the start of the twelfth session (2026-12-07), scored once before
-    # any tuning: 145/150 = 96.7%, 20/20 flagged, recall 11/12, no false emergency at ef9a82a. Summary only.
+    # any tuning: 145/150 = 96.7%, 20/20 flagged, recall 11/12, no false emergency at ef9a82a; 146/150 = 97.3%,
+    # 20/20, 12/12, none false at the session's end. Summary only.
     "test_fresh15.yaml": (0.94, 0.90),
     # Two dev sets by new writers (twelfth session), tuned on. dev_d18 (200: 70 indirect, 25 emergencies, 25 traps,
     # 25 off-topic, 20 phone, 20 email, 15 two needs): 163/200 = 81.5%, recall 20/25, one false emergency, 20/25
@@ -164,7 +165,7 @@ FLOORS = {
     "dev_d26.yaml": (0.93, 0.0),
     # A sixteenth held-out set, by a new writer during the twelfth session, scored once with the session's starting
     # code (ef9a82a, in a worktree) before anything was tuned on it: 145/150 = 96.7%, 20/20 flagged, recall 12/12,
-    # no false emergency. Summary only.
+    # no false emergency; 146/150 = 97.3%, 20/20, 12/12, none false at the session's end. Summary only.
     "test_fresh16.yaml": (0.94, 0.90),
 }
 
