@@ -314,12 +314,11 @@ def _from_examples(
     nearest = examples.nearest(analysis.terms)
     if nearest is None or nearest.contact_id == decision.contact.id:
         return decision
-    # "Not the plan's" only where nothing of the plan's was found: examples vote on how a question is framed
-    # ("can you recommend a good ..."), and a doctor for an employee is the plan's whatever the framing.
-    if nearest.contact_id == OFF_TOPIC and (about_plan or (hits and not decision.fallback and not examples.say_any(nearest.voters, hits[0].matched))):
+    # "Not the plan's" never where the plan is named: a doctor for an employee is the plan's whatever the framing.
+    if nearest.contact_id == OFF_TOPIC and about_plan:
         return decision
-    # Nor does a vote that says nothing of what search found: "el formulario de COBRA por correo" names COBRA, and
-    # the nearest examples (a bill copy, a termination form) are alike only in "I need the form".
+    # No vote that says nothing of what search found overrules it: "el formulario de COBRA por correo" names COBRA,
+    # and the nearest examples (a bill copy, a termination form) are alike only in "I need the form".
     if hits and not decision.fallback and not examples.say_any(nearest.voters, hits[0].matched):
         return decision
     general = directory.contact(directory.fallback)

@@ -381,4 +381,4 @@ def _flat(value: Any) -> Any:
     """An `unless` list may hold named lists (YAML aliases: `[*past, *hypothetical]`); their phrases count as its own."""
     if not isinstance(value, list):
         return value
-    return [phrase for item in value for phrase in (item if isinstance(item, list) else [item])]
+    return [phrase for item in value for phrase in (_flat(item) if isinstance(item, list) else [item])]
