@@ -51,9 +51,8 @@ class Outgoing:
     dedupe_key: str  # a second message with the same key is the first one again
     contact_id: str
     to: str
-    message: EmailMessage
+    message: EmailMessage | bytes  # or its bytes, when composing wrote them out already
     details: Details
-    raw: bytes = b""  # the message's bytes when composing already wrote them out (else made from ``message``)
 
 
 def form_outgoing(letter: Letter, mail_from: str, dedupe_key: str) -> Outgoing:
@@ -76,8 +75,7 @@ def form_outgoing(letter: Letter, mail_from: str, dedupe_key: str) -> Outgoing:
         reason=letter.reason,
         language=letter.language,
     )
-    message, raw = composed(letter, mail_from)
-    return Outgoing(letter.reference, dedupe_key, letter.contact.id, letter.to.address, message, details, raw)
+    return Outgoing(letter.reference, dedupe_key, letter.contact.id, letter.to.address, composed(letter, mail_from), details)
 
 
 def envelope_sender(mail_from: str) -> str:
@@ -93,7 +91,7 @@ def new_row(outgoing: Outgoing, mail_from: str) -> New:
         to=outgoing.to,
         envelope_from=envelope_sender(mail_from),
         fields=asdict(outgoing.details),
-        message=outgoing.raw or outgoing.message.as_bytes(),
+        message=outgoing.message if isinstance(outgoing.message, bytes) else outgoing.message.as_bytes(),
     )
 
 

@@ -1,4 +1,5 @@
-"""Composing reuses header objects it made before: the message must come out byte for byte as the standard library writes it."""
+"""Composing writes plain messages itself and reuses header objects it made before: either way the message must
+come out byte for byte as the standard library writes it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import datetime
 from email import policy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import routing.present.email as composing
 from routing.core.model import Directory
@@ -48,10 +51,10 @@ def test_remembered_headers_write_the_same_bytes_as_the_standard_library(
     teams = [c.id for c in directory.contacts if c.emails]
     letters = [letter(directory, at, team, **odd) for team in teams for odd in ODD]
     # Twice each, so the second message of each kind is made from remembered headers.
-    ours = [composed(one, sender)[1] for sender in ("desk@help.example", "Help desk <desk@help.example>") for one in letters * 2]
+    ours = [composed(one, sender) for sender in ("desk@help.example", "Help desk <desk@help.example>") for one in letters * 2]
     monkeypatch.setattr(composing, "_WRITE", policy.SMTP)
     monkeypatch.setattr(composing, "_READ", policy.default)
-    stock = [composed(one, sender)[1] for sender in ("desk@help.example", "Help desk <desk@help.example>") for one in letters * 2]
+    stock = [composing.compose(one, sender).as_bytes() for sender in ("desk@help.example", "Help desk <desk@help.example>") for one in letters * 2]
     assert ours == stock
     assert len(set(ours)) == len(ours) // 2  # each letter twice, the same both times; every letter different
     assert b"\r\nDate: Mon, 23 Nov 2026 09:15:00 -0800\r\n" in ours[0]  # the local time of sending, as RFC 5322 writes it
@@ -62,3 +65,45 @@ def test_a_header_that_would_break_the_message_is_refused_every_time(directory: 
         for bad in ({"name": "Ana\r\nBcc: someone@evil.example"}, {"subject": "Hello\x00there"}, {"name": "Ana\x1bOrtiz"}):
             with pytest.raises((UnsafeHeaders, ValueError)):
                 composed(letter(directory, at, "account-management-support", **bad), "desk@help.example")
+
+
+# Header-ish text: printable ASCII with the characters that need quoting, some accents and runs of spaces.
+_TEXT = st.lists(st.sampled_from([*"abcXYZ 019.,;:<>@\"'()[]\\=?!#&-_é~", "  ", "Ortiz ", "=?utf-8?q?a?= "]), max_size=20).map("".join)
+_LOCAL = st.from_regex(r"[a-z0-9][a-z0-9._+-]{0,20}[a-z0-9]", fullmatch=True)
+
+
+def test_a_message_written_directly_is_the_one_the_library_writes(
+    directory: Directory, at: Callable[[str], datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(composing, "_WRITE", policy.SMTP)
+    monkeypatch.setattr(composing, "_READ", policy.default)
+
+    # Inside the test, so that hypothesis reports (and writes out) only the generated fields, never the directory.
+    @settings(max_examples=300, deadline=None)
+    @given(name=_TEXT, group_name=_TEXT.filter(str.strip), subject=_TEXT.filter(str.strip), local=_LOCAL,
+           message=st.lists(st.sampled_from([*"ab .\n=é", "x" * 90]), max_size=30).map("".join), lines=st.integers(0, 14))
+    def same(name: str, group_name: str, subject: str, local: str, message: str, lines: int) -> None:
+        one = letter(directory, at, "account-management-support", name=name, group_name=group_name, subject=subject,
+                     email=f"{local}@example.org", message="\n".join([message] * lines) or "x")
+        try:
+            stock = composing.compose(one, "Help desk <desk@help.example>").as_bytes()
+        except (UnsafeHeaders, ValueError):
+            with pytest.raises((UnsafeHeaders, ValueError)):
+                composed(one, "Help desk <desk@help.example>")
+            return
+        assert composed(one, "Help desk <desk@help.example>") == stock
+
+    same()
+
+
+def test_a_plain_request_is_written_without_the_library(directory: Directory, at: Callable[[str], datetime], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The direct path is the one taken for the everyday request (else the speed it exists for is gone)."""
+    def refuse(*args: object) -> None:
+        raise AssertionError("the standard library was asked to compose a plain request")
+
+    plain = letter(directory, at, "account-management-support")
+    composed(plain, "desk@help.example")  # the team's To header is made once, by the library, then remembered
+    monkeypatch.setattr(composing, "compose", refuse)
+    assert composed(plain, "desk@help.example").startswith(b"From: desk@help.example\r\nTo: ")
+    with pytest.raises(AssertionError):
+        composed(letter(directory, at, "account-management-support", name="José Núñez"), "desk@help.example")
