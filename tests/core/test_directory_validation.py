@@ -166,6 +166,19 @@ def test_a_rule_cancelled_by_its_own_phrase_under_a_synonym_is_refused():
     assert any("rule 'took-all-the-pills': unless 'refill' reads as 'prescription'" in p.message for p in refused.value.problems)
 
 
+def test_two_concept_groups_that_share_a_meaning_under_a_synonym_are_refused():
+    # "our broker" and "new broker" both read as "broker of record": with one in each group, "our broker wants a
+    # list of everyone on the plan" matched the new-agent rule on the one phrase.
+    real = (ROOT / "directory.yaml").read_text()
+    needle = '        - ["fired", "hired", "new one",'
+    assert needle in real
+    with pytest.raises(DirectoryError) as refused:
+        loads(real.replace(needle, '        - ["fired", "hired", "new broker", "new one",', 1), "bad.yaml")
+    assert any("rule 'a-new-agent-or-broker': 'new broker' reads as 'broker of record'" in p.message for p in refused.value.problems)
+    # The same phrase in both groups is meant ("reconcile" alone is enough), and the real file loads.
+    assert any(r.id == "bill-does-not-match-staff" and "reconcile" in r.when.concepts[1] for r in loads(real, "directory.yaml").rules)
+
+
 def test_signs_needed_must_be_a_count_of_the_sign_groups():
     real = (ROOT / "directory.yaml").read_text()
     assert real.count("      signs_needed: 2\n") == 1

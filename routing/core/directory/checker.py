@@ -67,6 +67,7 @@ class Checker(ContactChecks):
         other_domains = tuple(self.other_domain(v, p) for p, v in self.items(doc.get("other_domains") or [], ("other_domains",)))
         self.domains_apart_from_synonyms(other_domains, synonyms)
         self.unless_apart_from_concepts(rules, synonyms)
+        self.concepts_apart(rules, synonyms)
         directory = Directory(
             version=self.version,
             source=self.src.file,
@@ -163,6 +164,28 @@ class Checker(ContactChecks):
                     self.problem(("rules", number, "when", "unless"),
                                  f"rule '{rule.id}': unless '{unless}' reads as '{meaning}', like its own phrase '{own[meaning]}', "
                                  "so the rule would cancel itself whenever that phrase is said. Use a longer unless phrase.")
+
+    def concepts_apart(self, rules: tuple[Rule, ...], synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        """Refuse a rule two of whose concept groups hold phrases that read the same once synonyms are applied.
+
+        "our broker" and "new broker" both read as "broker of record": a rule that needs an agent and what
+        became of them would match "our broker wants a list" on the one phrase, as if both were said.
+        """
+        reads_as = {variant: canonical for canonical, variants in synonyms for variant in variants}
+        reads_as.update({canonical: canonical for canonical, _ in synonyms})
+        for number, rule in enumerate(rules):
+            seen: dict[str, tuple[int, str]] = {}
+            for group_number, group in enumerate(rule.when.concepts):
+                for phrase in group:
+                    meaning = reads_as.get(phrase)
+                    if meaning is None:
+                        continue
+                    first = seen.setdefault(meaning, (group_number, phrase))
+                    # The same phrase in two groups is meant: it alone is enough ("reconcile").
+                    if first[0] != group_number and first[1] != phrase:
+                        self.problem(("rules", number, "when", "concepts", group_number),
+                                     f"rule '{rule.id}': '{phrase}' reads as '{meaning}', like '{first[1]}' in another of its concept groups, "
+                                     "so saying either would count for both. Take it out of one of the groups.")
 
     def source(self, value: Any, path: YPath) -> tuple[str, Translations]:
         """A source's description, shown to people: a text, or {description, es: {description}} with its translation."""
