@@ -48,8 +48,13 @@ def sentences(text: str) -> list[str]:
 
 
 def is_question(text: str) -> bool:
-    """True when the clause asks outright ("Can we ...?"), not when it tells what happened ("Our salon lost two stylists.")."""
-    return bool(_QUESTION.search(text))
+    """True when the clause asks outright ("Can we ...?") or asks for something ("Our auditors want copies of what we
+    were charged."), not when it tells what happened ("Our salon lost two stylists.")."""
+    return bool(_QUESTION.search(text) or _REQUEST.search(text))
+
+
+# A request told as a want or a need: "we need copies", "our CPA wants the bills", "please send".
+_REQUEST = re.compile(r"\b(?:need|needs|want|wants|would like|'d like|necesito|necesitamos|quiero|queremos)\b|^\W*please\b", re.IGNORECASE)
 # Between the preposition and the thing: "for my business bank account" (two words).
 BETWEEN = 2
 # Nouns tied to the thing before the preposition, and after it ("phone plan bill").

@@ -212,6 +212,7 @@ def build_vocabulary(directory: Directory, extra_texts: Iterable[str] = (), engl
             texts += [topic.title, *topic.words]
     for rule in directory.rules:
         texts += [*rule.when.written, *rule.when.unless]
+    texts += directory.plan_words  # "HMO" is the plan's word, never a typo of "humo"
     for canonical, variants in directory.synonyms:
         texts += [canonical, *variants]
     for text in texts:

@@ -163,6 +163,12 @@ FLOORS = {
     # false emergencies of 120 blind; 70/70 and none false after.
     "dev_d25.yaml": (0.90, 0.0),
     "dev_d26.yaml": (0.93, 0.0),
+    # dev_d27 (200: 100 indirect, 50 messy emails, 50 traps) and dev_d28 (200: 80 indirect, 40 emails, 30 two needs,
+    # 30 traps, 20 off-topic), by new writers in the thirteenth session: 158/200 and 169/200 blind, with one and two
+    # false emergencies ("overdosing on paperwork", "fainted when she saw the bill. Kidding."); 168/200 and 176/200,
+    # none false, after. Many of what is left are the writers' calls where the pages let two teams answer.
+    "dev_d27.yaml": (0.83, 0.0),
+    "dev_d28.yaml": (0.87, 0.85),
     # A sixteenth held-out set, by a new writer during the twelfth session, scored once with the session's starting
     # code (ef9a82a, in a worktree) before anything was tuned on it: 145/150 = 96.7%, 20/20 flagged, recall 12/12,
     # no false emergency; 146/150 = 97.3%, 20/20, 12/12, none false at the session's end. Summary only.
