@@ -9,9 +9,11 @@ CLI and the console read every row the same way.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import weakref
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
+from dataclasses import fields as fields_of
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -43,6 +45,10 @@ class Details:
     reason: str = ""  # why it went where it went
     triage_id: str = ""
     language: str = i18n.SOURCE  # the employer's: the language of the form or API request, or of the email they wrote
+
+
+# Details holds only text: its fields are copied by name, without asdict's deep copy of each value.
+_DETAIL_FIELDS = tuple(f.name for f in fields_of(Details))
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ def form_outgoing(letter: Letter, mail_from: str, dedupe_key: str) -> Outgoing:
     return Outgoing(letter.reference, dedupe_key, letter.contact.id, letter.to.address, composed(letter, mail_from), details)
 
 
+@functools.lru_cache(maxsize=16)
 def envelope_sender(mail_from: str) -> str:
     return parseaddr(mail_from)[1] or mail_from
 
@@ -90,7 +97,7 @@ def new_row(outgoing: Outgoing, mail_from: str) -> New:
         contact_id=outgoing.contact_id,
         to=outgoing.to,
         envelope_from=envelope_sender(mail_from),
-        fields=asdict(outgoing.details),
+        fields={name: getattr(outgoing.details, name) for name in _DETAIL_FIELDS},
         message=outgoing.message if isinstance(outgoing.message, bytes) else outgoing.message.as_bytes(),
     )
 

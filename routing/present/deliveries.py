@@ -24,7 +24,7 @@ from routing.core.i18n import N_, _, ngettext
 from routing.core.model import Directory
 from routing.core.recipients import line
 from routing.core.wording import named, phone_instructions, said
-from routing.present.json import moment_words, status_json
+from routing.present.json import contact_status, moment_words
 from routing.store.outbox import FAILED, QUEUED, SENDING, SENT, WRITTEN, Item
 
 KEPT_HERE, WAITING, DELIVERED, NOT_DELIVERED = "kept_here", "queued", "sent", "failed"
@@ -157,7 +157,8 @@ def _hours(item: Item, directory: Directory, now: datetime) -> str:
     if not directory.has_contact(item.contact_id):
         return ""
     contact = directory.contact(item.contact_id)
-    status_line = status_json(contact.hours, directory, now)["status_line"]
+    # To the minute, as the pages give it: every status page and 202 answered in that minute shares one reading of the hours.
+    status_line = contact_status(contact, directory, now.replace(second=0, microsecond=0))["status_line"]
     return f"{i18n.localized(contact, 'name')}: {status_line}." if status_line else ""
 
 

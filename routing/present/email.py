@@ -240,15 +240,16 @@ def _plain_bytes(letter: Letter, mail_from: str) -> bytes | None:
         reply_to is None
         or not _plain_unstructured(subject)
         or len("Reply-To: ") + len(reply_to) > _LINE
-        or not text.isascii()
     ):
         return None
-    lines = text.encode("ascii").splitlines()
+    lines = text.encode("utf-8").splitlines()
     if max((len(line) for line in lines), default=0) <= _LINE:
+        if not text.isascii():
+            return None  # short lines with accents go out as 8bit: the library's case
         encoding, payload = "7bit", b"\r\n".join(lines) + b"\r\n"
     else:
-        # contentmanager._encode_text's choice for an ASCII body with a long line: quoted-printable unless
-        # base64 of the first ten lines comes out shorter. Only quoted-printable is written here.
+        # contentmanager._encode_text's choice for a body with a long line: quoted-printable unless base64 of
+        # the first ten lines comes out shorter (mostly accents). Only quoted-printable is written here.
         sniff = b"\r\n".join(lines[:10]) + b"\r\n"
         sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), _LINE)
         if len(sniff_qp) > len(binascii.b2a_base64(sniff)):

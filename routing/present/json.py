@@ -82,6 +82,11 @@ def _dynamic(contact: Contact, directory: Directory, now: datetime) -> tuple[lis
     return _status_cards.put(now, key, ([phone_json(p, directory, now) for p in contact.phones], status_json(contact.hours, directory, now)))
 
 
+def contact_status(contact: Contact, directory: Directory, now: datetime) -> dict[str, Any]:
+    """The contact's open/closed fields at ``now`` (``status_json``'s), from the same cache as its card."""
+    return _dynamic(contact, directory, now)[1]
+
+
 def in_sentence(contact: Contact) -> str:
     """A contact's name where a page's sentence puts it after a verb or a preposition.
 

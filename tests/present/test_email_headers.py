@@ -4,6 +4,7 @@ come out byte for byte as the standard library writes it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from email import policy
 
@@ -101,7 +102,9 @@ def test_a_plain_request_is_written_without_the_library(directory: Directory, at
     def refuse(*args: object) -> None:
         raise AssertionError("the standard library was asked to compose a plain request")
 
-    plain = letter(directory, at, "account-management-support")
+    # The reason as the router words it, with its curly quotes: the body is not ASCII, and still written directly.
+    reason = "“Broker of record changes” goes to Account Management Support Team at amt@kp.org, the mailbox listed for broker of record."
+    plain = replace(letter(directory, at, "account-management-support"), reason=reason)
     composed(plain, "desk@help.example")  # the team's To header is made once, by the library, then remembered
     monkeypatch.setattr(composing, "compose", refuse)
     assert composed(plain, "desk@help.example").startswith(b"From: desk@help.example\r\nTo: ")

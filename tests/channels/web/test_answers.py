@@ -191,5 +191,7 @@ def test_an_answer_the_examples_gave_says_so_and_names_the_example_for_programs(
     answer = api(client, "I'm sick of mailing you a paper check every single month.")
     explanation = answer["explanation"]
     assert explanation["decided_by"] == "examples" and explanation["example"]
-    assert explanation["example"] in answer["reason"]  # the example quoted to the employer is the one named
+    # The example quoted to the employer is the one named (a long one is cut short, with an ellipsis).
+    quoted = answer["reason"].split("“", 1)[1].rsplit("”", 1)[0]
+    assert len(quoted) > 20 and explanation["example"].startswith(quoted.removesuffix("…"))
     assert api(client, "we need a payment plan")["explanation"]["example"] is None
