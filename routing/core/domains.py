@@ -48,9 +48,17 @@ def sentences(text: str) -> list[str]:
 
 
 def is_question(text: str) -> bool:
-    """True when the clause asks outright ("Can we ...?") or asks for something ("Our auditors want copies of what we
-    were charged."), not when it tells what happened ("Our salon lost two stylists.")."""
-    return bool(_QUESTION.search(text) or _REQUEST.search(text))
+    """True when the clause asks outright ("Can we ...?"), not when it tells what happened ("Our salon lost two stylists.")."""
+    return bool(_QUESTION.search(text))
+
+
+def asks_for_something(text: str) -> bool:
+    """True when the clause asks outright or asks for something ("Our auditors want copies of what we were charged.").
+
+    Only to find the plan's request beside a scene: a want said beside the other thing ("we need a summary of
+    benefits for our employee handbook") is not thereby a question about that thing.
+    """
+    return is_question(text) or bool(_REQUEST.search(text))
 
 
 # A request told as a want or a need: "we need copies", "our CPA wants the bills", "please send".

@@ -556,7 +556,7 @@ def _plan_need_stays(index: Searcher, phrases: _PhraseIndex, analysis: Analysis,
             at = domains.spans(said_there.words, other_there)
             owned_words.update(said_there.words[i] for i in domains.compound(said_there.surface, at) | domains.tied(said_there.surface, at))
             continue
-        if domains.is_question(sentence) and domains.POINTING.isdisjoint(tokenize(sentence)):  # "How do I cancel it?" asks about the other thing
+        if domains.asks_for_something(sentence) and domains.POINTING.isdisjoint(tokenize(sentence)):  # "How do I cancel it?" asks about the other thing
             found = index.search(said_there.terms)
             if found and found[0].contact_id in owned and not _names_plan(index, phrases, sentence):
                 continue

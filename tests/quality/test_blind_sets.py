@@ -3,7 +3,7 @@
 dev_a and dev_b (640 questions) are tuned on; so is dev_c (160 hard ones: indirect situations, near-miss
 off-topic questions, traps, Spanish and two needs), written blind and scored 95/160 before its round of
 tuning. dev_d1 and dev_d2 (200 each, weighted to indirect wording, traps, off-topic and Spanish) scored 81.5% and
-87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh16 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
+87.0% before theirs. test_fresh (180), test_fresh2 (150), test_fresh3 and test_fresh4 (170 each), test_fresh5 to test_fresh17 (150 each) are held out and never tuned on. Each prints its accuracy by voice, emergency recall, false
 emergencies and off-topic flagging (run with -s to read them). The floors are
 what the router reaches today, so a change that makes it worse fails here.
 
@@ -169,10 +169,17 @@ FLOORS = {
     # none false, after. Many of what is left are the writers' calls where the pages let two teams answer.
     "dev_d27.yaml": (0.83, 0.0),
     "dev_d28.yaml": (0.87, 0.85),
+    # dev_d29 (150: 120 messy emails, 15 emergencies told in emails, 15 off-topic emails): 129/150, recall 13/15,
+    # flagged 11/15 blind; 133/150, 15/15, none false, flagged 10/15 after.
+    "dev_d29.yaml": (0.88, 0.65),
     # A sixteenth held-out set, by a new writer during the twelfth session, scored once with the session's starting
     # code (ef9a82a, in a worktree) before anything was tuned on it: 145/150 = 96.7%, 20/20 flagged, recall 12/12,
     # no false emergency; 146/150 = 97.3%, 20/20, 12/12, none false at the session's end. Summary only.
     "test_fresh16.yaml": (0.94, 0.90),
+    # A seventeenth held-out set, by a new writer at the start of the thirteenth session, scored once before anything
+    # was tuned: 145/150 = 96.7%, 20/20 flagged, recall 11/12, no false emergency; the same at the session's end.
+    # Summary only.
+    "test_fresh17.yaml": (0.95, 0.95),
 }
 
 
