@@ -62,7 +62,7 @@ def asks_for_something(text: str) -> bool:
 
 
 # A request told as a want or a need: "we need copies", "our CPA wants the bills", "please send".
-_REQUEST = re.compile(r"\b(?:need|needs|want|wants|would like|'d like|necesito|necesitamos|quiero|queremos)\b|^\W*please\b", re.IGNORECASE)
+_REQUEST = re.compile(r"\b(?:need|needs|want|wants|would like|necesito|necesitamos|quiero|queremos)\b|['’]d like\b|^\W*please\b|\bplease send\b", re.IGNORECASE)
 # Between the preposition and the thing: "for my business bank account" (two words).
 BETWEEN = 2
 # Nouns tied to the thing before the preposition, and after it ("phone plan bill").

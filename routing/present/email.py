@@ -194,6 +194,11 @@ def new_message(*, mail_from: str, to: Address, subject: str, moment: datetime, 
 
 def compose(letter: Letter, mail_from: str) -> EmailMessage:
     """The form's or the API's request, for the team, as the standard library builds and checks it."""
+    return _library_composed(letter, mail_from)[0]
+
+
+def _library_composed(letter: Letter, mail_from: str) -> tuple[EmailMessage, bytes]:
+    """``compose`` and the bytes it was checked as: written out once, and the bytes checked are the bytes kept."""
     fields = letter.fields
     msg = new_message(
         mail_from=mail_from,
@@ -206,8 +211,7 @@ def compose(letter: Letter, mail_from: str) -> EmailMessage:
     )
     msg["Reply-To"] = mailbox(fields.get("name", ""), fields["email"])
     msg.set_content(body(letter), charset="utf-8")
-    check_headers(msg)
-    return msg
+    return msg, check_headers(msg)
 
 
 def composed(letter: Letter, mail_from: str) -> bytes:
@@ -220,7 +224,7 @@ def composed(letter: Letter, mail_from: str) -> bytes:
     could carry a line break, takes the library's path and its checks.
     """
     plain = _plain_bytes(letter, mail_from)
-    return plain if plain is not None else compose(letter, mail_from).as_bytes()
+    return plain if plain is not None else _library_composed(letter, mail_from)[1]
 
 
 # Printable ASCII, no control characters: nothing here can end a header line.
@@ -284,6 +288,9 @@ def _plain_unstructured(value: str) -> bool:
 def _plain_mailbox(name: str, address: str) -> str | None:
     local, at, domain = address.rpartition("@")
     if not at or not _DOT_ATOM.fullmatch(local) or not _DOT_ATOM.fullmatch(domain):
+        return None
+    # An encoded word ("=?utf-8?b?...?=") is decoded by whoever reads the header, and may hide a line break.
+    if "=?" in name or "=?" in address:
         return None
     if not name:
         return address

@@ -175,6 +175,10 @@ def test_two_concept_groups_that_share_a_meaning_under_a_synonym_are_refused():
     with pytest.raises(DirectoryError) as refused:
         loads(real.replace(needle, '        - ["fired", "hired", "new broker", "new one",', 1), "bad.yaml")
     assert any("rule 'a-new-agent-or-broker': 'new broker' reads as 'broker of record'" in p.message for p in refused.value.problems)
+    # The agent group's own first phrase, listed in the second group too: "our agent" alone would still count for both.
+    with pytest.raises(DirectoryError) as refused:
+        loads(real.replace(needle, '        - ["fired", "hired", "insurance agent", "new one",', 1), "bad.yaml")
+    assert any("rule 'a-new-agent-or-broker': 'insurance agent' reads as 'broker of record'" in p.message for p in refused.value.problems)
     # The same phrase in both groups is meant ("reconcile" alone is enough), and the real file loads.
     assert any(r.id == "bill-does-not-match-staff" and "reconcile" in r.when.concepts[1] for r in loads(real, "directory.yaml").rules)
 

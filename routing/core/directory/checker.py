@@ -174,18 +174,19 @@ class Checker(ContactChecks):
         reads_as = {variant: canonical for canonical, variants in synonyms for variant in variants}
         reads_as.update({canonical: canonical for canonical, _ in synonyms})
         for number, rule in enumerate(rules):
-            seen: dict[str, tuple[int, str]] = {}
+            by_meaning: dict[str, list[tuple[int, str]]] = {}
             for group_number, group in enumerate(rule.when.concepts):
                 for phrase in group:
                     meaning = reads_as.get(phrase)
                     if meaning is None:
                         continue
-                    first = seen.setdefault(meaning, (group_number, phrase))
                     # The same phrase in two groups is meant: it alone is enough ("reconcile").
-                    if first[0] != group_number and first[1] != phrase:
+                    clash = next((other for g, other in by_meaning.get(meaning, []) if g != group_number and other != phrase), None)
+                    if clash is not None:
                         self.problem(("rules", number, "when", "concepts", group_number),
-                                     f"rule '{rule.id}': '{phrase}' reads as '{meaning}', like '{first[1]}' in another of its concept groups, "
+                                     f"rule '{rule.id}': '{phrase}' reads as '{meaning}', like '{clash}' in another of its concept groups, "
                                      "so saying either would count for both. Take it out of one of the groups.")
+                    by_meaning.setdefault(meaning, []).append((group_number, phrase))
 
     def source(self, value: Any, path: YPath) -> tuple[str, Translations]:
         """A source's description, shown to people: a text, or {description, es: {description}} with its translation."""
