@@ -153,8 +153,7 @@ class Checker(ContactChecks):
         "refill" and "pills" both read as "prescription": a rule that needs "pills" and is cancelled by
         "refill" is cancelled by the very word it matched, so it could never match on it.
         """
-        reads_as = {variant: canonical for canonical, variants in synonyms for variant in variants}
-        reads_as.update({canonical: canonical for canonical, _ in synonyms})
+        reads_as = _reads_as(synonyms)
         for number, rule in enumerate(rules):
             own = {reads_as[p]: p for group in (*rule.when.concepts, *rule.when.signs) for p in group if p in reads_as}
             own.update({reads_as[p]: p for p in rule.when.phrases if p in reads_as})
@@ -171,8 +170,7 @@ class Checker(ContactChecks):
         "our broker" and "new broker" both read as "broker of record": a rule that needs an agent and what
         became of them would match "our broker wants a list" on the one phrase, as if both were said.
         """
-        reads_as = {variant: canonical for canonical, variants in synonyms for variant in variants}
-        reads_as.update({canonical: canonical for canonical, _ in synonyms})
+        reads_as = _reads_as(synonyms)
         for number, rule in enumerate(rules):
             by_meaning: dict[str, list[tuple[int, str]]] = {}
             for group_number, group in enumerate(rule.when.concepts):
@@ -406,3 +404,10 @@ def _flat(value: Any) -> Any:
     if not isinstance(value, list):
         return value
     return [phrase for item in value for phrase in (_flat(item) if isinstance(item, list) else [item])]
+
+
+def _reads_as(synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """What each synonym (and each canonical word) reads as once synonyms are applied."""
+    reads_as = {variant: canonical for canonical, variants in synonyms for variant in variants}
+    reads_as.update({canonical: canonical for canonical, _ in synonyms})
+    return reads_as
